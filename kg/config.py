@@ -1,0 +1,70 @@
+"""Defaults and options in one place.
+
+Every stage takes its settings from these dataclasses; the command line only fills them in.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: Namespace of our ontology terms and of the resources a build mints.
+ONTOLOGY_NS = "https://w3id.org/paper-kg/ontology#"
+RESOURCE_NS = "https://w3id.org/paper-kg/id/"
+
+#: Every export format `kg build` knows, in the order they are written.
+EXPORT_FORMATS: tuple[str, ...] = (
+    "turtle", "ntriples", "jsonld", "graphml", "gexf", "html", "neo4j", "tables", "store",
+)
+
+#: Readers by name (see kg.read).
+READERS: tuple[str, ...] = ("daily-papers", "jsonl", "csv", "arxiv")
+
+
+def ontology_dir() -> Path:
+    """Folder holding kg.ttl, shapes.ttl and vocab/.
+
+    An installed wheel carries it as ``kg/_ontology``; a source checkout (or an editable
+    install) has it at the repository root. ``KG_ONTOLOGY_DIR`` overrides both.
+    """
+    env = os.environ.get("KG_ONTOLOGY_DIR")
+    candidates = [Path(env)] if env else []
+    candidates += [PACKAGE_DIR / "_ontology", PACKAGE_DIR.parent / "ontology"]
+    for c in candidates:
+        if (c / "kg.ttl").is_file():
+            return c
+    raise FileNotFoundError("the paper-kg ontology folder (kg.ttl, vocab/) is missing from this install")
+
+
+def sample_corpus_dir() -> Path:
+    """The bundled sample corpus (four Daily Papers listing pages)."""
+    return PACKAGE_DIR / "sample" / "daily-papers"
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """Settings of the extraction pipeline (see kg.extract.pipeline.make_pipeline)."""
+
+    vocab_dir: Path | None = None  #: None: ontology_dir() / "vocab"
+    use_rules: bool = True  #: pattern rules for names no vocabulary knows
+    use_abbreviations: bool = True
+    min_confidence: float = 0.5  #: mentions below this are dropped
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Settings of `kg build`."""
+
+    inputs: tuple[Path, ...] = ()
+    out_dir: Path = Path("outputs")
+    formats: tuple[str, ...] = EXPORT_FORMATS
+    reader: str | None = None  #: force a reader; None: detect per file
+    encoding: str | None = None  #: None: detect (BOM, UTF-8, then cp1252)
+    jobs: int = 1
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    html_max_nodes: int = 1500  #: larger graphs get an entity-level, top-N view
+    verbose: bool = False
+    quiet: bool = False

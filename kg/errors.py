@@ -1,0 +1,33 @@
+"""Errors that the command line reports as one clear line, never a traceback."""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """A fatal, user-facing error (exit code 2).
+
+    Parameters
+    ----------
+    message : str
+        What went wrong, phrased for the user.
+    path : str, optional
+        The file it concerns.
+    line : int, optional
+        The 1-based line in that file.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        self.message = message
+        self.path = path
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class InputError(KgError):
+    """An input file cannot be read at all (missing, empty, unknown format)."""

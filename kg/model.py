@@ -1,0 +1,147 @@
+"""Plain records that flow through the pipeline: read -> extract -> assemble -> export.
+
+They hold data only. Every stage takes and returns these, so the same code serves a few
+hundred papers in memory and a million streamed through worker processes (they pickle).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityType = Literal["Method", "Architecture", "Dataset", "Metric", "Task"]
+
+#: The five entity types, in a fixed order used by every export.
+ENTITY_TYPES: tuple[EntityType, ...] = ("Method", "Architecture", "Dataset", "Metric", "Task")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record was read: a file and a 1-based line number (the line it starts on)."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as the input gave it. Fields the input does not hold stay empty.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier: the input's id (arXiv id, DOI, ...) when it has one, otherwise a
+        hash of the normalized title (or of the abstract for untitled entries).
+    title : str or None
+        The title, or None for an untitled entry.
+    abstract : str
+        The abstract text (never empty).
+    date_text : str or None
+        The date exactly as the input wrote it ("Jun 29, 2024", "Oct 15").
+    date : datetime.date or None
+        The parsed date, only when the input gives a full date (a year included).
+    authors : tuple of str
+        Author names when the input lists them.
+    author_count : int or None
+        Number of authors ("5 authors" in a listing, or len(authors)).
+    sources : tuple of Source
+        Every place this paper was read from (several after merging duplicates).
+    url, categories, upvotes, extra
+        Optional metadata kept as given.
+    """
+
+    id: str
+    abstract: str
+    title: str | None = None
+    date_text: str | None = None
+    date: _dt.date | None = None
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    sources: tuple[Source, ...] = ()
+    url: str | None = None
+    categories: tuple[str, ...] = ()
+    upvotes: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The text entities are extracted from: title, a blank line, abstract."""
+        return f"{self.title}\n\n{self.abstract}" if self.title else self.abstract
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of an entity in a paper's text, with its evidence.
+
+    Character offsets index into :attr:`Paper.text`.
+    """
+
+    key: str  #: normalized entity key (see :func:`kg.extract.normalize.entity_key`)
+    label: str  #: canonical label of the entity
+    type: EntityType
+    text: str  #: surface form as written
+    start: int
+    end: int
+    sentence: int  #: sentence index within the paper text
+    rule: str  #: component or rule that found it ("vocabulary", "abbreviation", "rule:head-noun", ...)
+    proposed: bool  #: the paper introduces this entity as its contribution
+    confidence: float
+    in_vocabulary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A paper reporting a metric on a dataset, said in one sentence."""
+
+    dataset: str  #: entity key
+    metric: str  #: entity key
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """A paper with what the extractor found in it."""
+
+    paper: Paper
+    mentions: tuple[Mention, ...] = ()
+    sentences: tuple[str, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity merged across papers (one concept, one node)."""
+
+    key: str
+    type: EntityType
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()  #: ids of the papers that mention it
+    proposed_by: tuple[str, ...] = ()
+    in_vocabulary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record that could not be read, reported and skipped."""
+
+    source: Source
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+@dataclass
+class ReadReport:
+    """Counts and problems of one read; filled in while the reader streams."""
+
+    entries: int = 0  #: records read, duplicates included
+    papers: int = 0  #: unique papers after merging
+    duplicates: int = 0
+    untitled: int = 0
+    problems: list[Problem] = field(default_factory=list)

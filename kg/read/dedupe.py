@@ -1,0 +1,108 @@
+"""Merge duplicate papers and give every paper a stable id.
+
+A record is the same paper as an earlier one when it has the same input id, the same
+normalized title, or (for entries without a title) the same normalized abstract. The first
+occurrence is kept; later ones add their source and fill in fields the first one lacked.
+
+Ids: the input's id when it has one (an arXiv id as ``arXiv:2101.00001``); otherwise
+``t-`` + a hash of the normalized title, or ``a-`` + a hash of the normalized abstract for an
+untitled entry. Rebuilding the same input gives the same ids.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from kg.model import Paper, Problem
+
+_WS = re.compile(r"\s+")
+_FILLABLE = ("title", "date_text", "date", "author_count", "url", "upvotes")
+
+
+def normalize_text(s: str) -> str:
+    """Lower case, Unicode NFKC, whitespace collapsed: the key two copies of a text share."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", s).lower()).strip()
+
+
+def _digest(s: str) -> str:
+    return hashlib.sha1(s.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def derive_id(paper: Paper) -> str:
+    """The stable id of a paper (its own id if the input gave one)."""
+    if paper.id:
+        return paper.id
+    if paper.title:
+        return "t-" + _digest(normalize_text(paper.title))
+    return "a-" + _digest(normalize_text(paper.abstract))
+
+
+class Deduplicator:
+    """Streaming merge of duplicates.
+
+    :meth:`unique` yields each paper at its first occurrence (so extraction can start at
+    once) and passes Problems through. A later duplicate is folded into a small patch for
+    its paper (its sources and the fields it fills in), which :meth:`finalize` applies to the
+    paper afterwards. Memory: a few short keys per paper, plus one patch per duplicated paper.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, str] = {}
+        self._patches: dict[str, Paper] = {}
+        self.entries = 0
+        self.duplicates = 0
+        self.untitled = 0
+
+    @staticmethod
+    def _keys(p: Paper) -> list[str]:
+        keys = ["a:" + _digest(normalize_text(p.abstract))]
+        if p.id:
+            keys.append("i:" + p.id.lower())
+        if p.title:
+            keys.append("t:" + _digest(normalize_text(p.title)))
+        return keys
+
+    def unique(self, items: Iterable[Paper | Problem]) -> Iterator[Paper | Problem]:
+        """Yield first occurrences (with their stable id) and Problems; fold in duplicates."""
+        for item in items:
+            if isinstance(item, Problem):
+                yield item
+                continue
+            self.entries += 1
+            if not item.title:
+                self.untitled += 1
+            keys = self._keys(item)
+            pid = next((self._by_key[k] for k in keys if k in self._by_key), None)
+            if pid is None:
+                paper = dataclasses.replace(item, id=derive_id(item))
+                for k in keys:
+                    self._by_key[k] = paper.id
+                yield paper
+                continue
+            self.duplicates += 1
+            for k in keys:
+                self._by_key.setdefault(k, pid)
+            patch = self._patches.get(pid)
+            self._patches[pid] = merge(patch, item) if patch else item
+
+    def finalize(self, paper: Paper) -> Paper:
+        """The paper with every duplicate of it merged in."""
+        patch = self._patches.get(paper.id)
+        return merge(paper, patch) if patch else paper
+
+
+def merge(base: Paper, dup: Paper) -> Paper:
+    """Add ``dup``'s sources to ``base`` and fill the fields ``base`` lacks from ``dup``."""
+    changes: dict = {"sources": base.sources + tuple(s for s in dup.sources if s not in base.sources)}
+    for f in _FILLABLE:
+        if getattr(base, f) is None and getattr(dup, f) is not None:
+            changes[f] = getattr(dup, f)
+    if not base.authors and dup.authors:
+        changes["authors"] = dup.authors
+    if not base.categories and dup.categories:
+        changes["categories"] = dup.categories
+    return dataclasses.replace(base, **changes)
