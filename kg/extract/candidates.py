@@ -1,0 +1,38 @@
+"""Candidate mentions: what each matcher or rule proposes before the resolver decides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from kg.model import EntityType
+
+#: Which finder wins when two candidates cover the same tokens.
+RULE_PRIORITY = {"abbreviation": 3, "vocabulary": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A token span that some component thinks names an entity."""
+
+    start: int  #: token index
+    end: int  #: token index, exclusive
+    key: str
+    label: str
+    type: EntityType
+    rule: str
+    confidence: float
+    in_vocabulary: bool = False
+
+    @property
+    def priority(self) -> int:
+        return RULE_PRIORITY.get(self.rule.split(":", 1)[0], 1)
+
+
+def add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
+    """Append candidates to ``doc._.kg_candidates`` (created on first use)."""
+    if doc._.kg_candidates is None:
+        doc._.kg_candidates = []
+    doc._.kg_candidates.extend(items)

@@ -1,0 +1,150 @@
+"""The resolver: turn candidates and abbreviations into the paper's mentions.
+
+It decides, in order:
+
+1. Abbreviation definitions: the long form's concept (from the vocabulary, the short form, or
+   the long form's own head noun) is given to the short form, and every later use of the short
+   form in the document becomes a mention of it ("UDC" -> unified neural divide-and-conquer
+   framework, even where the vocabulary says CO is something else).
+2. Overlaps: the longest candidate wins; on a tie, abbreviation > vocabulary > rules.
+3. Generic words ("model", "deep learning") are never entities.
+4. Proposed or used (:mod:`kg.extract.proposed`).
+
+Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.candidates import Candidate, add_candidates
+from kg.extract.heads import EVALUATIVE, guess_type
+from kg.extract.normalize import canonical_surface, entity_key, singular_phrase, singularize
+from kg.extract.proposed import is_proposal, title_name
+from kg.extract.vocabulary import Vocabulary, load_vocabulary
+from kg.model import Mention
+
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=None)
+if not Doc.has_extension("title_end"):
+    Doc.set_extension("title_end", default=0)
+
+
+def trim_modifiers(span: Span) -> Span:
+    """Drop leading determiners and evaluative modifiers ("a novel", "large-scale")."""
+    i, doc = span.start, span.doc
+    while i < span.end - 1:
+        t = doc[i]
+        nxt = doc[i + 1].text if i + 1 < span.end else ""
+        if t.lower_ in EVALUATIVE:
+            i += 1
+        elif nxt == "-" and i + 2 < span.end and f"{t.lower_}-{doc[i + 2].lower_}" in EVALUATIVE:
+            i += 3
+        else:
+            break
+    return doc[i:span.end]
+
+
+def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list[Candidate]:
+    """Candidates from abbreviation definitions and every later use of the short forms."""
+    out: list[Candidate] = []
+    short_concepts: dict[str, Candidate] = {}
+    for long, short in doc._.abbreviations:
+        long = trim_modifiers(long)
+        if not len(long) or vocab.is_generic(long.text) or vocab.is_generic(short.text):
+            continue
+        known = by_span.get((long.start, long.end))
+        concept = vocab.lookup(long.text) or vocab.lookup(short.text)
+        if known is not None:
+            key, label, typ, conf, inv = known.key, known.label, known.type, known.confidence, True
+        elif concept is not None:
+            key, label, typ, conf, inv = concept.key, concept.label, concept.type, 0.9, True
+        else:
+            guess = guess_type([t.text for t in long if not t.is_punct]) or guess_type([short.text])
+            if guess is None:
+                typ, conf = "Method", 0.55
+            else:
+                typ, conf = guess
+            label = singular_phrase(long.text)
+            key, inv = entity_key(label), False
+        long_c = Candidate(long.start, long.end, key, label, typ, "abbreviation", conf, inv)
+        out.append(long_c)
+        for form in {short.text, singularize(short.text)}:
+            short_concepts.setdefault(form, long_c)
+    if short_concepts:
+        for t in doc:
+            c = short_concepts.get(t.text) or short_concepts.get(singularize(t.text))
+            if c is not None and t.i not in range(c.start, c.end):
+                out.append(Candidate(t.i, t.i + 1, c.key, c.label, c.type, "abbreviation",
+                                     c.confidence, c.in_vocabulary))
+    return out
+
+
+def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
+    """Choose the mentions of a Doc from its candidates (see the module docstring)."""
+    cands: list[Candidate] = list(doc._.kg_candidates or [])
+    by_span = {(c.start, c.end): c for c in cands if c.rule == "vocabulary"}
+    cands.extend(_abbreviation_candidates(doc, vocab, by_span))
+    cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic]
+    cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
+    taken = bytearray(len(doc))
+    chosen: list[Candidate] = []
+    for c in cands:
+        if any(taken[c.start:c.end]):
+            continue
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    sent_of = {}
+    for i, s in enumerate(sents):
+        for t in range(s.start, s.end):
+            sent_of[t] = i
+    tname = title_name(doc, doc._.title_end)
+    proposed_keys = set()
+    mentions = []
+    for c in chosen:
+        span = doc[c.start:c.end]
+        si = sent_of.get(c.start, 0)
+        prop = False
+        if not c.in_vocabulary:
+            if tname and (c.start, c.end) == tname:
+                prop = True
+            else:
+                prop = is_proposal(sents[si], c.start, c.end)
+        if prop:
+            proposed_keys.add(c.key)
+        mentions.append((c, span, si, prop))
+    return [
+        Mention(key=c.key, label=c.label, type=c.type, text=canonical_surface(span.text),
+                start=span.start_char, end=span.end_char, sentence=si, rule=c.rule,
+                proposed=c.key in proposed_keys, confidence=round(c.confidence, 3),
+                in_vocabulary=c.in_vocabulary)
+        for c, span, si, prop in mentions
+    ]
+
+
+@Language.factory(
+    "kg_entities",
+    assigns=["doc._.kg_mentions"],
+    requires=["doc._.kg_candidates", "doc._.abbreviations", "token.is_sent_start"],
+    default_config={"vocab_dir": None, "min_confidence": 0.5},
+)
+def make_resolver(nlp: Language, name: str, vocab_dir: str | None, min_confidence: float) -> "EntityResolver":
+    return EntityResolver(load_vocabulary(vocab_dir), min_confidence)
+
+
+class EntityResolver:
+    """Writes the resolved :class:`~kg.model.Mention` list to ``doc._.kg_mentions``."""
+
+    def __init__(self, vocabulary: Vocabulary, min_confidence: float):
+        self.vocabulary = vocabulary
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.kg_candidates is None:
+            add_candidates(doc, [])
+        doc._.kg_mentions = resolve(doc, self.vocabulary, self.min_confidence)
+        return doc

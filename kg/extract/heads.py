@@ -1,0 +1,85 @@
+"""Head nouns and cue words that tell an entity's type from its own words.
+
+Pure data and functions; used by the abbreviation resolver (a long form no vocabulary knows)
+and by the rules for names no vocabulary knows.
+"""
+
+from __future__ import annotations
+
+from kg.model import EntityType
+
+#: Last word of a phrase -> type. Checked on the singular, lower-cased head.
+HEAD_TYPES: dict[str, EntityType] = {}
+for _t, _words in {
+    "Architecture": """network net transformer former encoder decoder autoencoder perceptron
+        layer block module unit cell attention convolution embedding head adapter backbone
+        gnn cnn rnn lstm gru mlp llm vit gan vae kan machine""",
+    "Method": """learning training distillation optimization optimisation regularization
+        normalization augmentation search descent propagation backpropagation sampling pruning
+        quantization tuning finetuning fine-tuning pretraining pre-training algorithm method
+        technique strategy procedure scheme analysis inference estimation decomposition
+        factorization aggregation initialization adaptation alignment loss mechanism
+        programming retrieval-augmented dropout compression encoding prompting""",
+    "Dataset": "dataset benchmark corpus suite database collection bank",
+    "Metric": """accuracy error score rate precision recall auc loss latency throughput
+        perplexity divergence bleu rouge f1 mse rmse mae mape iou map similarity
+        flops complexity""",
+    "Task": """detection classification segmentation recognition prediction forecasting
+        generation translation retrieval answering captioning tracking localization
+        summarization parsing tagging reconstruction synthesis completion matching
+        regression clustering identification diagnosis verification inpainting
+        super-resolution denoising editing navigation planning control modeling modelling
+        understanding reasoning""",
+}.items():
+    for _w in _words.split():
+        HEAD_TYPES.setdefault(_w, _t)  # type: ignore[arg-type]
+
+#: Suffixes of coined model names ("ResNet", "MCUFormer", "HTNet", "DeepONet").
+ARCHITECTURE_SUFFIXES = ("net", "former", "gpt", "bert", "vit", "mamba", "gan", "vae", "llama",
+                         "mlp", "cnn", "rnn", "lstm", "gnn", "nerf", "unet", "diffusion")
+
+#: Modifiers dropped from the start of a phrase: scope and evaluative words (guidelines §4).
+EVALUATIVE = frozenset("""a an the our this these those its their novel new proposed simple
+    efficient effective lightweight light-weight large-scale small-scale high-efficiency
+    high-performance plain vanilla standard conventional traditional existing popular
+    state-of-the-art sota powerful robust general generic unified various several many
+    different multiple specific typical classic classical modern recent improved enhanced
+    advanced robust scalable flexible accurate fast faster better best strong stronger
+    well-known widely-used commonly-used two-stage single-stage one-stage end-to-end
+    first second two three four five six such same other both each any all more most
+    so-called called named dubbed termed i.e. e.g. further additional separate""".split())
+
+#: Cues that the sentence introduces the paper's own contribution.
+PROPOSAL_VERBS = frozenset("""propose proposes proposed introduce introduces introduced present
+    presents presented develop develops developed devise devises devised design designs
+    designed build builds built create creates created construct constructs constructed
+    contribute contributes offer offers""".split())
+NAMING_CUES = frozenset("dubbed called named termed coined".split())
+
+
+def guess_type(words: list[str]) -> tuple[EntityType, float] | None:
+    """Type of a phrase from its head noun (the last word), with a confidence.
+
+    Parameters
+    ----------
+    words : list of str
+        The phrase's words (hyphenated compounds split or not).
+
+    Returns
+    -------
+    (type, confidence) or None
+        None when no head noun or suffix gives the type.
+    """
+    from kg.extract.normalize import singularize
+
+    if not words:
+        return None
+    last = singularize(words[-1]).lower()
+    pieces = last.split("-")
+    if last in HEAD_TYPES:
+        return HEAD_TYPES[last], 0.8
+    if pieces[-1] in HEAD_TYPES:
+        return HEAD_TYPES[pieces[-1]], 0.75
+    if len(last) > 3 and last.endswith(ARCHITECTURE_SUFFIXES):
+        return "Architecture", 0.7
+    return None

@@ -1,0 +1,97 @@
+"""Normalization: one concept, one key.
+
+"CNN", "CNNs", "convolutional neural networks" and "Convolutional Neural Network" must end
+up as one entity. :func:`entity_key` maps a surface form to a key that is insensitive to
+case, regular plurals, hyphen/space variants and Unicode dashes; vocabularies and
+abbreviations then map aliases ("CNN") onto their concept's key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACE_HYPHEN = re.compile(r"\s*-\s*")
+_WS = re.compile(r"\s+")
+_NON_KEY = re.compile(r"[^a-z0-9+#./ -]+")
+
+#: Words whose plural/singular is not the regular "-s" rule, or that end in "s" singular.
+_INVARIANT = frozenset({
+    "analysis", "basis", "bias", "corpus", "class", "loss", "process", "mass", "gauss", "gas",
+    "focus", "consensus", "status", "virus", "bus", "chaos", "cos", "lens", "axis", "thesis",
+    "hypothesis", "synthesis", "diagnosis", "prognosis", "calculus", "genus", "locus", "nexus",
+    "series", "species", "news", "physics", "mathematics", "statistics", "dynamics", "kinetics",
+    "robotics", "linguistics", "economics", "genomics", "analytics", "semantics", "graphics",
+    "ethics", "logistics", "optics", "mechanics", "electronics", "metrics", "kinematics",
+    "classics", "gans", "cross", "glass", "less", "plus", "minus", "atlas", "canvas", "yes",
+    "this", "its", "us", "is", "was", "has", "does", "as", "always", "across", "various",
+    "previous", "numerous", "continuous", "autonomous", "heterogeneous", "homogeneous", "ros",
+})
+_IRREGULAR = {"indices": "index", "matrices": "matrix", "vertices": "vertex", "data": "data",
+              "criteria": "criterion", "phenomena": "phenomenon", "analyses": "analysis",
+              "hypotheses": "hypothesis", "bases": "basis", "biases": "bias", "axes": "axis", "corpora": "corpus",
+              "children": "child", "people": "person", "mice": "mouse", "geese": "goose"}
+_ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Za-z0-9\-]*[A-Z0-9])s$")
+
+
+def singularize(word: str) -> str:
+    """Singular of an English noun, conservatively (unknown endings are left alone).
+
+    Acronym plurals lose their "s" ("CNNs" -> "CNN", "LLMs" -> "LLM").
+    """
+    if _ACRONYM_PLURAL.match(word):
+        return word[:-1]
+    low = word.lower()
+    if low in _IRREGULAR:
+        return _match_case(_IRREGULAR[low], word)
+    if len(low) <= 3 or low in _INVARIANT or not low.isalpha() and not low[-1:].isalpha():
+        return word
+    if low.endswith("ies") and len(low) > 4:
+        return word[:-3] + ("y" if word[-3:].islower() else "Y")
+    if low.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if low.endswith(("ss", "us", "is", "ous", "ics")):
+        return word
+    if low.endswith("s") and not low.endswith("'s"):
+        return word[:-1]
+    return word
+
+
+def _match_case(new: str, like: str) -> str:
+    return new.upper() if like.isupper() else new.capitalize() if like[:1].isupper() else new
+
+
+def canonical_surface(text: str) -> str:
+    """Surface form with Unicode normalized, dashes unified and spacing around hyphens removed."""
+    t = unicodedata.normalize("NFKC", text)
+    t = _DASHES.sub("-", t)
+    t = _SPACE_HYPHEN.sub("-", t)
+    return _WS.sub(" ", t).strip()
+
+
+def singular_phrase(text: str) -> str:
+    """The phrase with its last word singularized ("graph neural networks" -> "graph neural network")."""
+    t = canonical_surface(text)
+    head, sep, last = t.rpartition(" ")
+    if "-" in last and not sep:
+        head, sep, last = t.rpartition("-")
+    return f"{head}{sep}{singularize(last)}"
+
+
+def entity_key(text: str) -> str:
+    """Normalized key of a surface form: lower case, singular, hyphens and spaces equal.
+
+    >>> entity_key("Convolutional Neural Networks") == entity_key("convolutional-neural network")
+    True
+    """
+    t = singular_phrase(text).lower()
+    t = t.replace("-", " ")
+    t = _NON_KEY.sub(" ", t)
+    return _WS.sub(" ", t).strip()
+
+
+def slug(key: str) -> str:
+    """URL-safe form of a key for IRIs and file names ([a-z0-9._-])."""
+    s = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-")
+    return s or "x"

@@ -1,0 +1,123 @@
+"""The extraction pipeline: ``spacy.blank("en")`` plus our components, and the functions that
+run it over a stream of papers, in one process or a pool of workers.
+
+Components, in order (each declares what it reads and writes)::
+
+    sentencizer        spaCy's rule-based sentence splitter
+    kg_sentences       line breaks end sentences; doc._.title_end
+    kg_abbreviations   doc._.abbreviations: (long form, short form) pairs
+    kg_vocabulary      doc._.kg_candidates from the curated vocabularies
+    kg_rules           doc._.kg_candidates for names no vocabulary knows
+    kg_entities        doc._.kg_mentions: resolved, normalized, proposed or used
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import spacy
+from spacy.language import Language
+
+from kg.config import ExtractConfig
+from kg.model import Evaluation, Extraction, Paper
+
+# Registering the factories is a side effect of importing their modules.
+from kg.extract import abbreviation, entities, rules, sentences, vocabulary  # noqa: F401
+
+
+def make_pipeline(config: ExtractConfig | None = None) -> Language:
+    """Build the extraction pipeline.
+
+    Parameters
+    ----------
+    config : ExtractConfig, optional
+        Which components to use and where the vocabularies are.
+    """
+    config = config or ExtractConfig()
+    vocab_dir = str(config.vocab_dir) if config.vocab_dir else None
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_sentences")
+    if config.use_abbreviations:
+        nlp.add_pipe("kg_abbreviations")
+    nlp.add_pipe("kg_vocabulary", config={"vocab_dir": vocab_dir})
+    if config.use_rules:
+        nlp.add_pipe("kg_rules", config={"vocab_dir": vocab_dir})
+    nlp.add_pipe("kg_entities", config={"vocab_dir": vocab_dir, "min_confidence": config.min_confidence})
+    return nlp
+
+
+def _evaluations(mentions) -> tuple[Evaluation, ...]:
+    """(dataset, metric) pairs said in one sentence."""
+    by_sent: dict[int, tuple[set[str], set[str]]] = {}
+    for m in mentions:
+        if m.type in ("Dataset", "Metric"):
+            d, k = by_sent.setdefault(m.sentence, (set(), set()))
+            (d if m.type == "Dataset" else k).add(m.key)
+    return tuple(Evaluation(d, k, s) for s, (ds, ks) in sorted(by_sent.items())
+                 for d in sorted(ds) for k in sorted(ks))
+
+
+def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Iterator[Extraction]:
+    """Run the pipeline over papers in this process, yielding one Extraction per paper."""
+    for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=batch_size):
+        mentions = tuple(doc._.kg_mentions)
+        yield Extraction(
+            paper=paper,
+            mentions=mentions,
+            sentences=tuple(s.text.strip() for s in doc.sents),
+            evaluations=_evaluations(mentions),
+        )
+
+
+_WORKER_NLP: Language | None = None
+
+
+def _init_worker(config: ExtractConfig) -> None:
+    global _WORKER_NLP  # one pipeline per worker process, built once
+    if _WORKER_NLP is None:
+        _WORKER_NLP = make_pipeline(config)
+
+
+def _work(chunk: list[Paper]) -> list[Extraction]:
+    assert _WORKER_NLP is not None
+    return list(extract(chunk, _WORKER_NLP))
+
+
+def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def extract_parallel(papers: Iterable[Paper], config: ExtractConfig, jobs: int,
+                     chunk_size: int = 256, nlp: Language | None = None) -> Iterator[Extraction]:
+    """Extract with ``jobs`` worker processes, in input order.
+
+    Workers return only the extracted records (small), never Docs, which is what makes a
+    plain process pool several times faster than ``nlp.pipe(n_process=...)``. With
+    ``jobs <= 1`` everything runs in this process.
+    """
+    if jobs <= 1:
+        yield from extract(papers, nlp or make_pipeline(config))
+        return
+    global _WORKER_NLP
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    if method == "fork":
+        # Build once in the parent; forked workers share it copy-on-write.
+        _WORKER_NLP = nlp or make_pipeline(config)
+    ctx = mp.get_context(method)
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        for result in pool.imap(_work, _chunks(papers, chunk_size)):
+            yield from result
+
+
+def default_jobs() -> int:
+    """Worker processes to use by default: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

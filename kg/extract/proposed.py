@@ -1,0 +1,37 @@
+"""Does the paper *propose* an entity, or only *use* it?
+
+Pure functions over token sequences; the resolver calls them per mention.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.heads import NAMING_CUES, PROPOSAL_VERBS
+
+_FIRST_PERSON = frozenset({"we", "our", "this", "here", "paper", "work", "article", "study"})
+
+
+def title_name(doc: Doc, title_end: int) -> tuple[int, int] | None:
+    """Token range of the name a title leads with ("UDC: A Unified ..."), if any."""
+    for i in range(min(title_end, 8)):
+        if doc[i].text == ":":
+            return (0, i) if i > 0 else None
+    return None
+
+
+def is_proposal(sentence: Span, start: int, end: int) -> bool:
+    """True if the mention at tokens [start, end) is introduced as the paper's contribution.
+
+    The sentence must speak in the first person or of "this paper" and use a proposal verb
+    ("we propose", "this article develops") before the mention, or name it ("dubbed X",
+    "called X", "named X") right before it.
+    """
+    before = [t.lower_ for t in sentence.doc[sentence.start:start]]
+    if any(w in NAMING_CUES for w in before[-3:]):
+        return True
+    if not any(w in PROPOSAL_VERBS for w in before):
+        return False
+    if "our" in before[-4:]:
+        return True
+    return any(w in _FIRST_PERSON for w in before)

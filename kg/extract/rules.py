@@ -1,0 +1,169 @@
+"""Rules that find names no vocabulary knows.
+
+* **Coined names** ("TinyViT", "MCUFormer", "X-Net", "Mamba-2") typed by their suffix or by
+  the head noun that follows them ("RevCol network", "FoodSeg dataset"), or kept as the
+  paper's method when it introduces them ("we propose X", "dubbed X", a title "X: ...").
+* **Head-noun phrases**: a few plain modifiers before a head noun that fixes the type
+  ("scene text recognition" -> Task, "pointer network" -> Architecture).
+* **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
+
+Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from the
+``kg_rules`` component.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.candidates import Candidate, add_candidates
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS
+from kg.extract.normalize import entity_key, singular_phrase, singularize
+from kg.extract.proposed import title_name
+from kg.extract.vocabulary import Vocabulary, load_vocabulary
+
+#: Head nouns after a name, and the type they give it ("X network", "X dataset").
+NAME_HEADS = {
+    "network": "Architecture", "net": "Architecture", "model": "Architecture",
+    "architecture": "Architecture", "transformer": "Architecture", "encoder": "Architecture",
+    "layer": "Architecture", "block": "Architecture", "module": "Architecture",
+    "framework": "Method", "method": "Method", "algorithm": "Method", "approach": "Method",
+    "technique": "Method", "strategy": "Method", "loss": "Method", "optimizer": "Method",
+    "dataset": "Dataset", "benchmark": "Dataset", "corpus": "Dataset", "suite": "Dataset",
+    "score": "Metric", "metric": "Metric",
+}
+#: Head nouns for plain-word phrases (modifiers + head), a stricter subset of HEAD_TYPES.
+PHRASE_HEADS = {w: t for w, t in HEAD_TYPES.items() if t == "Task"} | {
+    "network": "Architecture", "perceptron": "Architecture", "autoencoder": "Architecture",
+    "transformer": "Architecture", "distillation": "Method", "regularization": "Method",
+    "augmentation": "Method", "quantization": "Method", "pruning": "Method",
+}
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
+_NOT_MODIFIER_SUFFIX = ("ly", "'s")
+_BAD_MODIFIERS = frozenset("""based using via with without from into across within under over
+    between among against toward towards including such like than then also only just very
+    well much many few more most less least its their our your his her which that what whose
+    where when while can could may might will would should must shall do does did done be been
+    being is are was were has have had perform performs performed achieve achieves achieved
+    improve improves improved enable enables enabled propose proposes proposed show shows
+    shown demonstrate demonstrates demonstrated yield yields present presents address
+    addresses tackle tackles study studies explore explores evaluate evaluates evaluated
+    existing recent prior previous current future challenging difficult important key main
+    real-world downstream various diverse several different general generic""".split())
+
+
+def _is_coined(text: str) -> bool:
+    """Looks like a coined model/method name: inner capitals or letters mixed with digits."""
+    return bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
+
+
+def _name_units(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal token runs joined by hyphens with no whitespace ("X", "-", "Net" -> one unit)."""
+    units = []
+    i, n = 0, len(doc)
+    while i < n:
+        j = i + 1
+        while (j + 1 < n and doc[j].text == "-" and not doc[j - 1].whitespace_
+               and not doc[j].whitespace_ and not doc[j + 1].is_punct):
+            j += 2
+        units.append((i, j))
+        i = j
+    return units
+
+
+def _modifier_ok(tok) -> bool:
+    low = tok.lower_
+    return (tok.is_alpha or "-" in tok.text) and not tok.is_stop and low not in EVALUATIVE \
+        and low not in _BAD_MODIFIERS and not low.endswith(_NOT_MODIFIER_SUFFIX) and len(low) > 1 \
+        and not tok.is_punct and not tok.like_num
+
+
+def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
+    """Candidates for names the vocabularies do not know (see the module docstring)."""
+    out: list[Candidate] = []
+    n = len(doc)
+    # -- title name: "UDC: A Unified ... Framework" ------------------------------------------
+    tname = title_name(doc, doc._.title_end)
+    if tname:
+        s, e = tname
+        span = doc[s:e]
+        if e - s <= 3 and not vocab.lookup(span.text) and not vocab.is_generic(span.text) \
+                and any(c.isupper() for c in span.text):
+            rest = [t for t in doc[e:doc._.title_end or n] if t.is_alpha]
+            head = next((NAME_HEADS.get(singularize(t.lower_)) for t in reversed(rest)
+                         if singularize(t.lower_) in NAME_HEADS), None)
+            typ = "Architecture" if span.text.lower().endswith(ARCHITECTURE_SUFFIXES) else head or "Method"
+            out.append(Candidate(s, e, entity_key(span.text), span.text, typ, "rule:title-name", 0.75))
+    # -- coined names ----------------------------------------------------------------------
+    for s, e in _name_units(doc):
+        span = doc[s:e]
+        text = span.text
+        if not _is_coined(text) and not (e - s > 1 and any(c.isupper() for c in text[1:])):
+            continue
+        if vocab.lookup(text) or vocab.is_generic(text) or not text[0].isalnum():
+            continue
+        nxt = doc[e] if e < n else None
+        head = NAME_HEADS.get(singularize(nxt.lower_)) if nxt is not None else None
+        label = singular_phrase(text)
+        if head is not None:
+            out.append(Candidate(s, e, entity_key(label), label, head, "rule:name+head", 0.7))
+        elif text.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(text):
+            out.append(Candidate(s, e, entity_key(label), label, "Architecture", "rule:name-suffix", 0.65))
+        else:
+            before = [t.lower_ for t in doc[max(0, s - 6):s]]
+            if any(w in NAMING_CUES for w in before[-2:]) or (
+                    any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before)):
+                out.append(Candidate(s, e, entity_key(label), label, "Method", "rule:proposed-name", 0.6))
+    # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
+    for i, t in enumerate(doc):
+        if singularize(t.lower_) not in ("dataset", "benchmark", "corpus") or i == 0:
+            continue
+        j = i
+        while j > 0 and j > i - 4 and (doc[j - 1].text[:1].isupper() or doc[j - 1].like_num
+                                       or doc[j - 1].text == "-") and not doc[j - 1].is_sent_start:
+            j -= 1
+        if j < i and doc[j].text != "-":
+            span = doc[j:i]
+            if not vocab.is_generic(span.text) and not vocab.lookup(span.text):
+                out.append(Candidate(j, i, entity_key(span.text), span.text, "Dataset", "rule:dataset-context", 0.7))
+    # -- head-noun phrases -------------------------------------------------------------------
+    for i, t in enumerate(doc):
+        head_type = PHRASE_HEADS.get(singularize(t.lower_))
+        if head_type is None:
+            continue
+        j = i
+        while j > 0 and j > i - 3 and _modifier_ok(doc[j - 1]) and not doc[j].is_sent_start:
+            j -= 1
+        if j == i:
+            continue
+        span = doc[j:i + 1]
+        label = singular_phrase(span.text).lower() if not any(c.isupper() for c in span.text[1:]) \
+            else singular_phrase(span.text)
+        key = entity_key(label)
+        if key in vocab.generic or vocab.lookup(span.text):
+            continue
+        out.append(Candidate(j, i + 1, key, label, head_type, "rule:head-noun", 0.6))
+    return out
+
+
+@Language.factory(
+    "kg_rules",
+    assigns=["doc._.kg_candidates"],
+    requires=["doc._.title_end", "token.is_sent_start"],
+    default_config={"vocab_dir": None},
+)
+def make_rules(nlp: Language, name: str, vocab_dir: str | None) -> "RuleMatcher":
+    return RuleMatcher(load_vocabulary(vocab_dir))
+
+
+class RuleMatcher:
+    """Appends rule candidates to ``doc._.kg_candidates``."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_candidates(doc, find_rule_candidates(doc, self.vocabulary))
+        return doc
