@@ -51,7 +51,9 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
     out: list[Candidate] = []
     short_concepts: dict[str, Candidate] = {}
     for long, short in doc._.abbreviations:
-        long = trim_modifiers(long)
+        # S-H already anchors the long form on the acronym's first letter: drop only articles.
+        while len(long) > 1 and long[0].lower_ in ("a", "an", "the", "our", "this"):
+            long = long[1:]
         if not len(long) or vocab.is_generic(long.text) or vocab.is_generic(short.text):
             continue
         known = by_span.get((long.start, long.end))

@@ -74,6 +74,23 @@ TYPES = ("Method", "Architecture", "Dataset", "Metric", "Task")
 
 TASK_TABLES = ("cv", "nlp", "other", "audio", "all")
 
+
+def _names(text: str) -> frozenset:
+    """Parse a ``|``- or newline-separated list of names into a frozenset.
+
+    Parameters
+    ----------
+    text : str
+        Names separated by ``|`` or line breaks; surrounding blanks ignored.
+
+    Returns
+    -------
+    frozenset of str
+        The non-empty, stripped names.
+    """
+    return frozenset(" ".join(n.split()) for n in re.split(r"[|\n]", text) if n.strip())
+
+
 # ---------------------------------------------------------------------------
 # Word lists shared by all sources
 # ---------------------------------------------------------------------------
@@ -147,17 +164,15 @@ AMBIGUOUS_ACRONYMS = frozenset(
 
 #: Organisations, software and hardware that PwC lists among methods,
 #: datasets or tasks.  Per the guidelines they are never entities.
-NON_ENTITY_NAMES = frozenset(
-    s.lower()
-    for s in """
+NON_ENTITY_NAMES = frozenset(s.lower() for s in _names(
+    """
     PyTorch DDP|Mesh-TensorFlow|BytePS|TorchBeast|DistDGL|KungFu|BAGUA|FlexFlow
     AutoSync|ByteScheduler|Herring|Tofu|Parallax|Crossbow|Dorylus|HetPipe
     Blink Communication|MushroomRL|myGym|MyGym|CARLA|LightAutoML|AutoGL|VEGA
     AutoSmart|Library|NNCF|Mobile Neural Network|MNN|rllib|Unity|PyTorch
     TensorFlow|Keras|JAX|ONNX|OpenAI|Google|DeepMind|Meta|NVIDIA|Microsoft
-    """.replace("\n", "|").split("|")
-    if s.strip()
-)
+    """
+))
 
 
 # ---------------------------------------------------------------------------
@@ -305,7 +320,7 @@ def lower_generic(phrase: str) -> str:
         for part in parts:
             bare = part.strip("()[],;:")
             if bare and is_plain_word(bare) and bare not in PROPER_WORDS and not (
-                len(bare) == 1 and bare.isupper() and len(parts) == 1
+                len(bare) == 1 and bare.isupper()
             ):
                 new_parts.append(part.lower())
             else:
@@ -381,7 +396,7 @@ def split_parenthetical(name: str) -> tuple[str, list[str], bool]:
     """
     acronyms: list[str] = []
     other = False
-    for inner in re.findall(r"\(([^()]*)\)", name):
+    for inner in re.findall(r"(?:(?<=\s)|^)\(([^()]*)\)(?=\s|$)", name):
         before = name.split("(" + inner + ")")[0].strip()
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9\-+]{1,11}", inner) and is_acronym(inner) and (
             acronym_of(inner, before) or acronym_of(inner, name.replace("(" + inner + ")", ""))
@@ -389,8 +404,7 @@ def split_parenthetical(name: str) -> tuple[str, list[str], bool]:
             acronyms.append(inner)
         else:
             other = True
-    base = norm_space(re.sub(r"\([^()]*\)", " ", name))
-    base = norm_space(base.replace("(", " ").replace(")", " "))
+    base = norm_space(re.sub(r"(?:(?<=\s)|^)\([^()]*\)(?=\s|$)", " ", name))
     return base, acronyms, other
 
 
@@ -553,3 +567,676 @@ def lowercase_word_counts(texts: Iterable[str]) -> Counter:
         for word in re.findall(r"(?<![\w\-/])[a-z]+(?![\w\-/])", text or ""):
             counts[word] += 1
     return counts
+
+
+# ---------------------------------------------------------------------------
+# Methods (methods.json)
+# ---------------------------------------------------------------------------
+
+#: PwC collections whose members are architectures: model families, named
+#: (pretrained) models, and components inside a network (layers, blocks,
+#: attention mechanisms, convolutions, pooling, activation and output
+#: functions, position embeddings, skip connections), following guidelines
+#: section 7.2 ("architectural components are Architecture") and 7.3
+#: ("non-neural model families are Architecture").
+ARCHITECTURE_COLLECTIONS = _names(
+    """
+    3D Face Mesh Models|3D Object Detection Models|3D Representations
+    6D Pose Estimation Models|Action Recognition Blocks|Action Recognition Models
+    Activation Functions|Adaptive Activation Functions|Air Quality Forecasting
+    Attention|Attention Mechanisms|Attention Modules|Attention Patterns
+    Audio Model Blocks|Autoencoding Transformers|Autoregressive Transformers
+    Backbone Architectures|Bidirectional Recurrent Neural Networks
+    Binary Neural Networks|CAD Design Models|Code Generation Transformers
+    Conditional Image-to-Image Translation Models|Contextualized Word Embeddings
+    Conversational Models|Convolutional Neural Networks|Convolutions
+    Copy Mechanisms|Deep Tabular Learning|Dependency Parsers|Deraining Models
+    Dialogue State Trackers|Diffusion Models|Discriminators
+    Document Understanding Models|Entity Recognition Models
+    Entity Retrieval Models|Exaggeration Detection Models|Face Detection Models
+    Face Recognition Models|Face Restoration Models|Face-to-Face Translation
+    Factorization Machines|Feature Extractors|Feature Pyramid Blocks
+    Feature Upsampling|Feedforward Networks|Few-Shot Image-to-Image Translation
+    Font Generation Models|Gated Linear Networks|Generalized Additive Models
+    Generalized Linear Models|Generative Adversarial Networks
+    Generative Audio Models|Generative Models|Generative Sequence Models
+    Generative Video Models|Global Context Modules|Graph Models|Graphics Models
+    Human Object Interaction Detectors|Image Colorization Models
+    Image Decomposition Models|Image Denoising Models|Image Feature Extractors
+    Image Generation Models|Image Inpainting Modules|Image Manipulation Models
+    Image Model Blocks|Image Models|Image Quality Models|Image Restoration Models
+    Image Retrieval Models|Image Segmentation Models
+    Image Super-Resolution Models|Incident Aggregation Models
+    Instance Segmentation Models|Instance Segmentation Modules
+    Interactive Semantic Segmentation Models|Lane Detection Models
+    Language Model Components|Language Models|Layout Annotation Models
+    Learning to Rank Models|Light-weight neural networks
+    Likelihood-Based Generative Models|Localization Models
+    Long-Range Interaction Layers|Machine Translation Models|Mask Branches
+    Math Formula Detection Models|Medical Image Models|Mesh-Based Simulation Models
+    Miscellaneous Components|Mixture-of-Experts|Monocular Depth Estimation Models
+    Motion Prediction Models|Multi-Object Tracking Models|Music Transcription
+    Music source separation|Non-Parametric Classification
+    Non-Parametric Regression|OCR Models|Object Detection Models
+    Object Detection Modules|One-Stage Object Detection Models|Open-Domain Chatbots
+    Oriented Object Detection Models|Output Functions|Output Heads
+    Paraphrase Generation Models|Passage Re-Ranking Models|Person Search Models
+    Point Cloud Models|Pooling Operations|Portrait Matting Models
+    Pose Estimation Blocks|Pose Estimation Models|Position Embeddings
+    Position Recovery Models|Question Answering Models|RGB-D Saliency Detection Models
+    RL Transformers|Reading Comprehension Models|Reading Order Detection Models
+    Recurrent Neural Networks|Relation Extraction Models
+    Reversible Image Conversion Models|RoI Feature Extractors
+    Robotic Manipulation Models|Scene Text Models|Semantic Segmentation Models
+    Semantic Segmentation Modules|Sequence Editing Models
+    Sequence To Sequence Models|Sequential Blocks|Skip Connection Blocks
+    Skip Connections|Speaker Diarization|Speech Embeddings|Speech Separation Models
+    Speech Synthesis Blocks|Speech enhancement|Spreadsheet Formula Prediction Models
+    Stereo Depth Estimation Models|Structured Prediction|Style Transfer Models
+    Style Transfer Modules|Super-Resolution Models|Synthesized Attention Mechanisms
+    Table Parsing Models|Table Question Answering Models|Taxonomy Expansion Models
+    Temporal Convolutions|Text Classification Models|Text-to-Speech Models
+    Textual Inference Models|Theorem Proving Models|Thermal Image Processing Models
+    Time Series Modules|Trajectory Prediction Models|Transformers|Twin Networks
+    VQA Models|Video Frame Interpolation|Video Inpainting Models
+    Video Instance Segmentation Models|Video Interpolation Models|Video Model Blocks
+    Video Object Segmentation Models|Video Panoptic Segmentation Models
+    Video Quality Models|Video Recognition Models|Video Super-Resolution Models
+    Video-Text Retrieval Models|Vision Transformers
+    Vision and Language Pre-Trained Models|Working Memory Models
+    """
+)
+
+#: Collections that mix architectures and techniques (embeddings,
+#: representation learning, self-/semi-supervised learning, ...).  They do not
+#: vote; the entry's head noun or name decides, defaulting to Method.
+MIXED_COLLECTIONS = _names(
+    """
+    Graph Embeddings|Graph Representation Learning|Sentence Embeddings
+    Span Representations|Image Representations|Point Cloud Representations
+    Text Instance Representations|Representation Learning|Region Proposal
+    Multi-Modal Methods|Domain Adaptation|Self-Supervised Learning
+    Semi-Supervised Learning Methods|Neural Architecture Search
+    Time Series Analysis|Recommendation Systems|Word Embeddings
+    Static Word Embeddings|Document Embeddings|Topic Embeddings
+    Adaptive Computation|Speech Recognition|Robust Training|Regularization
+    Knowledge Distillation|Clustering|Dimensionality Reduction|Kernel Methods
+    """
+)
+
+#: Collections that win over everything but an explicit override: the member
+#: is a named (pretrained) model, so it is an Architecture even when its long
+#: form ends in e.g. "Pre-training".
+STRONG_ARCHITECTURE_COLLECTIONS = frozenset(
+    {
+        "Autoencoding Transformers", "Autoregressive Transformers",
+        "Code Generation Transformers", "Vision and Language Pre-Trained Models",
+        "Convolutional Neural Networks", "Light-weight neural networks",
+        "Generative Adversarial Networks", "Vision Transformers", "Image Models",
+    }
+)
+
+#: Collections whose members are evaluation measures.
+METRIC_COLLECTIONS = frozenset(
+    {"Image Semantic Segmentation Metric", "Dialog System Evaluation",
+     "Document Summary Evaluation"}
+)
+
+#: Head nouns (last word of the long form) that make an entry a Method.
+METHOD_HEADS = frozenset(
+    """
+    loss regularization regularizer augmentation optimization optimisation
+    optimizer descent learning training distillation pruning sampling search
+    initialization decay annealing warmup schedule scheduling smoothing dropout
+    normalization standardization clipping averaging tuning fine-tuning
+    finetuning prompting analysis estimation inference replay mining matching
+    trace algorithm algorithms method gradient suppression exploration
+    q-learning sarsa decomposition clustering quantization tokenization
+    reduction adaptation transfer backpropagation propagation coding contrast
+    warping trick penalty pretraining pre-training checkpointing sparsification
+    consolidation minimization maximization policy factorization splatting
+    whitening jittering erasing mixup cutmix cutout shuffling ensembling
+    relaxation approximation selection labeling pseudo-labeling sgd
+    """.split()
+)
+
+#: Head nouns that make an entry an Architecture.
+ARCHITECTURE_HEADS = frozenset(
+    """
+    network networks net transformer transformers autoencoder encoder decoder
+    layer block module unit units cell machine perceptron convolution attention
+    pooling gan vae lstm rnn gru cnn gnn gcn mlp backbone head branch
+    architecture model models process field fields memory connection mechanism
+    resnet vit bert gpt
+    """.split()
+)
+
+#: Name suffixes that mark a named network (ResNet, StyleGAN, SegFormer, ...).
+ARCHITECTURE_NAME_RE = re.compile(
+    r"(Net|NET|GAN|BERT|[Ff]ormer|ViT|VAE|CNN|RNN|GNN|GCN|LSTM|GRU|MLP|Transformer|GPT|T5)"
+    r"(?:[-\s]?v?\d+[a-z]?)?(?:\+\+)?$"
+)
+
+#: Per-entry type decisions that the rules above get wrong.
+METHOD_TYPE_OVERRIDES = {
+    "CLIP": "Architecture", "BLIP": "Architecture", "DINO": "Method",
+    "MoCo v3": "Method", "EsViT": "Method", "MAE": "Method", "M2D": "Method",
+    "SimCLRv2": "Method", "BYOL": "Method", "SwAV": "Method",
+    "Barlow Twins": "Method", "MoCo": "Method", "MoCo v2": "Method",
+    "Noisy Student": "Method", "FixMatch": "Method", "DeepCluster": "Method",
+    "Deep Ensembles": "Method", "Monte Carlo Dropout": "Method",
+    "k-NN": "Method", "LIME": "Method", "SHAP": "Method", "CAM": "Method",
+    "Grad-CAM": "Method", "XGrad-CAM": "Method", "PolyCAM": "Method",
+    "DecomCAM": "Method", "Network Dissection": "Method", "NTK": "Method",
+    "PCA": "Method", "ICA": "Method", "LDA": "Method", "SMOTE": "Method",
+    "Deep Graph Infomax": "Method", "DGI": "Method", "GraphCL": "Method",
+    "InfoGraph": "Method", "DeepWalk": "Method", "node2vec": "Method",
+    "metapath2vec": "Method", "LINE": "Method", "TransE": "Method",
+    "RotatE": "Method", "GloVe": "Method", "fastText": "Method",
+    "CBoW Word2Vec": "Method", "Skip-gram Word2Vec": "Method",
+    "SimCSE": "Method", "DeCLUTR": "Method", "TSDAE": "Method",
+    "Mixture of Experts": "Architecture", "MoE": "Architecture",
+    "Siamese Network": "Architecture", "SOM": "Architecture",
+    "Capsule Network": "Architecture", "SynaNN": "Architecture",
+    "DEQ": "Architecture", "GMVAE": "Architecture", "SCN": "Architecture",
+    "Latent Diffusion Model": "Architecture", "AE": "Architecture",
+    "Gaussian Process": "Architecture", "SVM": "Architecture",
+    "CRF": "Architecture", "Logistic Regression": "Architecture",
+    "Linear Regression": "Architecture", "Normalizing Flows": "Architecture",
+    "RAG": "Method", "Step-DPO": "Method", "Cross-encoder Reranking": "Method",
+    "MixLoRA": "Method", "Partial Hybrid Transfer Learning": "Method",
+    "PonderNet": "Architecture", "Feature Selection": "Method",
+    "HPO": "Method", "Contrastive Learning": "Method", "Self-Learning": "Method",
+    "Accuracy-Robustness Area (ARA)": "Metric", "AUCC": "Metric",
+    "Playstyle Distance": "Metric", "Policy Similarity Metric": "Metric",
+    "DQN": "Architecture", "Dueling Network": "Architecture",
+    "Stochastic Dueling Network": "Architecture", "NoisyNet-DQN": "Method",
+    "Double DQN": "Method", "Rainbow DQN": "Method", "Ape-X DQN": "Method",
+    "Mamba": "Architecture", "SNN": "Architecture", "AlphaFold": "Architecture",
+    "Perceiver IO": "Architecture", "HINT": "Method", "SeqINT": "Method",
+    "GER": "Task", "EncAttAgg": "Architecture", "SPEED": "Architecture",
+    "Adapter": "Architecture", "Softmax": "Architecture",
+    "Weight Tying": "Method", "Parameter Sharing": "Method",
+    "Dense Connections": "Architecture", "Linear Layer": "Architecture",
+    "Transformer": "Architecture", "Convolution": "Architecture",
+    "Involution": "Architecture", "Maxout": "Architecture",
+    "Label Smoothing": "Method", "Knowledge Distillation": "Method",
+    "Flow Matching": "Method", "Denoising Score Matching": "Method",
+    "Diffusion": "Method", "Seq2Seq": "Architecture",
+    "Pointer Network": "Architecture", "WFST": "Architecture",
+    "Graph Neural Network": "Architecture", "Neural Cache": "Architecture",
+    "Wide&Deep": "Architecture", "Self-Attention Network": "Architecture",
+}
+
+#: Entries that are dropped: tools and systems rather than methods, junk
+#: names, task names filed as methods, and names that are ordinary English
+#: words with no reliable capitalised form.
+METHOD_DROP = frozenset(s.lower() for s in _names(
+    """
+    (deleted method)|ooJpiued|STATEGAME MAINTAIN PICTURE BALANCED PLAY STABLE
+    Accordion|Blender|Colorization|Coresets|Counterfactuals|Deflation|Demon
+    Electric|Focus|Fragmentation|Grab|Gravity|Hamburger|Heatmap|Inpainting
+    Jigsaw|Ontology|Parrot|Patching|Poly|Primer|Procrustes|Rendezvous|Soups
+    Wizard|Phish|Sscs|Metrix|dhf|discgabor|hdxresnet|imagemorph|intgauss
+    intgaussder|kdm|timecausgabor|timecauslimitkernel|time-caus-scsp|Diffusion
+    Low-resolution input|High-resolution input|Low-level backbone
+    High-level backbone|Cross-resolution features|Visual Analytics
+    Estimation Statistics|Causal inference|Symbolic Deep Learning|Visual Parsing
+    Poker Software Developer|KNN and IOU based verification|Explanation vs Attention
+    self-mem + new data|ALQ and AMQ|GA-PID/NN-PID|b2b transfer learning
+    Multi Loss ( BCE Loss + Focal Loss )  + Dice Loss|Internet Explorer
+    Temporal attention|Visual Attention|Generalization|Distributional Generalization
+    Calculation of Price Graphs Reversal Point Using Average Regression Lines Method
+    Lower Bound on Transmission using Non-Linear Bounding Function in Single Image Dehazing
+    Non-Linear-Bounding-Function|Hybrid AWT|Canvas Method|Self-Learning
+    Safety-llamas|Sample Redistribution|Weights Reset|Local Augmentation
+    Spatial Propagation|Ingredient|Estimation|Feature Selection|GER
+    Label Quality Model|Leverage Learning|Aggregated Learning|Tunable Network
+    Mechanism Transfer|Symbolic rule learning|Convolution|Transformer|Pruning
+    Contrastive Learning|Knowledge Distillation|Graph Neural Network
+    Neural Architecture Search|Random Search|Attention Sinks|Quick Attention
+    Electric|ETC|HOC|PAUSE|MATE|SAINT|SCARF|NODE|LINE|HOPE|VERSE|AWARE|SPIN
+    RUN|INFO|ECO|BASE|MODERN|ALIGN|FLIP|TS|AM|AO|FA|GA|FEM|REM|SIG|TUM|RAN
+    """
+))
+
+#: Single-word names that are ordinary words in lower case but reliable when
+#: capitalised: kept with ``case_sensitive=1``.
+METHOD_CASE_SENSITIVE = frozenset(
+    """
+    Adam Adan Apollo Lion Lookahead Sophia Florence Galactica Chinchilla Pythia
+    Meena Macaw Hydra Chimera Performer Reformer Synthesizer Siren Retrace Serf
+    Fawkes Fishr Jukebox Bort Nipuna Dreamix Conffusion Morphence Involution
+    Mamba Sarsa Smish Swish Mish Glow GLOW Sparrow Powerpropagation Vokenization
+    Batchboost Adafactor Adabelief Charformer Fastformer Linformer Longformer
+    Subformer Visformer Tacotron Xception Zoneout Maxout
+    """.split()
+)
+
+#: Single-word names written in lower case as generic terms (dropout,
+#: softmax, ...): their labels are lower-cased and matched case-insensitively.
+METHOD_LOWERCASE = frozenset(
+    """
+    Dropout Softmax Softplus Sparsemax Convolution Involution Adapter Mixup
+    Cutout Maxout Zoneout Swish Mish Pruning Transformer
+    """.split()
+)
+
+
+#: Function words that mark a paper title rather than an expanded name.
+TITLE_WORDS = frozenset({"using", "via", "towards", "toward", "through", "for", "based", "from"})
+
+
+def clean_full_name(full_name: str | None, name: str = "") -> str:
+    """Return a usable long form from a PwC ``full_name``.
+
+    Paper subtitles after ``:`` or `` - ``, trailing punctuation and long
+    sentence-like names are removed.
+
+    Parameters
+    ----------
+    full_name : str or None
+        The raw ``full_name`` field.
+    name : str, optional
+        The entry's short name, used to recognise "NAME - title" forms.
+
+    Returns
+    -------
+    str
+        The cleaned long form, or ``""`` when nothing usable is left.
+    """
+    text = norm_space(ascii_dashes(full_name or "")).replace("$", "")
+    text = re.sub(r"\)+$", lambda m: ")" if text.count("(") else "", text)
+    if re.search(r":\s*\S", text):
+        return ""  # "NAME: A Paper Title" is a title, not a long form
+    text = text.rstrip(":")
+    if text.isupper() and len(text.split()) > 2:
+        text = text.lower()
+    if name and re.match(re.escape(name) + r"\s+-{1,2}\s", text):
+        text = ""  # "SAFRAN - Scalable and fast ..." is a title, not a long form
+    text = text.strip(" .,;:")
+    if text.count("(") != text.count(")"):
+        text = norm_space(text.replace("(", " ").replace(")", " "))
+    words = text.split()
+    if not words or len(words) > 7 or " - " in text:
+        return ""
+    if words[0].lower() in {"a", "an", "the"}:
+        return ""
+    if "/" in text and len(words) > 2:
+        return ""
+    # Paper-title phrasing ("... for Semantic Segmentation", "... using a
+    # 2DCNN") is not a name.
+    if len(words) >= 4 and set(w.lower() for w in words) & TITLE_WORDS:
+        return ""
+    return text
+
+
+def head_type(label: str, name: str) -> str | None:
+    """Guess Method or Architecture from the head noun of an entry.
+
+    Parameters
+    ----------
+    label : str
+        Cleaned long form (or the name when there is none).
+    name : str
+        The PwC short name.
+
+    Returns
+    -------
+    str or None
+        ``"Method"``, ``"Architecture"`` or ``None`` when the head noun says
+        nothing.
+    """
+    words = re.split(r"[\s]+", label.lower())
+    head = words[-1] if words else ""
+    head = re.sub(r"[^a-z0-9\-]", "", head)
+    head_tail = head.split("-")[-1]
+    if head in METHOD_HEADS or head_tail in METHOD_HEADS:
+        return "Method"
+    if head in ARCHITECTURE_HEADS or head_tail in ARCHITECTURE_HEADS:
+        return "Architecture"
+    if ARCHITECTURE_NAME_RE.search(name) or ARCHITECTURE_NAME_RE.search(label):
+        return "Architecture"
+    return None
+
+
+def method_type(entry: dict, label: str) -> str:
+    """Decide the entity type of one PwC method entry.
+
+    The decision order is: explicit override, metric collections, a strong
+    model collection, the head noun of the long form, a majority vote of the
+    entry's collections (:data:`ARCHITECTURE_COLLECTIONS` against all other
+    non-mixed collections), and finally ``Method``.
+
+    Parameters
+    ----------
+    entry : dict
+        One record of ``methods.json``.
+    label : str
+        The cleaned long form used as label.
+
+    Returns
+    -------
+    str
+        ``"Method"``, ``"Architecture"`` or, for evaluation measures,
+        ``"Metric"``.
+    """
+    name = norm_space(entry.get("name") or "")
+    for key in (name, entry.get("full_name") or "", label):
+        if key in METHOD_TYPE_OVERRIDES:
+            return METHOD_TYPE_OVERRIDES[key]
+    collections = [c.get("collection", "") for c in entry.get("collections") or []]
+    if any(c in METRIC_COLLECTIONS for c in collections):
+        return "Metric"
+    by_head = head_type(label, name)
+    if any(c in STRONG_ARCHITECTURE_COLLECTIONS for c in collections) and by_head != "Method":
+        return "Architecture"
+    if by_head:
+        return by_head
+    arch = sum(c in ARCHITECTURE_COLLECTIONS for c in collections)
+    method = sum(c not in ARCHITECTURE_COLLECTIONS and c not in MIXED_COLLECTIONS for c in collections)
+    if arch > method:
+        return "Architecture"
+    return "Method"
+
+
+def method_label(name: str, long_form: str) -> tuple[str, list[str], bool]:
+    """Choose the label, aliases and case flag for one method entry.
+
+    Parameters
+    ----------
+    name : str
+        PwC ``name`` (often an acronym).
+    long_form : str
+        Cleaned ``full_name``.
+
+    Returns
+    -------
+    tuple of (str, list of str, bool)
+        Label, aliases, and whether the label must be matched
+        case-sensitively.
+    """
+    name, name_acr, _ = split_parenthetical(ascii_dashes(name))
+    long_form, long_acr, _ = split_parenthetical(long_form) if long_form else ("", [], False)
+    aliases = [*name_acr, *long_acr]
+    if long_form and len(long_form) < len(name) and is_acronym(long_form):
+        name, long_form = long_form, name
+    if long_form and long_form.lower() != name.lower() and len(long_form) > len(name):
+        label, aliases = long_form, [name, *aliases]
+    else:
+        label = name
+    # A long form that merely repeats the name with a generic suffix
+    # ("FINCH Clustering") keeps the name as an alias only.
+    words = label.split()
+    multi = len(words) >= 2
+    if multi and not any(is_acronym(w) for w in words if w.lower() not in {"of", "and"}):
+        label = singular_head(lower_generic(label))
+    elif multi:
+        label = lower_generic(label)
+    elif label in METHOD_LOWERCASE:
+        label = label.lower()
+    case_sensitive = label in METHOD_CASE_SENSITIVE or (
+        is_short_acronym(label) and len(label) <= 5
+    )
+    return label, aliases, case_sensitive
+
+
+def build_method_rows(methods: list[dict]) -> list[Row]:
+    """Turn ``methods.json`` into vocabulary rows.
+
+    Parameters
+    ----------
+    methods : list of dict
+        The parsed ``methods.json``.
+
+    Returns
+    -------
+    list of Row
+        One row per kept entry (entries sharing a label are merged).
+    """
+    rows: dict[str, Row] = {}
+    for entry in sorted(methods, key=lambda e: (e.get("url") or "", e.get("name") or "")):
+        name = norm_space(ascii_dashes(entry.get("name") or ""))
+        raw_full = entry.get("full_name") or name
+        if not name or name.lower() in METHOD_DROP or raw_full.lower() in METHOD_DROP:
+            continue
+        if name.lower() in NON_ENTITY_NAMES or raw_full.lower() in NON_ENTITY_NAMES:
+            continue
+        if len(name.split()) > 6 or not re.search(r"[A-Za-z]", name):
+            continue
+        long_form = clean_full_name(raw_full, name)
+        label, aliases, case_sensitive = method_label(name, long_form)
+        if not label or len(label.split()) > 7:
+            continue
+        kind = method_type(entry, long_form or name)
+        weight = int(entry.get("num_papers") or 0)
+        # Generic-looking multi-word phrases with hardly any papers are
+        # more likely noise than names.
+        plain = all(is_plain_word(w) or w in {"-"} for w in re.split(r"[\s\-]+", label) if w)
+        if plain and weight < 2 and not aliases:
+            continue
+        if ascii_dashes(name) != name or "\u2013" in (entry.get("full_name") or ""):
+            aliases.append((entry.get("full_name") or "").strip())
+        key = label.lower()
+        if key in rows:
+            row = rows[key]
+            row.aliases.extend(aliases)
+            if weight > row.weight:
+                row.type, row.weight = kind, weight
+            row.case_sensitive = row.case_sensitive and case_sensitive
+        else:
+            rows[key] = Row(label, kind, "pwc-methods", list(aliases), case_sensitive, weight)
+    out = []
+    for row in rows.values():
+        variants = []
+        for form in row.surface_forms():
+            if "\u2013" in form or "\u2014" in form:
+                variants.append(ascii_dashes(form))
+        row.aliases = [a for a in row.aliases if a and len(a.split()) <= 7] + variants
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Task tables (tasks/*.csv, all_tasks.txt)
+# ---------------------------------------------------------------------------
+
+
+def read_task_tables(tasks_dir: Path) -> list[dict]:
+    """Read the PwC task tables into plain dictionaries.
+
+    Parameters
+    ----------
+    tasks_dir : pathlib.Path
+        The ``data/pwc/tasks`` folder.
+
+    Returns
+    -------
+    list of dict
+        One dictionary per table row with the keys ``task``, ``datasets``,
+        ``benchmarks``, ``metrics`` (lists of str), ``dataset_count`` (int)
+        and ``description`` (str).  Rows of ``all_tasks.txt`` carry the task
+        name only.
+    """
+    records: list[dict] = []
+    for table in TASK_TABLES:
+        path = tasks_dir / f"{table}_tasks_detailed.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                def items(column: str) -> list[str]:
+                    value = row.get(column) or ""
+                    return [v.strip() for v in value.split(";") if v.strip()]
+
+                try:
+                    count = int(float(row.get("Dataset Count") or 0))
+                except ValueError:
+                    count = 0
+                records.append({
+                    "task": row.get("Task Name") or "",
+                    "datasets": items("Common Datasets (Top 10)"),
+                    "benchmarks": items("Benchmarks"),
+                    "metrics": items("SOTA Metrics"),
+                    "dataset_count": count,
+                    "description": row.get("Description (First 200 chars)") or "",
+                })
+    listing = tasks_dir / "all_tasks.txt"
+    if listing.exists():
+        for line in listing.read_text(encoding="utf-8").splitlines():
+            name = line.strip().strip('"')
+            if name:
+                records.append({"task": name, "datasets": [], "benchmarks": [],
+                                "metrics": [], "dataset_count": 0, "description": ""})
+    return records
+
+
+#: Ordinary English and generic academic words.  A name made only of these
+#: words (``Weather``, ``Street Scene``, ``Playing Cards``) is too ambiguous to
+#: be matched as a dataset, task or metric name, and an all-capitals acronym
+#: spelling one of them (``FORK``, ``LEAF``) is not kept as an alias.
+COMMON_WORDS = frozenset(
+    """
+    about above abstract abstracts academic accent access accident account
+    accuracy acid action actions active activity actor actors ad adaptive
+    address adult adults advanced advertising aerial affect age agent agents
+    aging aid air aircraft airport album alert algebra all alpha american
+    analysis anatomy anchor android animal animals annotated annotation
+    annotations answer answers ant ants app apple application applications
+    apps arc arch area areas argument arguments arm art article articles
+    artificial artist artists arts asian aspect aspects assessment assistant
+    astronomy atlas attack attacks attention attribute attributes audio author
+    authors auto automatic autonomous average award baby babies back
+    background badminton bag balance ball ballroom bank base baseball basic
+    basket basketball batch battle beach beauty bed behavior behaviour
+    benchmark benchmarks best beta bias big bike bill bio biology bird birds
+    black blind block blocks blog blood blue board boat body bone book books
+    border bottle bowl box boxes brain branch brand breakfast breast bridge
+    brief broad brown budget building buildings bus business buy cable cake
+    call camera cameras campus cancer capital car card cards care cars case
+    cases cash cat catalog categories category cats cell cells center central
+    chain chair chairs challenge change channel chapter character characters
+    chart charts chat check chemical chemistry chess chest child children
+    choice cinema circle circuit cities citizen city civil claim claims class
+    classes classic classification clean clear clearance click client climate
+    clinic clinical clock clothes clothing cloud clouds club coast code codes
+    coffee cognitive coin cold collection college color colors colour column
+    combat comet comment comments commerce common community company
+    comparison complex component components computer concept concepts
+    condition conditions connection consumer contact content context control
+    conversation conversations cook cooking core corpus cost count counting
+    country county court cover cows crash creative credit crime critical crop
+    cross crowd crowds cube culture cup current customer customers cycle
+    daily damage dance dark dart data database date day days deal death
+    debate decision deep default defect defects delivery demand dense dental
+    depth design desk detection development device devices diabetes
+    diagnosis dialog dialogue dialogues diet difference digital digits dime
+    direct disaster discovery discussion disease diseases display distance
+    doc doctor document documents dog dogs domain door drawing dream dress
+    drive driver driving drone drones drug drugs dynamic earth easy eating
+    economic economy edge education effect effects elderly election
+    electric electricity electronic element elephant email emails emergency
+    emotion emotions employee end energy engine engineering english entity
+    environment equation error essay essays estate ethics evaluate evaluation
+    event events evidence exam example exchange exercise expert experts
+    expression extended extra extreme eye eyes fabric face faces fact facts
+    factory fair fake fall family fan farm fashion fast feature features
+    feedback field figure file files film films final finance financial fine
+    finer fire fish fisheye fit fitness flag flight flood floor flow flower
+    flowers fluid fog foggy food foot football force forest fork form format
+    forum frame free fresh friend friends frost frostbite fruit fruits full
+    fun function furniture future galaxy game games garden gas gate gender
+    general generation geo glass global goal gold good government graph
+    graphs green grid ground group groups growth guide gun hair hand hands
+    handwriting handbags happier happy hard hate haystack head health heart
+    heartbeat heat help high hill hint history hold home hope hopper horse
+    hospital host hot hotel hour house housekeep housing human humans
+    humanoid humor ice idea identity image images impact implicit incident
+    incidents income index indoor industry info information input insect
+    instance instances instruction insurance intent interaction interest
+    internet interview invoice item items job jobs joint journal judge jump
+    kernel key keyboard kid kids kind kinship kitchen knowledge lab label
+    labels lake land landmark language languages large law layer layout lead
+    leaderboard leaf learning legal lesson letter letters level library
+    life light line lines link linux list live liver load local location
+    logic long loop loss low lung machine mail main mall man manual map maps
+    market marketing match material materials math matrix meal measles
+    measure media medical medicine medium meeting memory mental menu mesh
+    meshes message messages meta metal method metric middle military mind
+    mini minor mix mobile mode model models modern money monitor moral motion
+    motor mountain mouse mouth move movie movies multi muscle museum music
+    mushroom name names natural nature navigation neptune network networks
+    neural new news night node noise noisy normal note notes novel number
+    object objects ocean office oil online open opinion orchard order
+    organ origin outdoor output page pages pain paint painting pair pairs
+    panel panoptic paper papers parent park part parts party passage patch
+    path patient patients pattern patterns pay peer pen people perception
+    person personal persuasion pet phone photo photos physical physics piano
+    picture pictures piece pig pipe place placenta places plan plane planet
+    plant plants platform play player players plot point points poker police
+    policy political politics pollen pool pop popular population port pose
+    poser position post power practice prediction press price prices primary
+    print prior private problem problems process product products profile
+    program project property protein proteins public pupil puzzle quality
+    quasar query question questions quiz race radar radio rain raindrop
+    random range rank rate reading real recipe recipes recognition record
+    red reference region regression relation relations remote replica report
+    reports research resource response restaurant restricted result retail
+    retrieval review reviews rewrite rich ride right risk river road robot
+    robots rock role room rooftop root rule rules run running safety sale
+    sales sample samples satellite scale scan scene scenes school science
+    scientific score scores screen scribble sea search season second
+    security segment segmentation self semantic sense sensor sensors
+    sentence sentences sentiment sequence series server service set sets
+    shape shapes share shelf shifts ship shoe shoes shop shopping short sign
+    signal signals silhouettes simple simulation single site size skill
+    skin sky sleep small smart soccer social software soil solar solid
+    solids song songs sound source space spaces speaker speech sphere spiced
+    sport sports spring sprites square stack stage standard star state
+    station statistics status step stock stone store stories story strategy
+    street stress structure student students study style subject summary
+    sun support surface survey swimmer symbol synthetic system systems table
+    tables talk target task tasks tax taxi team tech technology temperature
+    tennis term test text texts texture theory thing thyroid ticket time
+    title tool tools top topic topics torque total touch tour tower toy toys
+    track trade traffic trail train training transfer transport travel tree
+    trees trend trial trip truck true trust turn tweet tweets type types unit
+    units universal university unknown unrestricted unruly update urban use
+    user users value vehicle vehicles venture verse video videos view
+    village vision visual voice volleyball vote walk wall war water wave
+    weather web website weight wiki wild wind window wine winter wireframe
+    woman women word words work worker world writing yeast young zone
+    """.split()
+)
+
+#: Subjects of the MMLU and similar exam suites, and BIG-bench sub-task
+#: names, that PwC lists as tasks: they are not research problems.
+EXAM_SUBJECTS = frozenset(
+    """
+    abstract algebra|anatomy|astronomy|business ethics|clinical knowledge
+    college biology|college chemistry|college computer science
+    college mathematics|college medicine|college physics|computer security
+    conceptual physics|econometrics|electrical engineering
+    elementary mathematics|formal logic|global facts|high school biology
+    high school chemistry|high school computer science
+    high school european history|high school geography
+    high school government and politics|high school macroeconomics
+    high school mathematics|high school microeconomics|high school physics
+    high school psychology|high school statistics|high school us history
+    high school world history|human aging|human sexuality|international law
+    jurisprudence|logical fallacies|management|marketing|medical genetics
+    miscellaneous|moral disputes|moral scenarios|nutrition|philosophy
+    prehistory|professional accounting|professional law|professional medicine
+    professional psychology|public relations|security studies|sociology
+    us foreign policy|virology|world religions|riddle sense
+    nonsense words grammar|implicatures|anachronisms|misconceptions
+    epidemiology|geophysics|ethics|informativeness|persuasiveness|negation
+    navigate|sports understanding|date understanding|ruin names|hyperbaton
+    penguins in a table|crass ai|analogical similarity|logical deduction
+    temporal sequences|disambiguation qa|snarks|salient translation error detection
+    tracking shuffled objects|web of lies|word sorting|dyck languages
+    causal judgment|formal fallacies|geometric shapes|movie recommendation
+    multistep arithmetic|object counting|reasoning about colored objects
+    boolean expressions|physical intuition|figure of speech detection
+    """
+)

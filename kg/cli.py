@@ -1,0 +1,244 @@
+"""The `kg` command. One function per subcommand; the work happens in the stage packages.
+
+Exit codes: 0 success, 1 success with some input records skipped (each reported with file
+and line), 2 usage or fatal error (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from kg import __version__
+from kg.config import EXPORT_FORMATS, READERS, BuildConfig, ExtractConfig
+from kg.errors import KgError
+
+EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
+
+
+def _print(*args, quiet: bool = False, **kw) -> None:
+    if not quiet:
+        print(*args, **kw)
+
+
+def _report_problems(problems, quiet: bool) -> None:
+    for p in problems[:50]:
+        print(f"skipped {p}", file=sys.stderr)
+    if len(problems) > 50:
+        print(f"... and {len(problems) - 50} more skipped records", file=sys.stderr)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [n for n in names if n not in EXPORT_FORMATS]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown format(s) {', '.join(bad)}; choose from {', '.join(EXPORT_FORMATS)}")
+    return names
+
+
+def _extract_config(args) -> ExtractConfig:
+    return ExtractConfig(use_rules=not getattr(args, "no_rules", False))
+
+
+# -- build -----------------------------------------------------------------------------------
+
+def cmd_build(args) -> int:
+    from kg.build import build
+    from kg.extract import default_jobs
+
+    config = BuildConfig(
+        inputs=tuple(args.inputs), out_dir=args.out, formats=args.format or EXPORT_FORMATS,
+        reader=args.reader, encoding=args.encoding,
+        jobs=args.jobs if args.jobs is not None else min(default_jobs(), 2),
+        extract=_extract_config(args), verbose=args.verbose, quiet=args.quiet,
+    )
+    t0 = time.perf_counter()
+    result = build(config)
+    r, kg = result.report, result.kg
+    q = args.quiet
+    _report_problems(r.problems, q)
+    types = {}
+    for e in kg.entities.values():
+        types[e.type] = types.get(e.type, 0) + 1
+    no_ent = sum(1 for ex in kg.extractions if not ex.mentions)
+    _print(f"read {r.entries} entries: {r.papers} papers ({r.duplicates} duplicates merged, "
+           f"{r.untitled} untitled), {len(r.problems)} records skipped", quiet=q)
+    _print(f"extracted {len(kg.entities)} entities "
+           f"({', '.join(f'{n} {t}' for t, n in sorted(types.items()))}); "
+           f"{sum(len(ex.mentions) for ex in kg.extractions)} mentions; {no_ent} papers without entities",
+           quiet=q)
+    _print(f"wrote to {config.out_dir}/:", quiet=q)
+    for fmt, paths in result.outputs.items():
+        _print(f"  {fmt:9s} " + ", ".join(str(p) for p in paths), quiet=q)
+    if args.verbose:
+        for stage, secs in result.timings.items():
+            print(f"  time {stage:16s} {secs:7.3f} s", file=sys.stderr)
+        print(f"  time {'total':16s} {time.perf_counter() - t0:7.3f} s", file=sys.stderr)
+    return EXIT_SKIPPED if r.problems else EXIT_OK
+
+
+# -- extract / eval ----------------------------------------------------------------------------
+
+def cmd_extract(args) -> int:
+    from kg.atomic import atomic_write
+    from kg.extract import default_jobs, extract_parallel, paper_entities
+    from kg.read import Corpus
+
+    corpus = Corpus(args.inputs, reader=args.reader, encoding=args.encoding)
+    n = 0
+    with atomic_write(Path(args.output)) as f:
+        for ex in extract_parallel(corpus, _extract_config(args), args.jobs or min(default_jobs(), 2)):
+            ents = [{k: e[k] for k in ("name", "type", "mentions", "proposed", "confidence")}
+                    for e in paper_entities(ex)]
+            f.write(json.dumps({"id": ex.paper.id, "entities": ents}, ensure_ascii=False) + "\n")
+            n += 1
+    _report_problems(corpus.problems, args.quiet)
+    _print(f"wrote {n} papers to {args.output}", quiet=args.quiet)
+    return EXIT_SKIPPED if corpus.problems else EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from kg.evaluate.gold import format_score, load_gold, score
+    from kg.extract import extract, make_pipeline, paper_entities
+    from kg.model import Paper
+
+    nlp = make_pipeline(_extract_config(args))
+    if args.format == "scierc":
+        from kg.evaluate.scierc import score_scierc
+
+        sc = score_scierc(args.gold, nlp)
+        print(format_score(sc, f"SciERC mention-level (exact span and type): {args.gold}"))
+    else:
+        gold = load_gold(args.gold)
+        papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g.get("abstract") or "")
+                  for g in gold]
+        preds = {ex.paper.id: paper_entities(ex) for ex in extract(papers, nlp)}
+        sc = score(gold, preds)
+        print(format_score(sc, f"entity-level (GUIDELINES.md section 9): {args.gold}"))
+    if args.errors:
+        print("\nfalse positives (paper, type, text):")
+        for pid, t, s in sc.false_positives:
+            print(f"  FP  {pid}  {t:12s} {s}")
+        print("\nmisses (paper, type, gold name):")
+        for pid, t, s in sc.misses:
+            print(f"  FN  {pid}  {t:12s} {s}")
+    return EXIT_OK
+
+
+# -- query / stats -------------------------------------------------------------------------------
+
+def cmd_query(args) -> int:
+    from kg.query import format_results, open_graph, run_query
+
+    text = args.query
+    if text.endswith(".rq") or (len(text) < 4096 and Path(text).is_file()):
+        path = Path(text)
+        if not path.is_file():
+            raise KgError("no such query file", str(path))
+        text = path.read_text(encoding="utf-8")
+    store = open_graph(args.graph)
+    columns, rows = run_query(store, text, timeout=args.timeout)
+    sys.stdout.write(format_results(columns, rows, args.format))
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    from kg.query import graph_stats, open_graph
+
+    store = open_graph(args.graph)
+    print(graph_stats(store, top=args.top))
+    return EXIT_OK
+
+
+# -- parser ---------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Build a knowledge graph of methods, architectures, datasets, metrics and tasks "
+                    "from research-paper abstracts, and query it.",
+        epilog="Exit codes: 0 success, 1 some input records skipped, 2 usage or fatal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"paper-kg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def input_options(p):
+        p.add_argument("--reader", choices=READERS, help="force an input reader (default: detect per file)")
+        p.add_argument("--encoding", help="input encoding (default: BOM, else UTF-8 with cp1252 fallback)")
+        p.add_argument("--jobs", "-j", type=int, help="worker processes for extraction (default: up to 2)")
+        p.add_argument("--no-rules", action="store_true", help="vocabularies and abbreviations only")
+        p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+    p = sub.add_parser("build", help="build the graph and write every export",
+                       description="Read papers, extract entities, assemble the graph and export it. "
+                                   "With no PATH, builds the bundled sample corpus (Daily Papers pages).")
+    p.add_argument("inputs", nargs="*", type=Path, metavar="PATH",
+                   help="input files or folders (Daily Papers text, JSONL, CSV, arXiv snapshot; .gz/.bz2 ok)")
+    p.add_argument("--out", "-o", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
+    p.add_argument("--format", "-f", type=_formats, metavar="FMT[,FMT...]",
+                   help=f"exports to write (default: all): {', '.join(EXPORT_FORMATS)}")
+    p.add_argument("--verbose", "-v", action="store_true", help="print per-stage timings")
+    input_options(p)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("extract", help="extract entities per paper to JSON Lines",
+                       description="Write one JSON object per paper: "
+                                   '{"id", "entities": [{"name", "type", "mentions", "proposed", "confidence"}]}.')
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    p.add_argument("-o", "--output", required=True, type=Path, help="predictions file (.jsonl)")
+    input_options(p)
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("eval", help="score extraction against a gold file",
+                       description="Run extraction on the gold file's own title + abstract and print precision, "
+                                   "recall and F1 per type and overall.")
+    p.add_argument("gold", type=Path, help="gold JSONL (daily-papers format) or SciERC JSON lines")
+    p.add_argument("--format", choices=("gold", "scierc"), default="gold",
+                   help="gold: entity-level, GUIDELINES.md rule; scierc: mention-level exact span and type")
+    p.add_argument("--errors", action="store_true", help="list false positives and misses")
+    p.add_argument("--no-rules", action="store_true", help="vocabularies and abbreviations only")
+    p.set_defaults(func=cmd_eval)
+
+    def graph_option(p):
+        p.add_argument("--graph", "-g", type=Path, default=Path("outputs"),
+                       help="a build folder or any RDF file (default: outputs/)")
+
+    p = sub.add_parser("query", help="run SPARQL over a built graph",
+                       description="Run a SPARQL query (a string or a .rq file) and print the results.")
+    p.add_argument("query", help="SPARQL text or a .rq file")
+    graph_option(p)
+    p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds before the query is stopped")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("stats", help="counts per type, top entities, papers without entities")
+    graph_option(p)
+    p.add_argument("--top", type=int, default=10, help="how many top entities per type")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_FATAL
+    try:
+        return args.func(args)
+    except KgError as e:
+        print(f"kg: error: {e}", file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

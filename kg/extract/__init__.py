@@ -1,0 +1,36 @@
+"""Extract stage: a spaCy pipeline on ``spacy.blank("en")`` that finds methods, architectures,
+datasets, metrics and tasks in each paper's title and abstract.
+
+Entry points: :func:`make_pipeline`, :func:`extract` (one process),
+:func:`extract_parallel` (a process pool) and :func:`paper_entities` (a paper's mentions
+grouped into entities, the shape `kg extract` writes).
+"""
+
+from __future__ import annotations
+
+from kg.extract.pipeline import default_jobs, extract, extract_parallel, make_pipeline
+from kg.model import Extraction
+
+__all__ = ["make_pipeline", "extract", "extract_parallel", "default_jobs", "paper_entities"]
+
+
+def paper_entities(ex: Extraction) -> list[dict]:
+    """Group an extraction's mentions into one entry per entity.
+
+    Returns
+    -------
+    list of dict
+        ``{"name", "type", "key", "mentions", "proposed", "confidence"}`` in order of first
+        mention; ``mentions`` lists the distinct surface forms.
+    """
+    out: dict[str, dict] = {}
+    for m in ex.mentions:
+        e = out.get(m.key)
+        if e is None:
+            e = out[m.key] = {"name": m.label, "type": m.type, "key": m.key, "mentions": [],
+                              "proposed": False, "confidence": 0.0}
+        if m.text not in e["mentions"]:
+            e["mentions"].append(m.text)
+        e["proposed"] = e["proposed"] or m.proposed
+        e["confidence"] = max(e["confidence"], m.confidence)
+    return list(out.values())

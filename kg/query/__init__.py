@@ -1,0 +1,173 @@
+"""Query stage: SPARQL over a built graph, with pyoxigraph as the engine.
+
+:func:`open_graph` opens a build folder (its on-disk ``store/``, read-only) or loads any RDF
+file into memory; :func:`run_query` runs a SPARQL query (never an update) with a time limit.
+Example queries ship in ``kg/query/examples/*.rq``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from pathlib import Path
+
+import pyoxigraph
+
+from kg.errors import KgError
+
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+
+_RDF_FORMATS = {
+    ".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    ".nq": pyoxigraph.RdfFormat.N_QUADS, ".trig": pyoxigraph.RdfFormat.TRIG,
+    ".rdf": pyoxigraph.RdfFormat.RDF_XML, ".xml": pyoxigraph.RdfFormat.RDF_XML,
+    ".owl": pyoxigraph.RdfFormat.RDF_XML, ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    ".n3": pyoxigraph.RdfFormat.N3,
+}
+
+
+def example_queries() -> dict[str, str]:
+    """Shipped example queries by name (file stem)."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(EXAMPLES_DIR.glob("*.rq"))}
+
+
+def open_graph(path: Path) -> pyoxigraph.Store:
+    """Open a build folder or an RDF file for querying.
+
+    Raises
+    ------
+    KgError
+        If nothing queryable is there, or the file does not parse.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if (path / "store").is_dir():
+            try:
+                return pyoxigraph.Store.read_only(str(path / "store"))
+            except OSError as e:
+                raise KgError(f"cannot open the graph store: {e}", str(path / "store")) from None
+        for name in ("graph.nt", "graph.ttl"):
+            if (path / name).is_file():
+                return open_graph(path / name)
+        raise KgError("no built graph here (run `kg build` first, or pass --graph FILE)", str(path))
+    if not path.is_file():
+        raise KgError("no such graph file or build folder", str(path))
+    fmt = _RDF_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise KgError(f"unknown RDF file type {path.suffix!r} (use .ttl, .nt, .nq, .trig, .rdf, .jsonld)", str(path))
+    store = pyoxigraph.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise KgError(f"cannot parse RDF: {e}", str(path)) from None
+    return store
+
+
+def _value(term) -> str:
+    if term is None:
+        return ""
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def run_query(store: pyoxigraph.Store, query: str, timeout: float = 60.0,
+              max_rows: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE query; return (columns, rows of strings).
+
+    Raises
+    ------
+    KgError
+        On a syntax error, an update request, or when the query runs past ``timeout``.
+    """
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            res = store.query(query)
+            if isinstance(res, bool):
+                outcome["r"] = (["ask"], [["true" if res else "false"]])
+            elif isinstance(res, pyoxigraph.QuerySolutions):
+                cols = [v.value for v in res.variables]
+                rows = []
+                for sol in res:
+                    rows.append([_value(sol[c]) for c in cols])
+                    if max_rows is not None and len(rows) >= max_rows:
+                        break
+                outcome["r"] = (cols, rows)
+            else:  # triples
+                rows = [[_value(t.subject), _value(t.predicate), _value(t.object)] for t in res]
+                outcome["r"] = (["subject", "predicate", "object"], rows)
+        except SyntaxError as e:
+            outcome["e"] = KgError(f"SPARQL syntax error: {e}")
+        except Exception as e:  # noqa: BLE001 - engine errors become one clear line
+            outcome["e"] = KgError(f"query failed: {e}")
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise KgError(f"query stopped after {timeout:g} s (raise --timeout to allow more)")
+    if "e" in outcome:
+        raise outcome["e"]
+    return outcome["r"]
+
+
+def format_results(columns: list[str], rows: list[list[str]], fmt: str = "table") -> str:
+    """Render results as an aligned text table, CSV or JSON (a list of objects)."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows(rows)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2) + "\n"
+    cells = [[c.replace("\n", " ") for c in r] for r in rows]
+    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
+
+    def line(vals):
+        return "  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(vals, widths)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+STATS_QUERIES = {
+    "types": """PREFIX kg: <https://w3id.org/paper-kg/ontology#>
+SELECT ?type (COUNT(?s) AS ?n) WHERE {
+  VALUES ?type { kg:Paper kg:Method kg:Architecture kg:Dataset kg:Metric kg:Task }
+  ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)""",
+    "top": """PREFIX kg: <https://w3id.org/paper-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?type ?label ?papers WHERE {
+  VALUES ?type { kg:Method kg:Architecture kg:Dataset kg:Metric kg:Task }
+  ?e a ?type ; skos:prefLabel ?label ; kg:paperCount ?papers } ORDER BY ?type DESC(?papers) ?label""",
+    "empty": """PREFIX kg: <https://w3id.org/paper-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?id ?title WHERE { ?p a kg:Paper ; dcterms:identifier ?id .
+  OPTIONAL { ?p dcterms:title ?title }
+  FILTER NOT EXISTS { ?p kg:mentions|kg:usesMethod|kg:usesArchitecture|kg:usesDataset|kg:reportsMetric|kg:addressesTask ?e } }
+ORDER BY ?id""",
+}
+
+
+def graph_stats(store: pyoxigraph.Store, top: int = 10) -> str:
+    """Counts per type, the top entities of each type, and the papers without entities."""
+    short = lambda iri: iri.rsplit("#", 1)[-1]  # noqa: E731
+    _, rows = run_query(store, STATS_QUERIES["types"])
+    out = ["Nodes per type:"] + [f"  {short(t):13s} {n:>7s}" for t, n in rows]
+    _, rows = run_query(store, STATS_QUERIES["top"])
+    per: dict[str, list] = {}
+    for t, label, n in rows:
+        per.setdefault(short(t), []).append((label, n))
+    for t, items in per.items():
+        out.append(f"\nTop {t} (papers):")
+        out += [f"  {n:>5s}  {label}" for label, n in items[:top]]
+    _, rows = run_query(store, STATS_QUERIES["empty"])
+    out.append(f"\nPapers without entities: {len(rows)}")
+    out += [f"  {pid}  {title[:80]}" for pid, title in rows[:top]]
+    if len(rows) > top:
+        out.append(f"  ... and {len(rows) - top} more")
+    return "\n".join(out)
