@@ -113,9 +113,9 @@ def read_papers(paths: Iterable[Path], reader: str | None = None, encoding: str 
                 report: ReadReport | None = None) -> Iterator[Paper]:
     """Stream unique papers from files and folders.
 
-    Duplicates (same id, title or abstract) are merged into their first occurrence; call
-    ``report.finalize(paper)``-style merging through :func:`read_corpus` when the merged
-    sources matter, or use this for a quick pass.
+    Each paper is yielded once the whole input is read, with its duplicates (same id,
+    title or abstract) merged in; use :class:`Corpus` to start work at each paper's first
+    occurrence instead.
 
     Parameters
     ----------
@@ -134,7 +134,8 @@ def read_papers(paths: Iterable[Path], reader: str | None = None, encoding: str 
         For a missing, empty or unreadable file; a bad *record* is reported, not raised.
     """
     corpus = Corpus(paths, reader=reader, encoding=encoding)
-    for paper in corpus:
+    papers = list(corpus)
+    for paper in papers:
         yield corpus.finalize(paper)
     if report is not None:
         corpus.fill(report)

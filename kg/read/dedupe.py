@@ -1,7 +1,8 @@
 """Merge duplicate papers and give every paper a stable id.
 
 A record is the same paper as an earlier one when it has the same input id, the same
-normalized title, or (for entries without a title) the same normalized abstract. The first
+normalized title or the same normalized abstract, unless both carry ids of their own that
+differ (two arXiv submissions with one abstract are two papers). The first
 occurrence is kept; later ones add their source and fill in fields the first one lacked.
 
 Ids: the input's id when it has one (an arXiv id as ``arXiv:2101.00001``); otherwise
@@ -53,6 +54,7 @@ class Deduplicator:
     def __init__(self) -> None:
         self._by_key: dict[str, str] = {}
         self._patches: dict[str, Paper] = {}
+        self._input_ids: set[str] = set()
         self.entries = 0
         self.duplicates = 0
         self.untitled = 0
@@ -77,10 +79,15 @@ class Deduplicator:
                 self.untitled += 1
             keys = self._keys(item)
             pid = next((self._by_key[k] for k in keys if k in self._by_key), None)
+            if pid is not None and item.id and pid != item.id and pid in self._input_ids:
+                pid = None  # two records with different ids of their own are two papers
             if pid is None:
                 paper = dataclasses.replace(item, id=derive_id(item))
                 for k in keys:
-                    self._by_key[k] = paper.id
+                    self._by_key.setdefault(k, paper.id)
+                self._by_key["i:" + paper.id.lower()] = paper.id
+                if item.id:
+                    self._input_ids.add(paper.id)
                 yield paper
                 continue
             self.duplicates += 1

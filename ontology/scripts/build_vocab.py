@@ -1211,7 +1211,7 @@ COMMON_WORDS = frozenset(
 
 #: Subjects of the MMLU and similar exam suites, and BIG-bench sub-task
 #: names, that PwC lists as tasks: they are not research problems.
-EXAM_SUBJECTS = frozenset(
+EXAM_SUBJECTS = _names(
     """
     abstract algebra|anatomy|astronomy|business ethics|clinical knowledge
     college biology|college chemistry|college computer science
@@ -1240,3 +1240,546 @@ EXAM_SUBJECTS = frozenset(
     boolean expressions|physical intuition|figure of speech detection
     """
 )
+
+#: Single-word task names that are specific enough to match on their own
+#: (bare "classification", "segmentation", "retrieval" are not: guidelines
+#: section 7.10).
+TASK_SINGLE_WORDS = frozenset(
+    """
+    summarization lemmatization lipreading colorization deblurring dehazing
+    deraining demosaicking denoising binarization pansharpening retrosynthesis
+    steganalysis super-resolution transliteration chunking decipherment
+    cryptanalysis imputation de-identification re-ranking reranking
+    uncropping derendering learning-to-rank text-to-image text-to-sql
+    speech-to-text text-to-speech sql-to-text text-to-gql text-to-cypher
+    text-to-3d inverse-tone-mapping geo-localization coreference-resolution
+    slot-filling intent-classification tabular-classification
+    tabular-regression dialogue-generation image-to-image
+    """.split()
+)
+
+#: Task names that name a learning paradigm or a technique: the guidelines
+#: (section 7.4) type these as Method.  Matched against the lower-cased name.
+TASK_AS_METHOD_RE = re.compile(
+    r"(reinforcement learning|(?<!un)supervised learning|unsupervised learning|"
+    r"transfer learning|contrastive learning|representation learning|"
+    r"meta-learning|meta learning|imitation learning|federated learning|"
+    r"multi-task learning|multitask learning|metric learning|ensemble learning|"
+    r"dictionary learning|in-context learning|prompt learning|active learning|"
+    r"self-learning|q-learning|transductive learning|inductive learning|"
+    r"multi-view learning|multiview learning|sparse learning|graph learning|"
+    r"curriculum learning|knowledge distillation|data augmentation|"
+    r"neural architecture search|architecture search|hyperparameter optimization|"
+    r"bayesian optimization|dimensionality reduction|feature selection|"
+    r"network pruning|quantization|model merging|prompt engineering|"
+    r"weakly-supervised learning|weakly supervised learning|"
+    r"self-supervised learning|semi-supervised learning|automl|"
+    r"data augmentation|adversarial training|domain generalization methods)$"
+)
+
+#: Broad fields that PwC lists as tasks (guidelines section 3: excluded).
+TASK_FIELD_RE = re.compile(
+    r"(deep learning|machine learning|artificial intelligence|computer vision|"
+    r"natural language processing|signal processing|data mining|robotics|"
+    r"bioinformatics|medical imaging|speech processing|audio processing|"
+    r"image processing|video processing|text mining|information retrieval)$"
+)
+
+#: Task names that are really architectures or model families.
+TASK_AS_ARCHITECTURE_RE = re.compile(
+    r"(language model|neural network|tensor network|block model|"
+    r"mixture-of-experts|mixture of experts|attention|transformer)s?$"
+)
+
+#: Words that mark a leaderboard split, a competition or a setting rather
+#: than a task.
+TASK_JUNK_WORDS = frozenset(
+    """
+    dataset datasets benchmark benchmarks subtask track split level task
+    challenge competition leaderboard shared setting settings et al
+    """.split()
+)
+
+
+def clean_task_name(raw: str) -> tuple[str, list[str]] | None:
+    """Clean one PwC task name.
+
+    Parameters
+    ----------
+    raw : str
+        Task name as found in the tables.
+
+    Returns
+    -------
+    tuple of (str, list of str) or None
+        The cleaned name in its original case and acronyms found in
+        parentheses, or ``None`` when the name is junk.
+    """
+    name = norm_space(ascii_dashes(raw)).strip(" :;,.")
+    if not name or not name.isascii() or "?" in name or '"' in name:
+        return None
+    if re.search(r"[:;/|+=<>,]| - |--|\bvs\.?\b|&", name):
+        return None
+    if re.fullmatch(r"(Translation )?[a-z]{2,3}-[a-z]{2,3}", name):
+        return None
+    name = name.replace("_", " ")
+    # lower-case kebab tags such as "named-entity-recognition"
+    if " " not in name and name.islower() and name.count("-") >= 1 and "-to-" not in name:
+        name = name.replace("-", " ")
+    base, acronyms, other = split_parenthetical(name)
+    if other or "(" in base or ")" in base:
+        return None
+    words = base.split()
+    if not words or len(words) > 6:
+        return None
+    if words[0].lower() in {"a", "an", "the"}:
+        return None
+    if any(w.lower() in TASK_JUNK_WORDS for w in words):
+        return None
+    # bare numbers and sizes ("Task 2", "16k", "100M") are leaderboard noise
+    if any(re.fullmatch(r"\d+(\.\d+)?[kKmMbB%]?", w) for w in words):
+        return None
+    if base.isupper() and len(words) > 1:
+        base = base.lower()
+    # oddly cased junk such as "MUlTI-LABEL-ClASSIFICATION"
+    if re.search(r"[A-Z]{2,}[a-z][A-Z]", base) or re.search(r"[a-z]{2}[A-Z][a-z]*[A-Z]{2}", base):
+        return None
+    return base, acronyms
+
+
+def build_task_rows(records: list[dict], dataset_keys: set[str]) -> list[Row]:
+    """Build the task vocabulary.
+
+    Parameters
+    ----------
+    records : list of dict
+        Output of :func:`read_task_tables`.
+    dataset_keys : set of str
+        :func:`match_key` values of dataset names; single-token "tasks" that
+        are really benchmarks (``MMLU``, ``GSM8K``) are left to the dataset
+        file.
+
+    Returns
+    -------
+    list of Row
+        Task rows (plus paradigm rows typed Method and model-family rows
+        typed Architecture).
+    """
+    weights: Counter = Counter()
+    forms: dict[str, Counter] = defaultdict(Counter)
+    acronyms: dict[str, set] = defaultdict(set)
+    for rec in records:
+        cleaned = clean_task_name(rec["task"])
+        if cleaned is None:
+            continue
+        name, acrs = cleaned
+        label = lower_generic(name)
+        key = match_key(label)
+        weights[key] += 1 + rec["dataset_count"]
+        forms[key][label] += 1
+        acronyms[key].update(acrs)
+    rows = []
+    for key in sorted(forms):
+        label = max(forms[key].items(), key=lambda kv: (kv[1], " " in kv[0], -len(kv[0]), kv[0]))[0]
+        low = label.lower()
+        words = label.split()
+        if low in EXAM_SUBJECTS or TASK_FIELD_RE.search(low):
+            continue
+        if len(words) == 1:
+            if low not in TASK_SINGLE_WORDS:
+                continue
+            if key in dataset_keys:
+                continue
+        if all(w.lower() in COMMON_WORDS for w in re.split(r"[\s\-]+", label)) and len(words) <= 1:
+            continue
+        kind = "Task"
+        if TASK_AS_METHOD_RE.search(low):
+            kind = "Method"
+        elif TASK_AS_ARCHITECTURE_RE.search(low):
+            kind = "Architecture"
+        aliases = [f for f in forms[key] if f != label]
+        aliases += sorted(acronyms[key])
+        aliases += space_variants(label) + spelling_variants(label)
+        rows.append(Row(label, kind, "pwc-tasks", aliases, False, weights[key]))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Datasets ("Common Datasets (Top 10)" and "Benchmarks" columns)
+# ---------------------------------------------------------------------------
+
+#: Trailing split, subset and setting markers stripped from benchmark names
+#: ("COCO test-dev", "CIFAR-100 5-shot", "BSD100 4x upscaling").
+DATASET_SUFFIX_RE = re.compile(
+    r"(?:[\s_\-]+(?:test|val|valid|validation|dev|train|training|testing|"
+    r"test-?dev|test-?std|test-standard|test-challenge|testfinal|minival|"
+    r"test-clean|test-other|dev-clean|dev-other|test set|val set|dev set|"
+    r"test split|val split|split|set|subset|fixed|public|private|full|"
+    r"seen|unseen|in-domain|out-of-domain|zero-shot|few-shot|one-shot|"
+    r"\d+-shot|\d+-way|k-shot|\d+x|\d+x upscaling|\d+ labels?|\d+ classes|"
+    r"\d+(?:\.\d+)?% labeled(?: data)?|\d+(?:\.\d+)?%|labeled|unlabeled|"
+    r"upscaling|\d+ frames|\d+k|\d+k steps|cross-subject|cross-view|"
+    r"cross-setup|online|offline|easy|medium|hard)\.?)+$",
+    re.IGNORECASE,
+)
+
+#: Generic trailing head nouns; stripped only when what remains is a name.
+DATASET_HEAD_RE = re.compile(r"\s+(?:dataset|datasets|data set|data|benchmark|database)$", re.IGNORECASE)
+
+#: Function words allowed inside Title Case dataset names.
+FUNCTION_WORDS = frozenset("of in the and for on with from to at by a an de des la le".split())
+
+#: Names that look like datasets in the tables but are products,
+#: organisations or places (guidelines section 3).
+DATASET_DROP = frozenset(
+    s.lower() for s in """
+    Reddit Yelp Yahoo Google Weibo Twitter YouTube Youtube Wikipedia Wiki Linux
+    Stackoverflow Slashdot Foursquare Instacart Facebook Amazon Netflix Baidu
+    Microsoft Alibaba Tencent OpenAI Android Github GitHub Quora Douyin TikTok
+    Spotify Airbnb Uber Flickr Instagram Pinterest Tumblr Steam Kaggle DARPA
+    ACM IEEE NASA NOAA London Berkeley Columbia Cornell Stanford Houston
+    Wisconsin Dayton Botswana Florence Helen Jung Kumar Schiller Hansel Patzig
+    Avalon Atari MuJoCo Minecraft Unity Synthetic Real Mixed Overall Other
+    Unknown Average Total Leaderboard Test Val Dev Train SSL Custom Random
+    """.split()
+)
+
+
+def strip_dataset_name(raw: str) -> str:
+    """Reduce a benchmark string to the dataset name it refers to.
+
+    Parameters
+    ----------
+    raw : str
+        One item of the "Common Datasets" or "Benchmarks" column.
+
+    Returns
+    -------
+    str
+        The dataset name without split, subset or setting suffixes, or
+        ``""`` when nothing usable is left.
+    """
+    name = norm_space(ascii_dashes(raw)).strip(" ,;:")
+    if not name or "|" in name:
+        return ""
+    name = re.split(r",\s|\s[-:]\s|:\s|\s->\s|\s\(\d| to ", name)[0]
+    name = re.sub(r"\s*\([^()]*\)$", "", name)
+    name = re.sub(r"\s+\d+x\d+$", "", name)
+    base, _acrs, _other = split_parenthetical(name)
+    name = base.strip(" ,;:-")
+    previous = None
+    while previous != name:
+        previous = name
+        name = DATASET_SUFFIX_RE.sub("", name).strip(" ,;:-")
+    return name
+
+
+def looks_like_dataset(name: str, weight: int) -> bool:
+    """Decide whether a cleaned string is a usable dataset name.
+
+    Parameters
+    ----------
+    name : str
+        Output of :func:`strip_dataset_name`.
+    weight : int
+        Number of table cells that mention the name.
+
+    Returns
+    -------
+    bool
+        ``True`` for name-like strings (a capital or a digit, at most six
+        words, Title Case, not made of ordinary words only).
+    """
+    words = name.split()
+    if not words or len(words) > 6 or len(name) < 2:
+        return False
+    if not re.search(r"[A-Z0-9]", name) or not re.search(r"[A-Za-z]", name):
+        return False
+    if words[0].lower() in {"a", "an", "this", "these", "our", "my"}:
+        return False
+    if name.lower() in DATASET_DROP or "et al" in name.lower() or "_" in name:
+        return False
+    if any(w.lower() in {"task", "subtask", "track", "shared"} for w in words):
+        return False
+    if name.isupper() and name.lower() in COMMON_WORDS:
+        return False
+    if re.search(r"[?;=<>{}\[\]\\]|https?|www\.|\.com\b|\.org\b", name):
+        return False
+    if not name.isascii() and not re.fullmatch(r"[\w\s\-.'+!&/()é]+", name):
+        return False
+    # every ordinary word is capitalised (function words aside)
+    for word in words:
+        if is_plain_word(word) and word[0].islower() and word.lower() not in FUNCTION_WORDS:
+            if len(words) > 1 or not re.search(r"\d", name):
+                return False
+    plain = [w for w in re.split(r"[\s\-]+", name) if w]
+    if all(is_plain_word(w) for w in plain):
+        content = [w.lower() for w in plain if w.lower() not in FUNCTION_WORDS]
+        if not content:
+            return False
+        if all(w in COMMON_WORDS for w in content) and weight < 3:
+            return False
+        if len(content) == 1 and content[0] in COMMON_WORDS:
+            return False
+        # descriptive phrases ("Bone Cement Removal with Audio-Monitoring")
+        if weight < 3 and (len(content) < len(plain) or len(plain) >= 4):
+            return False
+    if re.fullmatch(r"[A-Z]{1,2}\d?", name) or name.upper() in AMBIGUOUS_ACRONYMS:
+        return False
+    if re.fullmatch(r"[\d.\-x%]+", name):
+        return False
+    return True
+
+
+def build_dataset_rows(records: list[dict]) -> list[Row]:
+    """Build the dataset vocabulary.
+
+    Parameters
+    ----------
+    records : list of dict
+        Output of :func:`read_task_tables`.
+
+    Returns
+    -------
+    list of Row
+        One row per dataset; spelling variants that share a
+        :func:`match_key` (``CIFAR-10``/``CIFAR10``) are merged, the most
+        frequent spelling becoming the label.
+    """
+    counts: Counter = Counter()
+    for rec in records:
+        for raw in rec["datasets"] + rec["benchmarks"]:
+            name = strip_dataset_name(raw)
+            if name:
+                counts[name] += 1
+    # "X Dataset" -> "X" when X is itself name-like
+    renamed: Counter = Counter()
+    long_forms: dict[str, set] = defaultdict(set)
+    for name, count in counts.items():
+        short = DATASET_HEAD_RE.sub("", name)
+        if short != name and short and not all(
+            is_plain_word(w) and w.lower() in COMMON_WORDS | FUNCTION_WORDS
+            for w in re.split(r"[\s\-]+", short)
+        ) and looks_like_dataset(short, count + counts.get(short, 0)):
+            long_forms[short].add(name)
+            name = short
+        renamed[name] += count
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for name, count in renamed.items():
+        if looks_like_dataset(name, count):
+            groups[match_key(name)][name] += count
+    rows = []
+    for key in sorted(groups):
+        variants = groups[key]
+        label = max(variants.items(), key=lambda kv: (kv[1], sum(c.isupper() for c in kv[0]), "-" in kv[0], kv[0]))[0]
+        weight = sum(variants.values())
+        aliases = [v for v in sorted(variants) if v != label]
+        plain = all(is_plain_word(w) for w in re.split(r"[\s\-]+", label) if w)
+        case_sensitive = plain or (is_short_acronym(label) and len(label) <= 5)
+        rows.append(Row(label, "Dataset", "pwc-datasets", aliases, case_sensitive, weight))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Metrics ("SOTA Metrics" column)
+# ---------------------------------------------------------------------------
+
+#: Tokens that mark an evaluation measure.
+METRIC_HEADS = frozenset(
+    """
+    accuracy error score precision recall f1 f-measure f-score f1-score
+    measure distance correlation coefficient index rate loss divergence
+    similarity ratio rank iou auc auroc auprc aupr ap map bleu rouge meteor
+    cider spice psnr ssim ms-ssim lpips fid kid fvd wer cer eer mse rmse mae
+    mape smape ndcg mrr mota motp hota idf1 mpjpe pa-mpjpe pck epe nme
+    perplexity ppl bpc bpb flops gflops macs fps latency throughput runtime
+    reward sensitivity specificity mcc nmi ari dice jaccard pq miou macc
+    chamfer kappa elbo nll auc-roc roc-auc mae recall@k sari chrf ter bertscore
+    clipscore mos stoi pesq si-sdr si-sdri si-snr si-snri sdr tar far frr
+    mindcf ade fde nds mAP ssim rmsle r2 crps wape maape sfid inception
+    """.split()
+)
+
+#: Words that may qualify a metric head in a metric name ("mean average
+#: precision", "top-1 accuracy").  Names with any other word are usually a
+#: leaderboard setting ("AUC on ACL tear") and are dropped.
+METRIC_MODIFIERS = frozenset(
+    """
+    mean average averaged avg macro micro weighted balanced normalized
+    normalised relative absolute squared square root log exact match word
+    character equal intersection over union area under curve roc pr per
+    class per-class median cross entropy expected calibration concordance
+    pearson spearman kendall reciprocal cumulative discounted gain inception
+    frechet fréchet earth mover's edit levenshtein cosine structural peak
+    signal-to-noise noise signal end-point endpoint success hit hits box mask
+    keypoint panoptic quality segmentation detection recognition cohen's
+    matthews human-normalized robust attack top-1 top-5 top-3 top-10 top
+    mutual information adjusted rand bits per byte char dim token tokens
+    sentence bleu rouge f1 f-1 distance similarity error rate score index
+    coefficient correlation ratio rank precision recall accuracy displacement
+    final miss false positive negative true acceptance rejection opinion
+    mean-squared of the percentage frame pixel point-wise pointwise
+    intra clean
+    """.split()
+)
+
+#: Metric names that are too generic or are table artefacts.
+METRIC_DROP = frozenset(
+    """
+    overall open binary score average test validity extract exact error rate
+    time speed memory parameters params epochs return success reward
+    accuracy@ total mean other all val source-free natural images speech text
+    sensors images med. imaging abductive harmonic mean average score
+    success rate percentage correct percentage error
+    """.split("\n")[0].split()
+) | frozenset({"natural images", "harmonic mean", "average score", "percentage correct",
+               "text score", "mean performance", "average decisions", "number of params",
+               "number of parameters"})
+
+#: Prefixes that only say on which split a metric was measured (guidelines
+#: section 7.8: train/test/validation variants are the base metric).
+METRIC_SPLIT_PREFIX_RE = re.compile(r"^(?:test|val|valid|validation|eval|training|train|dev)\s+", re.I)
+
+
+def clean_metric_name(raw: str) -> tuple[str, list[str]] | None:
+    """Clean one metric name from the "SOTA Metrics" column.
+
+    Parameters
+    ----------
+    raw : str
+        One metric string, e.g. ``"Word Error Rate (WER)"`` or
+        ``"Accuracy (%)"``.
+
+    Returns
+    -------
+    tuple of (str, list of str) or None
+        The cleaned name and acronyms from parentheses, or ``None`` for junk.
+    """
+    name = norm_space(ascii_dashes(raw)).strip(" ,;:%-")
+    if not name or not name.isascii() or not re.search(r"[A-Za-z]{2}", name):
+        return None
+    name = re.sub(r"^%\s*", "", name)
+    name = METRIC_SPLIT_PREFIX_RE.sub("", name)
+    name = re.sub(r"\s*\((?:%|\s*%\s*|M|G|B|K|ms|s|sec|dB|mm|cm|m|min|h|hrs|GB|MB|x)\)\s*", " ", name)
+    name = norm_space(re.sub(r"\s*%$", "", name))
+    base, acronyms, _other = split_parenthetical(name)
+    base = re.sub(r"\s*\([^()]*\)\s*$", "", base)
+    if re.search(r"[:/,;=<>|]|\.\.|\(|\)", base):
+        return None
+    if re.match(r"\d", base) and not re.match(r"\d+D\b", base):
+        return None
+    words = base.split()
+    if not words or len(words) > 5:
+        return None
+    if len(base) < 2:
+        return None
+    return base, acronyms
+
+
+def is_metric_like(name: str) -> bool:
+    """Tell whether a cleaned name contains a metric head token.
+
+    Parameters
+    ----------
+    name : str
+        A cleaned metric name.
+
+    Returns
+    -------
+    bool
+        ``True`` when one of its tokens (ignoring ``@k`` and numeric
+        suffixes) is in :data:`METRIC_HEADS`.
+    """
+    for token in re.split(r"[\s]+", name.lower()):
+        token = re.sub(r"@.*$", "", token)
+        token = re.sub(r"[-_]?\d+(?:\.\d+)?$", "", token)
+        if token in METRIC_HEADS or token.split("-")[0] in METRIC_HEADS or token.split("-")[-1] in METRIC_HEADS:
+            return True
+        if re.fullmatch(r"(map|ap|r|p|hit|hits|ndcg|mrr|recall|precision|pass|acc|top)", token):
+            return True
+    return False
+
+
+def metric_words_ok(name: str) -> bool:
+    """Tell whether every word of a metric name is a head or a modifier.
+
+    Parameters
+    ----------
+    name : str
+        A cleaned metric name.
+
+    Returns
+    -------
+    bool
+        ``True`` for names such as ``"mean average precision"`` or
+        ``"mAP@0.5"``; ``False`` for leaderboard settings such as
+        ``"AUC on ACL tear"``.
+    """
+    words = name.split()
+    for word in words:
+        token = re.sub(r"@.*$", "", word.lower()).strip(".")
+        token = re.sub(r"[-_]?\d+(?:\.\d+)?[a-z]?$", "", token)
+        if not token:
+            continue
+        if token in METRIC_HEADS or token in METRIC_MODIFIERS:
+            continue
+        if "-" in token and all(p in METRIC_HEADS | METRIC_MODIFIERS or not p for p in token.split("-")):
+            continue
+        if len(words) == 1 and is_acronym(word):
+            continue
+        return False
+    return True
+
+
+def build_metric_rows(records: list[dict]) -> list[Row]:
+    """Build the metric vocabulary.
+
+    Parameters
+    ----------
+    records : list of dict
+        Output of :func:`read_task_tables`.
+
+    Returns
+    -------
+    list of Row
+        One row per metric; variants sharing a :func:`match_key` are merged.
+    """
+    counts: Counter = Counter()
+    acronyms: dict[str, set] = defaultdict(set)
+    for rec in records:
+        for raw in rec["metrics"]:
+            cleaned = clean_metric_name(raw)
+            if cleaned is None:
+                continue
+            name, acrs = cleaned
+            label = lower_generic(name)
+            counts[label] += 1
+            acronyms[match_key(label)].update(acrs)
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for label, count in counts.items():
+        groups[match_key(label)][label] += count
+    rows = []
+    for key in sorted(groups):
+        variants = groups[key]
+        weight = sum(variants.values())
+        label = max(variants.items(), key=lambda kv: (kv[1], "-" in kv[0], kv[0]))[0]
+        low = label.lower()
+        if low in METRIC_DROP or not is_metric_like(label):
+            continue
+        words = label.split()
+        if not metric_words_ok(label):
+            continue
+        # rare single acronyms are table noise more often than names
+        if len(words) == 1 and is_acronym(label) and weight < 3 and not is_metric_like(label):
+            continue
+        if weight < 2 and len(words) > 2:
+            continue
+        if label.upper() in AMBIGUOUS_ACRONYMS or (len(label) <= 2 and label.upper() not in {"AP", "PQ", "R2"}):
+            continue
+        if label.isupper() and low in COMMON_WORDS:
+            continue
+        aliases = [v for v in sorted(variants) if v != label] + sorted(acronyms[key])
+        aliases += spelling_variants(label)
+        case_sensitive = is_short_acronym(label) and len(label) <= 5
+        rows.append(Row(label, "Metric", "pwc-metrics", aliases, case_sensitive, weight))
+    return rows
