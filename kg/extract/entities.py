@@ -15,6 +15,8 @@ Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -100,16 +102,13 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     chosen.sort(key=lambda c: c.start)
 
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-    sent_of = {}
-    for i, s in enumerate(sents):
-        for t in range(s.start, s.end):
-            sent_of[t] = i
+    starts = [s.start for s in sents]
     tname = title_name(doc, doc._.title_end)
     proposed_keys = set()
     mentions = []
     for c in chosen:
         span = doc[c.start:c.end]
-        si = sent_of.get(c.start, 0)
+        si = bisect_right(starts, c.start) - 1
         prop = False
         if not c.in_vocabulary:
             if tname and (c.start, c.end) == tname:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SPACE_HYPHEN = re.compile(r"\s*-\s*")
@@ -35,6 +36,7 @@ _IRREGULAR = {"indices": "index", "matrices": "matrix", "vertices": "vertex", "d
 _ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Za-z0-9\-]*[A-Z0-9])s$")
 
 
+@lru_cache(maxsize=1 << 16)
 def singularize(word: str) -> str:
     """Singular of an English noun, conservatively (unknown endings are left alone).
 
@@ -62,6 +64,7 @@ def _match_case(new: str, like: str) -> str:
     return new.upper() if like.isupper() else new.capitalize() if like[:1].isupper() else new
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical_surface(text: str) -> str:
     """Surface form with Unicode normalized, dashes unified and spacing around hyphens removed."""
     t = unicodedata.normalize("NFKC", text)
@@ -70,6 +73,7 @@ def canonical_surface(text: str) -> str:
     return _WS.sub(" ", t).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def singular_phrase(text: str) -> str:
     """The phrase with its last word singularized ("graph neural networks" -> "graph neural network")."""
     t = canonical_surface(text)
@@ -79,6 +83,7 @@ def singular_phrase(text: str) -> str:
     return f"{head}{sep}{singularize(last)}"
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_key(text: str) -> str:
     """Normalized key of a surface form: lower case, singular, hyphens and spaces equal.
 

@@ -59,90 +59,117 @@ def _is_coined(text: str) -> bool:
     return bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
 
 
-def _name_units(doc: Doc) -> list[tuple[int, int]]:
+class _Tokens:
+    """Token attributes as plain lists: rules read them many times, and indexing a Doc in
+    Python costs far more than indexing a list."""
+
+    __slots__ = ("text", "lower", "ws", "sent_start", "alpha", "stop", "punct", "num", "n")
+
+    def __init__(self, doc: Doc):
+        self.text = [t.text for t in doc]
+        self.lower = [t.lower_ for t in doc]
+        self.ws = [bool(t.whitespace_) for t in doc]
+        self.sent_start = [bool(t.is_sent_start) for t in doc]
+        self.alpha = [t.is_alpha for t in doc]
+        self.stop = [t.is_stop for t in doc]
+        self.punct = [t.is_punct for t in doc]
+        self.num = [t.like_num for t in doc]
+        self.n = len(self.text)
+
+    def span_text(self, s: int, e: int) -> str:
+        return "".join(self.text[i] + (" " if self.ws[i] and i < e - 1 else "") for i in range(s, e))
+
+
+def _name_units(tk: _Tokens) -> list[tuple[int, int]]:
     """Maximal token runs joined by hyphens with no whitespace ("X", "-", "Net" -> one unit)."""
     units = []
-    i, n = 0, len(doc)
+    i, n = 0, tk.n
+    text, ws, punct = tk.text, tk.ws, tk.punct
     while i < n:
         j = i + 1
-        while (j + 1 < n and doc[j].text == "-" and not doc[j - 1].whitespace_
-               and not doc[j].whitespace_ and not doc[j + 1].is_punct):
+        while j + 1 < n and text[j] == "-" and not ws[j - 1] and not ws[j] and not punct[j + 1]:
             j += 2
         units.append((i, j))
         i = j
     return units
 
 
-def _modifier_ok(tok) -> bool:
-    low = tok.lower_
-    return (tok.is_alpha or "-" in tok.text) and not tok.is_stop and low not in EVALUATIVE \
+def _modifier_ok(tk: _Tokens, i: int) -> bool:
+    low = tk.lower[i]
+    return (tk.alpha[i] or "-" in low) and not tk.stop[i] and low not in EVALUATIVE \
         and low not in _BAD_MODIFIERS and not low.endswith(_NOT_MODIFIER_SUFFIX) and len(low) > 1 \
-        and not tok.is_punct and not tok.like_num
+        and not tk.punct[i] and not tk.num[i]
 
 
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
-    n = len(doc)
+    tk = _Tokens(doc)
+    n = tk.n
+    lower, text = tk.lower, tk.text
+    sing = [singularize(w) for w in lower]
     # -- title name: "UDC: A Unified ... Framework" ------------------------------------------
     tname = title_name(doc, doc._.title_end)
     if tname:
         s, e = tname
-        span = doc[s:e]
-        if e - s <= 3 and not vocab.lookup(span.text) and not vocab.is_generic(span.text) \
-                and any(c.isupper() for c in span.text):
-            rest = [t for t in doc[e:doc._.title_end or n] if t.is_alpha]
-            head = next((NAME_HEADS.get(singularize(t.lower_)) for t in reversed(rest)
-                         if singularize(t.lower_) in NAME_HEADS), None)
-            typ = "Architecture" if span.text.lower().endswith(ARCHITECTURE_SUFFIXES) else head or "Method"
-            out.append(Candidate(s, e, entity_key(span.text), span.text, typ, "rule:title-name", 0.75))
+        name = tk.span_text(s, e)
+        if e - s <= 3 and not vocab.lookup(name) and not vocab.is_generic(name) \
+                and any(c.isupper() for c in name):
+            rest = [i for i in range(e, doc._.title_end or n) if tk.alpha[i]]
+            head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
+            typ = "Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else head or "Method"
+            out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
     # -- coined names ----------------------------------------------------------------------
-    for s, e in _name_units(doc):
-        span = doc[s:e]
-        text = span.text
-        if not _is_coined(text) and not (e - s > 1 and any(c.isupper() for c in text[1:])):
+    for s, e in _name_units(tk):
+        if e - s == 1:
+            name = text[s]
+            if not _is_coined(name):
+                continue
+        else:
+            name = tk.span_text(s, e)
+            if not _is_coined(name) and not any(c.isupper() for c in name[1:]):
+                continue
+        if not name[0].isalnum() or vocab.lookup(name) or vocab.is_generic(name):
             continue
-        if vocab.lookup(text) or vocab.is_generic(text) or not text[0].isalnum():
-            continue
-        nxt = doc[e] if e < n else None
-        head = NAME_HEADS.get(singularize(nxt.lower_)) if nxt is not None else None
-        label = singular_phrase(text)
+        head = NAME_HEADS.get(sing[e]) if e < n else None
+        label = singular_phrase(name)
         if head is not None:
             out.append(Candidate(s, e, entity_key(label), label, head, "rule:name+head", 0.7))
-        elif text.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(text):
+        elif name.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(name):
             out.append(Candidate(s, e, entity_key(label), label, "Architecture", "rule:name-suffix", 0.65))
         else:
-            before = [t.lower_ for t in doc[max(0, s - 6):s]]
+            before = lower[max(0, s - 6):s]
             if any(w in NAMING_CUES for w in before[-2:]) or (
                     any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before)):
                 out.append(Candidate(s, e, entity_key(label), label, "Method", "rule:proposed-name", 0.6))
     # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
-    for i, t in enumerate(doc):
-        if singularize(t.lower_) not in ("dataset", "benchmark", "corpus") or i == 0:
+    for i in range(1, n):
+        if sing[i] not in ("dataset", "benchmark", "corpus"):
             continue
         j = i
-        while j > 0 and j > i - 4 and (doc[j - 1].text[:1].isupper() or doc[j - 1].like_num
-                                       or doc[j - 1].text == "-") and not doc[j - 1].is_sent_start:
+        while j > 0 and j > i - 4 and (text[j - 1][:1].isupper() or tk.num[j - 1] or text[j - 1] == "-") \
+                and not tk.sent_start[j - 1]:
             j -= 1
-        if j < i and doc[j].text != "-":
-            span = doc[j:i]
-            if not vocab.is_generic(span.text) and not vocab.lookup(span.text):
-                out.append(Candidate(j, i, entity_key(span.text), span.text, "Dataset", "rule:dataset-context", 0.7))
+        if j < i and text[j] != "-":
+            name = tk.span_text(j, i)
+            if not vocab.is_generic(name) and not vocab.lookup(name):
+                out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- head-noun phrases -------------------------------------------------------------------
-    for i, t in enumerate(doc):
-        head_type = PHRASE_HEADS.get(singularize(t.lower_))
+    for i in range(n):
+        head_type = PHRASE_HEADS.get(sing[i])
         if head_type is None:
             continue
         j = i
-        while j > 0 and j > i - 3 and _modifier_ok(doc[j - 1]) and not doc[j].is_sent_start:
+        while j > 0 and j > i - 3 and _modifier_ok(tk, j - 1) and not tk.sent_start[j]:
             j -= 1
         if j == i:
             continue
-        span = doc[j:i + 1]
-        label = singular_phrase(span.text).lower() if not any(c.isupper() for c in span.text[1:]) \
-            else singular_phrase(span.text)
+        phrase = tk.span_text(j, i + 1)
+        label = singular_phrase(phrase)
+        if not any(c.isupper() for c in phrase[1:]):
+            label = label.lower()
         key = entity_key(label)
-        if key in vocab.generic or vocab.lookup(span.text):
+        if key in vocab.generic or vocab.lookup(phrase):
             continue
         out.append(Candidate(j, i + 1, key, label, head_type, "rule:head-noun", 0.6))
     return out

@@ -1,0 +1,21 @@
+from kg.extract.normalize import entity_key, singular_phrase, singularize, slug
+
+
+def test_one_concept_one_key():
+    forms = ["convolutional neural networks", "Convolutional Neural Network", "convolutional-neural network",
+             "Convolutional  Neural\u2010Networks"]
+    assert len({entity_key(f) for f in forms}) == 1
+
+
+def test_singularize_is_conservative():
+    assert singularize("CNNs") == "CNN" and singularize("LLMs") == "LLM"
+    assert singularize("strategies") == "strategy" and singularize("networks") == "network"
+    for w in ("analysis", "loss", "corpus", "class", "bias", "series", "GPU", "mass"):
+        assert singularize(w) == w, w
+    assert singular_phrase("Graph Neural Networks") == "Graph Neural Network"
+    assert singular_phrase("Kolmogorov-Arnold Networks") == "Kolmogorov-Arnold Network"
+
+
+def test_slug_is_url_safe():
+    assert slug("graph neural network") == "graph-neural-network"
+    assert slug("c++ / <script>") == "c-script"
