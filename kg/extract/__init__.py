@@ -8,6 +8,7 @@ grouped into entities, the shape `kg extract` writes).
 
 from __future__ import annotations
 
+from kg.extract.normalize import singular_phrase
 from kg.extract.pipeline import default_jobs, extract, extract_parallel, make_pipeline
 from kg.model import Extraction
 
@@ -24,6 +25,7 @@ def paper_entities(ex: Extraction) -> list[dict]:
         mention; ``mentions`` lists the distinct surface forms.
     """
     out: dict[str, dict] = {}
+    curated: set[str] = set()
     for m in ex.mentions:
         e = out.get(m.key)
         if e is None:
@@ -33,4 +35,25 @@ def paper_entities(ex: Extraction) -> list[dict]:
             e["mentions"].append(m.text)
         e["proposed"] = e["proposed"] or m.proposed
         e["confidence"] = max(e["confidence"], m.confidence)
+        if m.rule == "vocabulary:curated":
+            curated.add(m.key)
+    for key, e in out.items():
+        e["name"] = paper_name(e["name"], e["mentions"], key in curated)
     return list(out.values())
+
+
+def paper_name(label: str, surfaces: list[str], curated: bool) -> str:
+    """The name of an entity as this paper writes it.
+
+    The curated vocabulary's label follows the naming rules (long form, singular), so it
+    stays. A label from a generated list (Papers with Code spells "Weakly-Supervised
+    Semantic Segmentation", "COCO") gives way to the paper's own longest non-acronym spelling
+    when the paper never writes the label itself.
+    """
+    if curated or not surfaces:
+        return label
+    low = label.lower()
+    if any(s.lower() == low or singular_phrase(s).lower() == low for s in surfaces):
+        return label
+    words = [s for s in surfaces if not s.isupper()] or surfaces
+    return singular_phrase(max(words, key=len))

@@ -30,6 +30,11 @@ class Candidate:
     def priority(self) -> int:
         return RULE_PRIORITY.get(self.rule.split(":", 1)[0], 1)
 
+    @property
+    def source(self) -> str:
+        """The vocabulary a candidate came from ("curated", "pwc-methods", ...), or ""."""
+        return self.rule.split(":", 1)[1] if self.rule.startswith("vocabulary:") else ""
+
 
 def add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
     """Append candidates to ``doc._.kg_candidates`` (created on first use)."""

@@ -59,11 +59,14 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
         if not len(long) or vocab.is_generic(long.text) or vocab.is_generic(short.text):
             continue
         known = by_span.get((long.start, long.end))
-        concept = vocab.lookup(long.text) or vocab.lookup(short.text)
+        # The short form alone is ambiguous ("UDC" is also a dataset): only the long form counts.
+        concept = vocab.lookup(long.text)
         if known is not None:
             key, label, typ, conf, inv = known.key, known.label, known.type, known.confidence, True
+            src = known.rule
         elif concept is not None:
             key, label, typ, conf, inv = concept.key, concept.label, concept.type, 0.9, True
+            src = f"vocabulary:{concept.source}"
         else:
             guess = guess_type([t.text for t in long if not t.is_punct]) or guess_type([short.text])
             if guess is None:
@@ -71,8 +74,8 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
             else:
                 typ, conf = guess
             label = singular_phrase(long.text)
-            key, inv = entity_key(label), False
-        long_c = Candidate(long.start, long.end, key, label, typ, "abbreviation", conf, inv)
+            key, inv, src = entity_key(label), False, "abbreviation"
+        long_c = Candidate(long.start, long.end, key, label, typ, src, conf, inv)
         out.append(long_c)
         for form in {short.text, singularize(short.text)}:
             short_concepts.setdefault(form, long_c)
@@ -88,7 +91,7 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
     """Choose the mentions of a Doc from its candidates (see the module docstring)."""
     cands: list[Candidate] = list(doc._.kg_candidates or [])
-    by_span = {(c.start, c.end): c for c in cands if c.rule == "vocabulary"}
+    by_span = {(c.start, c.end): c for c in cands if c.rule.startswith("vocabulary")}
     cands.extend(_abbreviation_candidates(doc, vocab, by_span))
     cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic]
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))

@@ -35,11 +35,24 @@ NAME_HEADS = {
     "score": "Metric", "metric": "Metric",
 }
 #: Head nouns for plain-word phrases (modifiers + head), a stricter subset of HEAD_TYPES.
-PHRASE_HEADS = {w: t for w, t in HEAD_TYPES.items() if t == "Task"} | {
-    "network": "Architecture", "perceptron": "Architecture", "autoencoder": "Architecture",
-    "transformer": "Architecture", "distillation": "Method", "regularization": "Method",
-    "augmentation": "Method", "quantization": "Method", "pruning": "Method",
+PHRASE_HEADS = {w: "Task" for w in """detection classification segmentation recognition prediction
+    forecasting generation translation retrieval answering captioning tracking localization
+    summarization tagging completion inpainting denoising super-resolution spotting""".split()} | {
+    "distillation": "Method", "regularization": "Method", "augmentation": "Method",
+    "quantization": "Method", "pruning": "Method",
 }
+#: "... neural network" is an Architecture family ("random neural network"); a bare
+#: "adjective network" ("target network", "wider network") is not.
+NETWORK_HEADS = frozenset({"network", "net"})
+_ADJECTIVES = frozenset("""small large big tiny huge deep shallow wide wider narrow complex simple
+    basic comprehensive poor faithful comparable sufficient dedicated adaptive learned
+    deterministic efficient accurate high low higher lower good bad great best better worse
+    strong weak full partial whole entire overall final initial original underlying given
+    corresponding respective certain particular same similar novel traditional typical
+    untrainable trainable robust powerful online offline social modern classical human
+    significant substantial potential possible main major minor critical crucial essential
+    limited unlimited""".split())
+_TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
 _BAD_MODIFIERS = frozenset("""based using via with without from into across within under over
@@ -95,10 +108,15 @@ def _name_units(tk: _Tokens) -> list[tuple[int, int]]:
 
 
 def _modifier_ok(tk: _Tokens, i: int) -> bool:
+    """A plain word that can sit inside a name: not a stop word, verb form, adverb or
+    evaluative/size adjective."""
     low = tk.lower[i]
-    return (tk.alpha[i] or "-" in low) and not tk.stop[i] and low not in EVALUATIVE \
-        and low not in _BAD_MODIFIERS and not low.endswith(_NOT_MODIFIER_SUFFIX) and len(low) > 1 \
-        and not tk.punct[i] and not tk.num[i]
+    if not (tk.alpha[i] or "-" in low) or tk.stop[i] or tk.punct[i] or tk.num[i] or len(low) < 2:
+        return False
+    if low in EVALUATIVE or low in _BAD_MODIFIERS or low in _ADJECTIVES or low.endswith(_NOT_MODIFIER_SUFFIX):
+        return False
+    # verb forms ("encourages", "delivering", "learned") unless part of a compound ("self-supervised")
+    return "-" in low or not (low.endswith(("ing", "ed")) or low.endswith("es") and low[:-2] + "e" in _BAD_MODIFIERS)
 
 
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
@@ -114,8 +132,14 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         s, e = tname
         name = tk.span_text(s, e)
         if e - s <= 3 and not vocab.lookup(name) and not vocab.is_generic(name) \
-                and any(c.isupper() for c in name):
-            rest = [i for i in range(e, doc._.title_end or n) if tk.alpha[i]]
+                and not any(tk.stop[i] for i in range(s, e)) \
+                and all(text[i][:1].isupper() or text[i] == "-" or tk.num[i] for i in range(s, e)):
+            # type from the head of the title's first noun phrase ("A Unified ... Framework for")
+            rest = []
+            for i in range(e + 1, doc._.title_end or n):
+                if lower[i] in _TITLE_STOPS:
+                    break
+                rest.append(i)
             head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
             typ = "Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else head or "Method"
             out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
@@ -142,6 +166,14 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             if any(w in NAMING_CUES for w in before[-2:]) or (
                     any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before)):
                 out.append(Candidate(s, e, entity_key(label), label, "Method", "rule:proposed-name", 0.6))
+    # -- named variants of known architectures: "EfficientNet-B4" (its own entity) ---------------
+    known = {(c.start, c.end): c for c in (doc._.kg_candidates or ()) if c.type == "Architecture"}
+    for (s, e), c in known.items():
+        if e + 1 < n and text[e] == "-" and not tk.ws[e - 1] and not tk.ws[e] \
+                and text[e + 1][:1].isalnum() and any(ch.isdigit() or ch.isupper() for ch in text[e + 1]):
+            name = tk.span_text(s, e + 2)
+            if not vocab.lookup(name):
+                out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
     # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
     for i in range(1, n):
         if sing[i] not in ("dataset", "benchmark", "corpus"):
@@ -155,14 +187,21 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             if not vocab.is_generic(name) and not vocab.lookup(name):
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- head-noun phrases -------------------------------------------------------------------
+    vocab_ends = {c.end for c in (doc._.kg_candidates or ())}
     for i in range(n):
         head_type = PHRASE_HEADS.get(sing[i])
-        if head_type is None:
+        if sing[i] in NETWORK_HEADS and i > 0 and lower[i - 1] == "neural":
+            head_type, i_mod = "Architecture", i - 1
+        elif head_type is None or i + 1 in vocab_ends:
+            continue  # no head, or a known term already ends here ("large [convolutional neural network]")
+        else:
+            i_mod = i
+        if i + 1 in vocab_ends:
             continue
-        j = i
-        while j > 0 and j > i - 3 and _modifier_ok(tk, j - 1) and not tk.sent_start[j]:
+        j = i_mod
+        while j > 0 and j > i_mod - 3 and _modifier_ok(tk, j - 1) and not tk.sent_start[j]:
             j -= 1
-        if j == i:
+        if j == i_mod:
             continue
         phrase = tk.span_text(j, i + 1)
         label = singular_phrase(phrase)

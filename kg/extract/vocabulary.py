@@ -41,9 +41,10 @@ class Concept:
     source: str
 
 
-def _needs_case(surface: str, row_flag: bool) -> bool:
-    """Match case-sensitively: flagged rows, acronyms and short mixed-case tokens."""
-    if row_flag:
+def _needs_case(surface: str, row_flag: bool, type_: str = "") -> bool:
+    """Match case-sensitively: flagged rows, dataset names (proper names that often spell
+    plain words: "PART-OF", "InspiRe"), acronyms and short mixed-case tokens."""
+    if row_flag or type_ == "Dataset":
         return True
     letters = [c for c in surface if c.isalpha()]
     if not letters:
@@ -90,7 +91,7 @@ class Vocabulary:
                 s = canonical_surface(s)
                 if not s or entity_key(s) in self.generic:
                     continue
-                if _needs_case(s, c.case_sensitive):
+                if _needs_case(s, c.case_sensitive, c.type):
                     self.exact.setdefault(s, owner.key)
                 else:
                     self.folded.setdefault(entity_key(s), owner.key)
@@ -147,7 +148,7 @@ class Vocabulary:
         for c in self.concepts.values():
             for s in (c.label, *c.aliases):
                 s = canonical_surface(s)
-                if s and not _needs_case(s, c.case_sensitive) and self.folded.get(entity_key(s)) == c.key:
+                if s and not _needs_case(s, c.case_sensitive, c.type) and self.folded.get(entity_key(s)) == c.key:
                     folded.setdefault(c.key, set()).update(v.lower() for v in _variants(s))
         return folded, exact
 
@@ -209,6 +210,6 @@ class VocabularyMatcher:
         for matcher, conf in ((self.exact, 0.95), (self.folded, 0.9)):
             for match_id, start, end in matcher(doc):
                 c = concepts[doc.vocab.strings[match_id]]
-                found.append(Candidate(start, end, c.key, c.label, c.type, "vocabulary", conf, True))
+                found.append(Candidate(start, end, c.key, c.label, c.type, f"vocabulary:{c.source}", conf, True))
         add_candidates(doc, found)
         return doc
