@@ -25,7 +25,6 @@ def paper_entities(ex: Extraction) -> list[dict]:
         mention; ``mentions`` lists the distinct surface forms.
     """
     out: dict[str, dict] = {}
-    curated: set[str] = set()
     for m in ex.mentions:
         e = out.get(m.key)
         if e is None:
@@ -35,25 +34,25 @@ def paper_entities(ex: Extraction) -> list[dict]:
             e["mentions"].append(m.text)
         e["proposed"] = e["proposed"] or m.proposed
         e["confidence"] = max(e["confidence"], m.confidence)
-        if m.rule == "vocabulary:curated":
-            curated.add(m.key)
     for key, e in out.items():
-        e["name"] = paper_name(e["name"], e["mentions"], key in curated)
+        e["name"] = paper_name(e["name"], e["mentions"])
     return list(out.values())
 
 
-def paper_name(label: str, surfaces: list[str], curated: bool) -> str:
+def paper_name(label: str, surfaces: list[str]) -> str:
     """The name of an entity as this paper writes it.
 
-    The curated vocabulary's label follows the naming rules (long form, singular), so it
-    stays. A label from a generated list (Papers with Code spells "Weakly-Supervised
-    Semantic Segmentation", "COCO") gives way to the paper's own longest non-acronym spelling
-    when the paper never writes the label itself.
+    The label when the paper writes it (in any case, singular or plural); otherwise the
+    paper's longest spelling that is not an acronym ("network pruning" rather than the
+    vocabulary's "pruning", "MS COCO" rather than "COCO"); the label for an entity the paper
+    names only by an acronym ("CNN" -> "convolutional neural network").
     """
-    if curated or not surfaces:
+    if not surfaces:
         return label
     low = label.lower()
     if any(s.lower() == low or singular_phrase(s).lower() == low for s in surfaces):
         return label
-    words = [s for s in surfaces if not s.isupper()] or surfaces
-    return singular_phrase(max(words, key=len))
+    words = [s for s in surfaces if not (s.isupper() or s[:-1].isupper() and s.endswith("s"))]
+    if not words:
+        return label
+    return max(words, key=len)

@@ -57,6 +57,9 @@ PROPOSAL_VERBS = frozenset("""propose proposes proposed introduce introduces int
 NAMING_CUES = frozenset("dubbed called named termed coined".split())
 
 
+_PREPOSITIONS = frozenset("for of with via in on to using from by through towards".split())
+
+
 def guess_type(words: list[str]) -> tuple[EntityType, float] | None:
     """Type of a phrase from its head noun (the last word), with a confidence.
 
@@ -72,6 +75,11 @@ def guess_type(words: list[str]) -> tuple[EntityType, float] | None:
     """
     from kg.extract.normalize import singularize
 
+    # The head of "X for Y" / "X of Y" is X's last word ("optimization paradigm for ... Generation").
+    for i, w in enumerate(words):
+        if i and w.lower() in _PREPOSITIONS:
+            words = words[:i]
+            break
     if not words:
         return None
     last = singularize(words[-1]).lower()

@@ -184,6 +184,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             j -= 1
         if j < i and text[j] != "-":
             name = tk.span_text(j, i)
+            if not (_is_coined(name) or any(c.isdigit() for c in name) or name.isupper()
+                    or sum(text[k][:1].isupper() for k in range(j, i)) >= 2):
+                continue  # "Web dataset", "Small benchmark": a capitalized word is not a name
             if not vocab.is_generic(name) and not vocab.lookup(name):
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- head-noun phrases -------------------------------------------------------------------
@@ -196,12 +199,18 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             continue  # no head, or a known term already ends here ("large [convolutional neural network]")
         else:
             i_mod = i
-        if i + 1 in vocab_ends:
-            continue
-        j = i_mod
-        while j > 0 and j > i_mod - 3 and _modifier_ok(tk, j - 1) and not tk.sent_start[j]:
-            j -= 1
-        if j == i_mod:
+        j, words = i_mod, 0
+        while j > 0 and words < 3 and not tk.sent_start[j]:
+            if _modifier_ok(tk, j - 1):
+                j -= 1
+                # a hyphenated compound is one modifier ("single-stage", "random-feature")
+                while j > 1 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] \
+                        and tk.alpha[j - 2] and not tk.stop[j - 2]:
+                    j -= 2
+                words += 1
+            else:
+                break
+        if j == i_mod or lower[j] in _ADJECTIVES or lower[j] in EVALUATIVE:
             continue
         phrase = tk.span_text(j, i + 1)
         label = singular_phrase(phrase)
