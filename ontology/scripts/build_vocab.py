@@ -63,7 +63,6 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
@@ -158,7 +157,12 @@ AMBIGUOUS_ACRONYMS = frozenset(
     OR OUR RUN SO TPU THE TO TS UP US WE ECO SPIN FLIP MATE PAUSE VERSE PULSE
     AWARE MODERN SCARF SAINT FOCUS ALIGN HOC TAG TAR SENTS FORM MORPH LEMMA
     ARC SSL IOT IOU API APIS SQL HTML JSON XML PDF URL RGB RAM ROM SSD HDD
-    COVID DNA RNA MRI CT ECG EEG EMG PPG X Y Z AR VR XR OK
+    COVID DNA RNA MRI CT ECG EEG EMG PPG X Y Z AR VR XR OK SSE DMA ESP GPS
+    DAC DFA AMP ADA ABC IAN FGA STD USE NON MAS PO KP AE SPEED ROME PISA SMITH
+    LOGAN OSCAR DANCE COLA FORK DIME HINT LEAF GRIN HAPPIER FIERCE GRANDE GALA
+    NEAT MEND SEAM SNIP CRISS WYS SCARLET OASIS SNAIL SEER PICARD MARLIN
+    CANINE TIME MAPS HOMER COUCH ENRICH LOL ADVANCE APE ACM IEEE NASA ASR
+    MMD PCFG MMI MFA INS AVS ETC RAN TUM SIG REM FEM
     """.split()
 )
 
@@ -462,61 +466,6 @@ class Row:
         ]
 
 
-def clean_aliases(label: str, aliases: Iterable[str]) -> list[str]:
-    """Drop empty, duplicate, case-only and plural-only alias variants.
-
-    Parameters
-    ----------
-    label : str
-        The row's label.
-    aliases : iterable of str
-        Candidate aliases.
-
-    Returns
-    -------
-    list of str
-        Aliases worth listing, in first-seen order.
-    """
-    out: list[str] = []
-    seen_lower = {label.lower(), label.lower() + "s"}
-    for alias in aliases:
-        alias = norm_space(alias)
-        if not alias or "|" in alias:
-            continue
-        low = alias.lower()
-        # Acronyms keep their case variants (BERT vs Bert are not merged);
-        # long forms differing only in case or a plain -s are dropped.
-        if low in seen_lower and not (is_short_acronym(alias) and alias not in out and alias != label):
-            continue
-        if low in seen_lower and alias in out:
-            continue
-        if low in seen_lower and is_short_acronym(alias) and low == label.lower():
-            continue
-        seen_lower.add(low)
-        out.append(alias)
-    return out
-
-
-def space_variants(label: str) -> list[str]:
-    """Return the hyphen-to-space variant of a generic lower-case label.
-
-    Parameters
-    ----------
-    label : str
-        A label such as ``"few-shot learning"``.
-
-    Returns
-    -------
-    list of str
-        ``["few shot learning"]`` when a hyphen joins two lower-case words,
-        else an empty list.
-    """
-    if not re.search(r"[a-z]-[a-z]", label):
-        return []
-    variant = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", label)
-    return [variant] if variant != label else []
-
-
 def spelling_variants(label: str) -> list[str]:
     """Return British/American spelling variants of common ML words.
 
@@ -544,29 +493,6 @@ def spelling_variants(label: str) -> list[str]:
         elif amer in low:
             out.append(re.sub(amer, brit, label, flags=re.I))
     return out
-
-
-def lowercase_word_counts(texts: Iterable[str]) -> Counter:
-    """Count words written in lower case in running text.
-
-    The counts tell which words are ordinary English (they occur in lower case
-    in prose) and therefore ambiguous as names.
-
-    Parameters
-    ----------
-    texts : iterable of str
-        Descriptions from the PwC dumps.
-
-    Returns
-    -------
-    collections.Counter
-        Lower-case word -> number of lower-case occurrences.
-    """
-    counts: Counter = Counter()
-    for text in texts:
-        for word in re.findall(r"(?<![\w\-/])[a-z]+(?![\w\-/])", text or ""):
-            counts[word] += 1
-    return counts
 
 
 # ---------------------------------------------------------------------------
@@ -790,13 +716,10 @@ METHOD_DROP = frozenset(s.lower() for s in _names(
     Lower Bound on Transmission using Non-Linear Bounding Function in Single Image Dehazing
     Non-Linear-Bounding-Function|Hybrid AWT|Canvas Method|Self-Learning
     Safety-llamas|Sample Redistribution|Weights Reset|Local Augmentation
-    Spatial Propagation|Ingredient|Estimation|Feature Selection|GER
+    Spatial Propagation|Ingredient|Estimation|GER
     Label Quality Model|Leverage Learning|Aggregated Learning|Tunable Network
-    Mechanism Transfer|Symbolic rule learning|Convolution|Transformer|Pruning
-    Contrastive Learning|Knowledge Distillation|Graph Neural Network
-    Neural Architecture Search|Random Search|Attention Sinks|Quick Attention
-    Electric|ETC|HOC|PAUSE|MATE|SAINT|SCARF|NODE|LINE|HOPE|VERSE|AWARE|SPIN
-    RUN|INFO|ECO|BASE|MODERN|ALIGN|FLIP|TS|AM|AO|FA|GA|FEM|REM|SIG|TUM|RAN
+    Mechanism Transfer|Symbolic rule learning|Attention Sinks|Quick Attention
+    Low Rank Tensor Learning Paradigms
     """
 ))
 
@@ -972,7 +895,7 @@ def method_label(name: str, long_form: str) -> tuple[str, list[str], bool]:
     if multi and not any(is_acronym(w) for w in words if w.lower() not in {"of", "and"}):
         label = singular_head(lower_generic(label))
     elif multi:
-        label = lower_generic(label)
+        label = singular_head(lower_generic(label))
     elif label in METHOD_LOWERCASE:
         label = label.lower()
     case_sensitive = label in METHOD_CASE_SENSITIVE or (
@@ -1206,6 +1129,11 @@ COMMON_WORDS = frozenset(
     village vision visual voice volleyball vote walk wall war water wave
     weather web website weight wiki wild wind window wine winter wireframe
     woman women word words work worker world writing yeast young zone
+    apron blob cheetah composition cyclone duke fingerprint frames heel how
+    industrial laser malaria mathematics penguin quick retina satire shiny
+    squirrel sudoku texas titanic touchdown olympics groove jacquard marmoset
+    pylon lorenz lyra fandom seaquest aspirin ethanol hepatitis abalone
+    soybean sunspot kaleidoscope surreal sketchy figment
     """.split()
 )
 
@@ -1271,10 +1199,10 @@ TASK_AS_METHOD_RE = re.compile(
     r"curriculum learning|knowledge distillation|data augmentation|"
     r"neural architecture search|architecture search|hyperparameter optimization|"
     r"bayesian optimization|dimensionality reduction|feature selection|"
-    r"network pruning|quantization|model merging|prompt engineering|"
+    r"network pruning|(?<!de)quantization|model merging|prompt engineering|"
     r"weakly-supervised learning|weakly supervised learning|"
     r"self-supervised learning|semi-supervised learning|automl|"
-    r"data augmentation|adversarial training|domain generalization methods)$"
+    r"augmentation|adversarial training|word embeddings?)$"
 )
 
 #: Broad fields that PwC lists as tasks (guidelines section 3: excluded).
@@ -1285,11 +1213,26 @@ TASK_FIELD_RE = re.compile(
     r"image processing|video processing|text mining|information retrieval)$"
 )
 
+#: Task names that are data types, components or leaderboard topics.
+TASK_DROP = _names(
+    """
+    region proposal|point cloud|point clouds|face model|3d geometry|industrial robots
+    skills evaluation
+    """
+)
+
 #: Task names that are really architectures or model families.
 TASK_AS_ARCHITECTURE_RE = re.compile(
     r"(language model|neural network|tensor network|block model|"
     r"mixture-of-experts|mixture of experts|attention|transformer)s?$"
 )
+
+#: Minimum weight (1 per listing + number of datasets) for a task to be kept.
+MIN_TASK_WEIGHT = 3
+
+#: Words that show a "task" matching TASK_AS_ARCHITECTURE_RE is a topic, not
+#: a model family ("probing language models", "efficient neural network").
+TASK_ARCH_NOISE = frozenset("with probing efficient deep dynamic pretrained classification".split())
 
 #: Words that mark a leaderboard split, a competition or a setting rather
 #: than a task.
@@ -1320,7 +1263,8 @@ def clean_task_name(raw: str) -> tuple[str, list[str]] | None:
         return None
     if re.search(r"[:;/|+=<>,]| - |--|\bvs\.?\b|&", name):
         return None
-    if re.fullmatch(r"(Translation )?[a-z]{2,3}-[a-z]{2,3}", name):
+    # language-pair leaderboards: "Translation deu-eng", "Translation cmn_Hans-fra", "es-en"
+    if re.fullmatch(r"(Translation )?[a-z]{2,4}(?:_[A-Za-z]{4})?-[a-z]{2,4}(?:_[A-Za-z]{4})?", name):
         return None
     name = name.replace("_", " ")
     # lower-case kebab tags such as "named-entity-recognition"
@@ -1382,8 +1326,12 @@ def build_task_rows(records: list[dict], dataset_keys: set[str]) -> list[Row]:
     for key in sorted(forms):
         label = max(forms[key].items(), key=lambda kv: (kv[1], " " in kv[0], -len(kv[0]), kv[0]))[0]
         low = label.lower()
+        # tasks without any dataset in the tables are mostly one-off,
+        # misspelt or leaderboard-specific names
+        if weights[key] < MIN_TASK_WEIGHT:
+            continue
         words = label.split()
-        if low in EXAM_SUBJECTS or TASK_FIELD_RE.search(low):
+        if low in EXAM_SUBJECTS or low in TASK_DROP or TASK_FIELD_RE.search(low):
             continue
         if len(words) == 1:
             if low not in TASK_SINGLE_WORDS:
@@ -1396,10 +1344,13 @@ def build_task_rows(records: list[dict], dataset_keys: set[str]) -> list[Row]:
         if TASK_AS_METHOD_RE.search(low):
             kind = "Method"
         elif TASK_AS_ARCHITECTURE_RE.search(low):
+            if len(words) > 3 or set(low.split()) & TASK_ARCH_NOISE:
+                continue
             kind = "Architecture"
+            label = singular_head(label)
         aliases = [f for f in forms[key] if f != label]
         aliases += sorted(acronyms[key])
-        aliases += space_variants(label) + spelling_variants(label)
+        aliases += spelling_variants(label)
         rows.append(Row(label, kind, "pwc-tasks", aliases, False, weights[key]))
     return rows
 
@@ -1441,6 +1392,7 @@ DATASET_DROP = frozenset(
     Wisconsin Dayton Botswana Florence Helen Jung Kumar Schiller Hansel Patzig
     Avalon Atari MuJoCo Minecraft Unity Synthetic Real Mixed Overall Other
     Unknown Average Total Leaderboard Test Val Dev Train SSL Custom Random
+    Vimeo Unsplash Udacity Telegram Taobao Pokemon Pittsburgh Rambo Emilia
     """.split()
 )
 
@@ -1503,7 +1455,10 @@ def looks_like_dataset(name: str, weight: int) -> bool:
         return False
     if name.isupper() and name.lower() in COMMON_WORDS:
         return False
-    if re.search(r"[?;=<>{}\[\]\\]|https?|www\.|\.com\b|\.org\b", name):
+    if re.search(r"[?;=<>{}()\[\]\\]|https?|www\.|\.com\b|\.org\b", name):
+        return False
+    # "122 People", "21 Ways": a number and ordinary words
+    if re.fullmatch(r"\d+", words[0]) and len(words) > 1 and all(is_plain_word(w) for w in words[1:]) and weight < 3:
         return False
     if not name.isascii() and not re.fullmatch(r"[\w\s\-.'+!&/()é]+", name):
         return False
@@ -1519,7 +1474,7 @@ def looks_like_dataset(name: str, weight: int) -> bool:
             return False
         if all(w in COMMON_WORDS for w in content) and weight < 3:
             return False
-        if len(content) == 1 and content[0] in COMMON_WORDS:
+        if len(content) == 1 and (content[0] in COMMON_WORDS or weight < 2):
             return False
         # descriptive phrases ("Bone Cement Removal with Audio-Monitoring")
         if weight < 3 and (len(content) < len(plain) or len(plain) >= 4):
@@ -1630,8 +1585,9 @@ METRIC_DROP = frozenset(
     time speed memory parameters params epochs return success reward
     accuracy@ total mean other all val source-free natural images speech text
     sensors images med. imaging abductive harmonic mean average score
-    success rate percentage correct percentage error
-    """.split("\n")[0].split()
+    success rate percentage correct percentage error rank top-1 top-5 top-10
+    top-3 top-20 top-50 top kappa chamfer jaccard
+    """.split()
 ) | frozenset({"natural images", "harmonic mean", "average score", "percentage correct",
                "text score", "mean performance", "average decisions", "number of params",
                "number of parameters"})
@@ -1769,6 +1725,11 @@ def build_metric_rows(records: list[dict]) -> list[Row]:
         words = label.split()
         if not metric_words_ok(label):
             continue
+        if "@" in label and not re.search(r"@\s?\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)?$", label):
+            continue
+        # one-off spellings are leaderboard noise unless they are plain words
+        if weight < 2 and not all(is_plain_word(w) for w in re.split(r"[\s\-]+", label)):
+            continue
         # rare single acronyms are table noise more often than names
         if len(words) == 1 and is_acronym(label) and weight < 3 and not is_metric_like(label):
             continue
@@ -1782,4 +1743,316 @@ def build_metric_rows(records: list[dict]) -> list[Row]:
         aliases += spelling_variants(label)
         case_sensitive = is_short_acronym(label) and len(label) <= 5
         rows.append(Row(label, "Metric", "pwc-metrics", aliases, case_sensitive, weight))
+    return merge_acronym_rows(rows)
+
+
+def merge_acronym_rows(rows: list[Row]) -> list[Row]:
+    """Fold a row labelled by an acronym into the row that expands it.
+
+    The tables list e.g. both ``CER`` and ``Character Error Rate (CER)``; the
+    two rows are one concept, so the acronym row's weight and aliases move to
+    the long-form row.
+
+    Parameters
+    ----------
+    rows : list of Row
+        Rows of one vocabulary.
+
+    Returns
+    -------
+    list of Row
+        The rows with acronym-only duplicates merged away.
+    """
+    expands: dict[str, Row] = {}
+    for row in rows:
+        if len(row.label.split()) > 1:
+            for alias in row.aliases:
+                if is_acronym(alias):
+                    expands.setdefault(match_key(alias), row)
+    out = []
+    for row in rows:
+        target = expands.get(match_key(row.label))
+        if target is not None and target is not row and len(row.label.split()) == 1:
+            target.weight += row.weight
+            target.aliases.extend(row.aliases)
+            continue
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Curated rows, negative list, conflict resolution
+# ---------------------------------------------------------------------------
+
+
+def read_vocab_csv(path: Path) -> list[Row]:
+    """Read a vocabulary CSV (the curated list) into rows.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A CSV file with the header ``label,type,aliases,case_sensitive,source``.
+
+    Returns
+    -------
+    list of Row
+        The rows; an absent file gives an empty list.
+
+    Raises
+    ------
+    ValueError
+        If the header is wrong or a row has an unknown type.
+    """
+    if not path.exists():
+        return []
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header != HEADER:
+            raise ValueError(f"{path}: header must be {','.join(HEADER)}, got {header}")
+        for lineno, record in enumerate(reader, start=2):
+            if not record or not record[0].strip():
+                continue
+            if len(record) != len(HEADER):
+                raise ValueError(f"{path}:{lineno}: expected {len(HEADER)} fields, got {len(record)}")
+            label, kind, aliases, case_sensitive, source = record
+            if kind not in TYPES:
+                raise ValueError(f"{path}:{lineno}: unknown type {kind!r}")
+            rows.append(Row(label.strip(), kind, source.strip() or "curated",
+                            [a.strip() for a in aliases.split("|") if a.strip()],
+                            case_sensitive.strip() == "1", 10**6))
     return rows
+
+
+def read_generic_terms(path: Path) -> set[str]:
+    """Read the negative list of generic phrases.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        ``generic_terms.txt``: one phrase per line, ``#`` starts a comment.
+
+    Returns
+    -------
+    set of str
+        :func:`match_key` of every phrase (empty when the file is absent).
+    """
+    if not path.exists():
+        return set()
+    terms = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        phrase = line.split("#", 1)[0].strip()
+        if phrase:
+            terms.add(match_key(phrase))
+    return terms
+
+
+def tidy_aliases(row: Row, generic: set[str]) -> None:
+    """Remove aliases that add nothing or that are too risky to match.
+
+    Dropped: case-only or plural-only variants of the label (unless the row
+    is case-sensitive), aliases of one or two characters, ambiguous
+    acronyms (:data:`AMBIGUOUS_ACRONYMS`), all-capital spellings of ordinary
+    words, generic terms and duplicates.
+
+    Parameters
+    ----------
+    row : Row
+        A generated row; its ``aliases`` are replaced in place.
+    generic : set of str
+        Keys of the negative list.
+    """
+    kept: list[str] = []
+    seen = {row.label} if row.case_sensitive else {row.label.lower()}
+    label_low = row.label.lower()
+    for alias in row.aliases:
+        alias = norm_space(alias).strip(" -")
+        if not alias or "|" in alias or len(alias.split()) > 8:
+            continue
+        low = alias.lower()
+        key = alias if row.case_sensitive else low
+        if key in seen or low in {label_low + "s", label_low + "es"} or label_low in {low + "s", low + "es"}:
+            continue
+        if len(alias) <= 2 or alias.upper() in AMBIGUOUS_ACRONYMS:
+            continue
+        if alias.isupper() and (low in COMMON_WORDS or any(
+                len(w) > 3 and w.lower() in COMMON_WORDS for w in alias.split())):
+            continue
+        if match_key(alias) in generic or alias.lower() in NON_ENTITY_NAMES:
+            continue
+        # short all-capital acronyms of rarely used entries match other
+        # things more often than the entry itself
+        if re.fullmatch(r"[A-Z]{3}", alias) and row.weight < 5:
+            continue
+        seen.add(key)
+        kept.append(alias)
+    row.aliases = kept
+
+
+def resolve(curated: list[Row], generated: dict[str, list[Row]], generic: set[str]) -> dict[str, list[Row]]:
+    """Give every surface form to one row only.
+
+    Curated rows win over generated ones; among generated files the order
+    is that of ``generated`` (methods, metrics, tasks, datasets, as in the
+    extractor's loader); within a file the more popular row wins.  Forms are
+    compared by :func:`match_key`, also without a final "s".  A row whose label is taken, or is a generic term, is dropped; an
+    alias that is taken is removed from the losing row.
+
+    Parameters
+    ----------
+    curated : list of Row
+        Rows of ``curated.csv``.
+    generated : dict of str to list of Row
+        Generated rows per output file name, in precedence order.
+    generic : set of str
+        Keys of the negative list.
+
+    Returns
+    -------
+    dict of str to list of Row
+        The surviving generated rows per file.
+    """
+    def keys(form: str) -> list[str]:
+        key = match_key(form)
+        return [key, key[:-1]] if key.endswith("s") and len(key) > 4 else [key]
+
+    def taken(form: str, me: str) -> bool:
+        return any(owner.get(k, me) != me for k in keys(form))
+
+    owner: dict[str, str] = {}
+    for row in curated:
+        for form in row.surface_forms():
+            for key in keys(form):
+                owner.setdefault(key, "curated:" + row.label.lower())
+    result: dict[str, list[Row]] = {}
+    for fname, rows in generated.items():
+        kept = []
+        for row in sorted(rows, key=lambda r: (-r.weight, r.label.lower(), r.label)):
+            me = fname + ":" + row.label.lower()
+            label_key = match_key(row.label)
+            if label_key in generic or row.label.lower() in NON_ENTITY_NAMES:
+                continue
+            if row.label.isupper() and row.label in AMBIGUOUS_ACRONYMS:
+                continue
+            if taken(row.label, me):
+                continue
+            tidy_aliases(row, generic)
+            row.aliases = [a for a in row.aliases if not taken(a, me)]
+            for form in row.surface_forms():
+                for key in keys(form):
+                    owner.setdefault(key, me)
+            kept.append(row)
+        result[fname] = kept
+    return result
+
+
+def write_rows(path: Path, rows: list[Row]) -> None:
+    """Write rows as a sorted vocabulary CSV.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Output file.
+    rows : list of Row
+        Rows to write; they are sorted by label (case-insensitive), then by
+        exact label and type, so the file does not depend on input order.
+    """
+    records = sorted((r.as_record() for r in rows), key=lambda rec: (rec[0].lower(), rec[0], rec[1]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writerow(HEADER)
+        writer.writerows(records)
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    argparse.Namespace
+        ``shared`` and ``out`` paths.
+    """
+    parser = argparse.ArgumentParser(
+        description="Build the PwC-derived vocabularies (pwc_*.csv) used by the extractor.")
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                        help="shared data folder (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="output folder; curated.csv and generic_terms.txt are read "
+                             "from here (default: %(default)s)")
+    return parser.parse_args(argv)
+
+
+def build(shared: Path, out: Path) -> dict[str, list[Row]]:
+    """Build all generated vocabularies and write them.
+
+    Parameters
+    ----------
+    shared : pathlib.Path
+        The shared data folder (with ``data/pwc``).
+    out : pathlib.Path
+        Output folder.
+
+    Returns
+    -------
+    dict of str to list of Row
+        The rows written, per file name.
+    """
+    pwc = shared / "data" / "pwc"
+    methods = json.loads((pwc / "methods.json").read_text(encoding="utf-8"))
+    records = read_task_tables(pwc / "tasks")
+    datasets = build_dataset_rows(records)
+    dataset_keys = {match_key(f) for row in datasets for f in row.surface_forms()}
+    # precedence order, the same as the extractor's loader (kg.extract.vocabulary)
+    generated = {
+        "pwc_methods.csv": build_method_rows(methods),
+        "pwc_metrics.csv": build_metric_rows(records),
+        "pwc_tasks.csv": build_task_rows(records, dataset_keys),
+        "pwc_datasets.csv": datasets,
+    }
+    curated = read_vocab_csv(out / "curated.csv")
+    generic = read_generic_terms(out / "generic_terms.txt")
+    result = resolve(curated, generated, generic)
+    for fname, rows in result.items():
+        write_rows(out / fname, rows)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the build and print row counts per file and per type.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments.
+
+    Returns
+    -------
+    int
+        Process exit status (0 on success, 2 when the shared data is missing).
+    """
+    args = parse_args(argv)
+    if not (args.shared / "data" / "pwc" / "methods.json").exists():
+        print(f"error: {args.shared}/data/pwc/methods.json not found (use --shared)", file=sys.stderr)
+        return 2
+    result = build(args.shared, args.out)
+    for fname, rows in result.items():
+        by_type = Counter(r.type for r in rows)
+        detail = ", ".join(f"{t}: {by_type[t]}" for t in TYPES if by_type[t])
+        print(f"{args.out / fname}: {len(rows)} rows ({detail})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
