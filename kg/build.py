@@ -57,7 +57,7 @@ def build(config: BuildConfig) -> BuildResult:
         corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
     with _timed(timings, "read+extract"):
         papers = progress(corpus, "extract", unit="paper", quiet=config.quiet)
-        extractions = list(extract_parallel(papers, config.extract, config.jobs))
+        extractions = list(extract_parallel(papers, config.extract, _jobs_for(corpus.files, config.jobs)))
     report = corpus.fill(ReadReport())
     with _timed(timings, "assemble"):
         kg = assemble(extractions, finalize=corpus.finalize)
@@ -81,6 +81,18 @@ def build(config: BuildConfig) -> BuildResult:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+#: Below this much input a worker pool costs more to start than it saves.
+POOL_MIN_BYTES = 2_000_000
+
+
+def _jobs_for(files: list[Path], jobs: int) -> int:
+    try:
+        size = sum(f.stat().st_size for f in files)
+    except OSError:
+        return jobs
+    return jobs if size >= POOL_MIN_BYTES else 1
 
 
 def _move_into(path: Path, staging: Path, out_dir: Path) -> Path:

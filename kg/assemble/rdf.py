@@ -1,52 +1,48 @@
-"""The knowledge graph as RDF (rdflib), in the paper-kg ontology (``ontology/kg.ttl``).
+"""The knowledge graph as RDF, in the paper-kg ontology (``ontology/kg.ttl``).
 
 Terms reused where they fit: dcterms (title, abstract, date, creator, identifier, subject),
 schema.org (ScholarlyArticle, url), SKOS (prefLabel, altLabel), PROV (wasDerivedFrom).
+
+The graph is produced as N-Triples lines, one source of truth for every RDF export: written
+as they come (``graph.nt``), bulk-loaded into pyoxigraph (the store, Turtle, JSON-LD), or
+parsed into an rdflib Graph where one is wanted (:func:`to_rdf`, validation). IRIs are
+minted from ids and keys (:mod:`kg.assemble.iris`); text goes only into literals, escaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from kg.assemble.iris import entity_iri, evaluation_iri, mention_iri, paper_iri
 from kg.assemble.merge import KnowledgeGraph
-from kg.config import ONTOLOGY_NS
+from kg.config import ONTOLOGY_NS, RESOURCE_NS
 from kg.model import Extraction
 
 KG = Namespace(ONTOLOGY_NS)
 SCHEMA = Namespace("https://schema.org/")
 
-#: Paper -> entity property by entity type.
-USES = {
-    "Method": KG.usesMethod, "Architecture": KG.usesArchitecture, "Dataset": KG.usesDataset,
-    "Metric": KG.reportsMetric, "Task": KG.addressesTask,
+PREFIXES: dict[str, str] = {
+    "kg": ONTOLOGY_NS, "dcterms": str(DCTERMS), "schema": str(SCHEMA), "skos": str(SKOS),
+    "prov": str(PROV), "xsd": str(XSD), "rdf": str(RDF),
+    "paper": f"{RESOURCE_NS}paper/", "entity": f"{RESOURCE_NS}entity/",
 }
-PREFIXES = {"kg": KG, "dcterms": DCTERMS, "schema": SCHEMA, "skos": SKOS, "prov": PROV, "xsd": XSD,
-            "paper": Namespace(paper_iri("x")[:-1]), "entity": Namespace(entity_iri("x")[:-1])}
 
+# -- N-Triples terms ------------------------------------------------------------------------
 
-def _nni(n: int) -> Literal:
-    return Literal(n, datatype=XSD.nonNegativeInteger)
-
-
-def _text(s: str) -> Literal:
-    """A plain string literal, with characters XML and Turtle cannot hold replaced."""
-    return Literal(clean_text(s))
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def clean_text(s: str) -> str:
-    """Replace lone surrogates and control characters (other than tab and newline) with U+FFFD.
+    """Replace lone surrogates and control characters (other than tab, newline, CR) by U+FFFD.
 
     They cannot be written in N-Triples/Turtle/XML 1.0, so an export that kept them would not
     parse back. Everything else, quotes and markup included, is kept exactly.
     """
-    if s.isprintable() or all(c.isprintable() or c in "\t\n\r " for c in s):
-        if not any(0xD800 <= ord(c) <= 0xDFFF for c in s):
-            return s
+    if s.isprintable():
+        return s
     return "".join(
         "\ufffd" if (0xD800 <= ord(c) <= 0xDFFF) or (ord(c) < 32 and c not in "\t\n\r")
         or 0x7F <= ord(c) <= 0x9F or c in "\ufffe\uffff" else c
@@ -54,99 +50,141 @@ def clean_text(s: str) -> str:
     )
 
 
-def paper_triples(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> Iterator[tuple]:
-    """Triples of one paper: metadata, entity links, mentions (evidence) and evaluations."""
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def lit(s: str) -> str:
+    """A plain string literal."""
+    return f'"{clean_text(s).translate(_ESCAPES)}"'
+
+
+def _typed(value: str, datatype: str) -> str:
+    return f'"{value}"^^<{datatype}>'
+
+
+def _nni(n: int) -> str:
+    return _typed(str(int(n)), XSD_NNI)
+
+
+XSD_NNI = str(XSD.nonNegativeInteger)
+_TRUE, _FALSE = _typed("true", str(XSD.boolean)), _typed("false", str(XSD.boolean))
+A = _iri(str(RDF.type))
+T = {name: _iri(str(ns[local])) for name, (ns, local) in {
+    "Paper": (KG, "Paper"), "Mention": (KG, "Mention"), "Evaluation": (KG, "Evaluation"),
+    "title": (DCTERMS, "title"), "abstract": (DCTERMS, "abstract"), "date": (DCTERMS, "date"),
+    "creator": (DCTERMS, "creator"), "identifier": (DCTERMS, "identifier"), "subject": (DCTERMS, "subject"),
+    "dateText": (KG, "dateText"), "authorCount": (KG, "authorCount"), "arxivId": (KG, "arxivId"),
+    "url": (SCHEMA, "url"), "source": (KG, "source"), "upvotes": (KG, "upvotes"),
+    "proposes": (KG, "proposes"), "hasMention": (KG, "hasMention"), "refersTo": (KG, "refersTo"),
+    "surfaceForm": (KG, "surfaceForm"), "sentence": (KG, "sentence"), "sentenceIndex": (KG, "sentenceIndex"),
+    "charStart": (KG, "charStart"), "charEnd": (KG, "charEnd"), "foundBy": (KG, "foundBy"),
+    "confidence": (KG, "confidence"), "isProposal": (KG, "isProposal"), "wasDerivedFrom": (PROV, "wasDerivedFrom"),
+    "evaluation": (KG, "evaluation"), "onDataset": (KG, "onDataset"), "withMetric": (KG, "withMetric"),
+    "prefLabel": (SKOS, "prefLabel"), "altLabel": (SKOS, "altLabel"), "paperCount": (KG, "paperCount"),
+    "inVocabulary": (KG, "inVocabulary"), "cooccursWith": (KG, "cooccursWith"),
+}.items()}
+#: Paper -> entity property by entity type.
+USES = {t: _iri(str(KG[p])) for t, p in {
+    "Method": "usesMethod", "Architecture": "usesArchitecture", "Dataset": "usesDataset",
+    "Metric": "reportsMetric", "Task": "addressesTask"}.items()}
+TYPE_CLASS = {t: _iri(str(KG[t])) for t in ("Method", "Architecture", "Dataset", "Metric", "Task")}
+_DATE, _ANYURI, _DECIMAL = str(XSD.date), str(XSD.anyURI), str(XSD.decimal)
+
+
+def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> Iterator[str]:
+    """N-Triples lines of one paper: metadata, entity links, mentions and evaluations."""
     p = ex.paper
-    s = paper_iri(p.id)
-    yield s, RDF.type, KG.Paper
-    yield s, DCTERMS.identifier, _text(p.id)
+    s = _iri(paper_iri(p.id))
+    out = [f"{s} {A} {T['Paper']} .", f"{s} {T['identifier']} {lit(p.id)} ."]
     if p.title:
-        yield s, DCTERMS.title, _text(p.title)
-    yield s, DCTERMS.abstract, _text(p.abstract)
+        out.append(f"{s} {T['title']} {lit(p.title)} .")
+    out.append(f"{s} {T['abstract']} {lit(p.abstract)} .")
     if p.date is not None:
-        yield s, DCTERMS.date, Literal(p.date, datatype=XSD.date)
+        out.append(f"{s} {T['date']} {_typed(p.date.isoformat(), _DATE)} .")
     if p.date_text:
-        yield s, KG.dateText, _text(p.date_text)
+        out.append(f"{s} {T['dateText']} {lit(p.date_text)} .")
     if p.author_count is not None:
-        yield s, KG.authorCount, _nni(p.author_count)
-    for a in p.authors:
-        yield s, DCTERMS.creator, _text(a)
+        out.append(f"{s} {T['authorCount']} {_nni(p.author_count)} .")
+    out += [f"{s} {T['creator']} {lit(a)} ." for a in p.authors]
     if p.id.startswith("arXiv:"):
-        yield s, KG.arxivId, _text(p.id[6:])
+        out.append(f"{s} {T['arxivId']} {lit(p.id[6:])} .")
     if p.url:
-        yield s, SCHEMA.url, Literal(clean_text(p.url), datatype=XSD.anyURI)
-    for c in p.categories:
-        yield s, DCTERMS.subject, _text(c)
-    for src in p.sources:
-        yield s, KG.source, _text(str(src))
+        out.append(f"{s} {T['url']} \"{clean_text(p.url).translate(_ESCAPES)}\"^^<{_ANYURI}> .")
+    out += [f"{s} {T['subject']} {lit(c)} ." for c in p.categories]
+    out += [f"{s} {T['source']} {lit(str(src))} ." for src in p.sources]
     if p.upvotes is not None:
-        yield s, KG.upvotes, _nni(p.upvotes)
-    seen = set()
-    for m in ex.mentions:
-        if m.key in seen:
-            continue
-        seen.add(m.key)
-        e = entity_iri(m.key)
-        yield s, USES[kg.entity_type(m.key)], e
-        if m.proposed:
-            yield s, KG.proposes, e
+        out.append(f"{s} {T['upvotes']} {_nni(p.upvotes)} .")
+    proposed = {m.key for m in ex.mentions if m.proposed}
+    for key in dict.fromkeys(m.key for m in ex.mentions):
+        e = _iri(entity_iri(key))
+        out.append(f"{s} {USES[kg.entity_type(key)]} {e} .")
+        if key in proposed:
+            out.append(f"{s} {T['proposes']} {e} .")
     if evidence:
-        for n, m in enumerate(ex.mentions):
-            mi = mention_iri(p.id, n)
-            yield s, KG.hasMention, mi
-            yield mi, RDF.type, KG.Mention
-            yield mi, KG.refersTo, entity_iri(m.key)
-            yield mi, KG.surfaceForm, _text(m.text)
-            if m.sentence < len(ex.sentences):
-                yield mi, KG.sentence, _text(ex.sentences[m.sentence])
-            yield mi, KG.sentenceIndex, _nni(m.sentence)
-            yield mi, KG.charStart, _nni(m.start)
-            yield mi, KG.charEnd, _nni(m.end)
-            yield mi, KG.foundBy, _text(m.rule)
-            yield mi, KG.confidence, Literal(Decimal(str(m.confidence)), datatype=XSD.decimal)
-            yield mi, KG.isProposal, Literal(m.proposed)
-            yield mi, PROV.wasDerivedFrom, s
-        for n, ev in enumerate(ex.evaluations):
-            ei = evaluation_iri(p.id, n)
-            yield s, KG.evaluation, ei
-            yield ei, RDF.type, KG.Evaluation
-            yield ei, KG.onDataset, entity_iri(ev.dataset)
-            yield ei, KG.withMetric, entity_iri(ev.metric)
-            yield ei, KG.sentence, _text(ex.sentences[ev.sentence] if ev.sentence < len(ex.sentences) else "")
+        mis = [_iri(mention_iri(p.id, n)) for n in range(len(ex.mentions))]
+        out += [f"{s} {T['hasMention']} {mi} ." for mi in mis]
+        eis = [_iri(evaluation_iri(p.id, n)) for n in range(len(ex.evaluations))]
+        out += [f"{s} {T['evaluation']} {ei} ." for ei in eis]
+        sents = [lit(x) for x in ex.sentences]
+        for mi, m in zip(mis, ex.mentions):
+            out += [
+                f"{mi} {A} {T['Mention']} .",
+                f"{mi} {T['refersTo']} {_iri(entity_iri(m.key))} .",
+                f"{mi} {T['surfaceForm']} {lit(m.text)} .",
+                f"{mi} {T['sentenceIndex']} {_nni(m.sentence)} .",
+                f"{mi} {T['charStart']} {_nni(m.start)} .",
+                f"{mi} {T['charEnd']} {_nni(m.end)} .",
+                f"{mi} {T['foundBy']} {lit(m.rule)} .",
+                f"{mi} {T['confidence']} {_typed(f'{m.confidence:.3f}', _DECIMAL)} .",
+                f"{mi} {T['isProposal']} {_TRUE if m.proposed else _FALSE} .",
+                f"{mi} {T['wasDerivedFrom']} {s} .",
+            ]
+            if m.sentence < len(sents):
+                out.append(f"{mi} {T['sentence']} {sents[m.sentence]} .")
+        for ei, ev in zip(eis, ex.evaluations):
+            out += [
+                f"{ei} {A} {T['Evaluation']} .",
+                f"{ei} {T['onDataset']} {_iri(entity_iri(ev.dataset))} .",
+                f"{ei} {T['withMetric']} {_iri(entity_iri(ev.metric))} .",
+                f"{ei} {T['sentence']} {sents[ev.sentence] if ev.sentence < len(sents) else lit('')} .",
+            ]
+    return iter(out)
 
 
-def entity_triples(kg: KnowledgeGraph, cooccurrence: bool = True) -> Iterator[tuple]:
-    """Triples of every merged entity (type, labels, paper count) and co-occurrence links."""
+def entity_lines(kg: KnowledgeGraph, cooccurrence: bool = True) -> Iterator[str]:
+    """N-Triples lines of every merged entity and of the co-occurrence links."""
     for key, ent in kg.entities.items():
-        e = entity_iri(key)
-        yield e, RDF.type, KG[ent.type]
-        yield e, SKOS.prefLabel, _text(ent.label)
+        e = _iri(entity_iri(key))
+        yield f"{e} {A} {TYPE_CLASS[ent.type]} ."
+        yield f"{e} {T['prefLabel']} {lit(ent.label)} ."
         for a in ent.alt_labels:
-            yield e, SKOS.altLabel, _text(a)
-        yield e, KG.paperCount, _nni(len(ent.papers))
-        yield e, KG.inVocabulary, Literal(ent.in_vocabulary)
+            yield f"{e} {T['altLabel']} {lit(a)} ."
+        yield f"{e} {T['paperCount']} {_nni(len(ent.papers))} ."
+        yield f"{e} {T['inVocabulary']} {_TRUE if ent.in_vocabulary else _FALSE} ."
     if cooccurrence:
         for a, b in kg.cooccurrence:
-            ea, eb = entity_iri(a), entity_iri(b)
-            yield ea, KG.cooccursWith, eb
-            yield eb, KG.cooccursWith, ea
+            ea, eb = _iri(entity_iri(a)), _iri(entity_iri(b))
+            yield f"{ea} {T['cooccursWith']} {eb} ."
+            yield f"{eb} {T['cooccursWith']} {ea} ."
 
 
-def triples(kg: KnowledgeGraph, evidence: bool = True) -> Iterator[tuple]:
-    """Every triple of the graph, papers first, then entities."""
+def ntriples_lines(kg: KnowledgeGraph, evidence: bool = True) -> Iterator[str]:
+    """Every triple of the graph as an N-Triples line (no newline), papers first."""
     for ex in kg.extractions:
-        yield from paper_triples(ex, kg, evidence)
-    yield from entity_triples(kg)
+        yield from paper_lines(ex, kg, evidence)
+    yield from entity_lines(kg)
 
 
-def to_rdf(kg: KnowledgeGraph, evidence: bool = True) -> Graph:
-    """The whole knowledge graph as an rdflib Graph with our prefixes bound."""
+def ntriples(kg: KnowledgeGraph, evidence: bool = True) -> bytes:
+    """The whole graph as N-Triples bytes."""
+    return ("\n".join(ntriples_lines(kg, evidence)) + "\n").encode("utf-8")
+
+
+def to_rdf(kg: KnowledgeGraph | None = None, data: bytes | None = None) -> Graph:
+    """The graph as an rdflib Graph with our prefixes bound (from ``kg`` or N-Triples ``data``)."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
-    for t in triples(kg, evidence):
-        g.add(t)
+        g.bind(prefix, ns, override=True)
+    g.parse(data=data if data is not None else ntriples(kg), format="nt")
     return g
-
-
-__all__ = ["KG", "SCHEMA", "USES", "PREFIXES", "to_rdf", "triples", "clean_text", "BNode", "URIRef"]

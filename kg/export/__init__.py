@@ -45,10 +45,18 @@ class Bundle:
     config: BuildConfig = field(default_factory=BuildConfig)
 
     @cached_property
+    def ntriples(self) -> bytes:
+        """The RDF graph as N-Triples (every RDF export derives from these bytes)."""
+        from kg.assemble.rdf import ntriples
+
+        return ntriples(self.kg)
+
+    @cached_property
     def rdf(self) -> Graph:
+        """The RDF graph in rdflib (parsed from :attr:`ntriples`)."""
         from kg.assemble.rdf import to_rdf
 
-        return to_rdf(self.kg)
+        return to_rdf(data=self.ntriples)
 
     @cached_property
     def nx(self) -> nx.MultiDiGraph:

@@ -13,8 +13,7 @@ def write_store(bundle, out_dir: Path) -> list[Path]:
     if path.exists():
         shutil.rmtree(path)
     store = pyoxigraph.Store(str(path))
-    data = bundle.rdf.serialize(format="nt", encoding="utf-8")
-    store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.bulk_load(bundle.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     store.flush()
     del store
     return [path]

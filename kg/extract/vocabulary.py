@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+import hashlib
+import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
+import spacy
+
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from kg.atomic import atomic_write
 from kg.config import ontology_dir
 from kg.errors import KgError
 from kg.extract.candidates import Candidate, add_candidates
@@ -135,6 +140,26 @@ class Vocabulary:
     def is_generic(self, surface: str) -> bool:
         return entity_key(surface) in self.generic
 
+    def token_patterns(self) -> tuple[dict, dict]:
+        """Tries of token sequences to concept keys: (lower-cased tokens, exact tokens).
+
+        Each trie is nested dicts keyed by token text; the key ``None`` holds the concept key
+        of the sequence that ends there. Built once (and pickled with the vocabulary).
+        """
+        if getattr(self, "_tries", None) is None:
+            folded, exact = self.surface_patterns()
+            tries: tuple[dict, dict] = ({}, {})
+            tok = _tokenizer()
+            for trie, table, lower in ((tries[0], folded, True), (tries[1], exact, False)):
+                forms = [(key, form) for key, fs in table.items() for form in sorted(fs)]
+                for (key, _), doc in zip(forms, tok.pipe(f for _, f in forms)):
+                    node = trie
+                    for t in doc:
+                        node = node.setdefault(t.lower_ if lower else t.text, {})
+                    node.setdefault(None, key)
+            self._tries = tries
+        return self._tries
+
     def surface_patterns(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """Surface forms to match, by concept key: (case-folded forms, exact forms).
 
@@ -151,6 +176,16 @@ class Vocabulary:
                 if s and not _needs_case(s, c.case_sensitive, c.type) and self.folded.get(entity_key(s)) == c.key:
                     folded.setdefault(c.key, set()).update(v.lower() for v in _variants(s))
         return folded, exact
+
+
+_TOKENIZER = None
+
+
+def _tokenizer():
+    global _TOKENIZER  # the blank English tokenizer, the same the pipeline uses
+    if _TOKENIZER is None:
+        _TOKENIZER = spacy.blank("en").tokenizer
+    return _TOKENIZER
 
 
 def _plural(s: str) -> str:
@@ -173,10 +208,52 @@ def _variants(s: str, acronym: bool = False) -> set[str]:
     return out
 
 
+def _cache_file(vocab_dir: Path) -> Path | None:
+    """Where the compiled vocabulary of ``vocab_dir`` is cached, keyed by its content.
+
+    ``KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/paper-kg``, else ``~/.cache/paper-kg``; None if
+    no cache folder can be named.
+    """
+    h = hashlib.sha1(f"{spacy.__version__}|{_FORMAT}".encode())
+    for f in sorted(vocab_dir.glob("*.csv")) + sorted(vocab_dir.glob("*.txt")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    base = os.environ.get("KG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "paper-kg")
+    return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
+
+
+_FORMAT = 2  # bump when Vocabulary's pickled shape changes
+
+
 @lru_cache(maxsize=4)
 def load_vocabulary(vocab_dir: str | None = None) -> Vocabulary:
-    """Load (once per process) the vocabulary in ``vocab_dir`` (default: the ontology's)."""
-    return Vocabulary(Path(vocab_dir) if vocab_dir else ontology_dir() / "vocab")
+    """Load the vocabulary in ``vocab_dir`` (default: the ontology's), once per process.
+
+    Compiling it (parsing every list, tokenizing ~30,000 surface forms) takes a couple of
+    seconds; the result is cached on disk, keyed by the files' content and the spaCy
+    version, so later runs load it in a fraction of that. A cache that cannot be read or
+    written is ignored.
+    """
+    path = Path(vocab_dir) if vocab_dir else ontology_dir() / "vocab"
+    cache = _cache_file(path)
+    if cache is not None and cache.is_file():
+        try:
+            with open(cache, "rb") as f:
+                vocab = pickle.load(f)
+            if isinstance(vocab, Vocabulary):
+                return vocab
+        except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt
+            pass
+    vocab = Vocabulary(path)
+    vocab.token_patterns()
+    if cache is not None:
+        try:
+            with atomic_write(cache, "wb") as f:
+                pickle.dump(vocab, f, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass
+    return vocab
 
 
 if not Doc.has_extension("kg_candidates"):
@@ -193,23 +270,32 @@ def make_vocabulary_matcher(nlp: Language, name: str, vocab_dir: str | None) -> 
 
 
 class VocabularyMatcher:
-    """Finds every vocabulary term in a Doc."""
+    """Finds every vocabulary term in a Doc by walking token tries.
+
+    Every match is reported, nested ones included; the resolver picks among them.
+    """
 
     def __init__(self, nlp: Language, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        folded, exact = vocabulary.surface_patterns()
-        for matcher, table in ((self.folded, folded), (self.exact, exact)):
-            for key, forms in table.items():
-                matcher.add(key, list(nlp.tokenizer.pipe(sorted(forms))))
+        self.folded, self.exact = vocabulary.token_patterns()
 
     def __call__(self, doc: Doc) -> Doc:
         concepts = self.vocabulary.concepts
         found = []
-        for matcher, conf in ((self.exact, 0.95), (self.folded, 0.9)):
-            for match_id, start, end in matcher(doc):
-                c = concepts[doc.vocab.strings[match_id]]
-                found.append(Candidate(start, end, c.key, c.label, c.type, f"vocabulary:{c.source}", conf, True))
+        n = len(doc)
+        for trie, words, conf in ((self.exact, [t.text for t in doc], 0.95),
+                                  (self.folded, [t.lower_ for t in doc], 0.9)):
+            for i in range(n):
+                node = trie.get(words[i])
+                j = i + 1
+                while node is not None:
+                    key = node.get(None)
+                    if key is not None:
+                        c = concepts[key]
+                        found.append(Candidate(i, j, key, c.label, c.type, f"vocabulary:{c.source}", conf, True))
+                    if j >= n:
+                        break
+                    node = node.get(words[j])
+                    j += 1
         add_candidates(doc, found)
         return doc

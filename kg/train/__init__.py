@@ -1,0 +1,1 @@
+"""Training of the optional statistical recognizer (see :mod:`kg.train.ner`)."""
