@@ -1,0 +1,87 @@
+"""The default pipeline on real sentences of the sample corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract, paper_entities
+from kg.model import Paper
+from kg.read import Corpus
+
+
+@pytest.fixture(scope="module")
+def sample_entities(sample_dir, nlp):
+    papers = list(Corpus([sample_dir]))
+    return {ex.paper.title: ex for ex in extract(papers, nlp)}
+
+
+def ents(nlp, text, title=None):
+    ex = next(extract([Paper(id="x", title=title, abstract=text)], nlp))
+    return {e["key"]: e for e in paper_entities(ex)}, ex
+
+
+def test_pipeline_components_declare_what_they_do(nlp):
+    assert nlp.pipe_names == ["sentencizer", "kg_sentences", "kg_abbreviations", "kg_vocabulary", "kg_rules",
+                              "kg_entities"]
+    analysis = nlp.analyze_pipes()["summary"]
+    assert "doc._.kg_mentions" in analysis["kg_entities"]["assigns"]
+    assert "doc._.abbreviations" in analysis["kg_abbreviations"]["assigns"]
+
+
+def test_known_entities_in_a_real_abstract(sample_entities):
+    ex = next(v for k, v in sample_entities.items() if k and k.startswith("UDC:"))
+    found = {(e["type"], e["name"].lower()) for e in paper_entities(ex)}
+    assert ("Architecture", "graph neural network") in found
+    assert ("Task", "combinatorial optimization") in found
+    assert ("Method", "divide-conquer-reunion") in found
+    udc = next(e for e in paper_entities(ex) if "UDC" in e["mentions"])
+    assert udc["type"] == "Method" and udc["proposed"]
+
+
+def test_acronyms_and_variants_merge_into_one_entity(nlp):
+    text = ("Convolutional Neural Networks (CNNs) dominate vision. A convolutional neural network learns filters, "
+            "and every CNN we tested was trained on ImageNet.")
+    found, _ = ents(nlp, text)
+    cnn = found["convolutional neural network"]
+    assert cnn["type"] == "Architecture"
+    assert set(cnn["mentions"]) == {"Convolutional Neural Networks", "CNNs", "convolutional neural network", "CNN"}
+    assert found["imagenet"]["type"] == "Dataset"
+
+
+def test_local_abbreviation_overrides_vocabulary(nlp):
+    # "CO" here is combinatorial optimization, whatever else a vocabulary may call it.
+    found, _ = ents(nlp, "We study combinatorial optimization (CO) problems. Large-scale CO is hard.")
+    co = found["combinatorial optimization"]
+    assert "CO" in co["mentions"] and co["type"] == "Task"
+
+
+def test_no_generic_words_become_entities(sample_entities):
+    generic = {"model", "models", "network", "networks", "method", "approach", "framework", "architecture",
+               "data", "algorithm", "deep learning", "machine learning", "artificial intelligence", "performance",
+               "gpu", "pytorch"}
+    for ex in sample_entities.values():
+        for e in paper_entities(ex):
+            assert e["name"].lower() not in generic, (ex.paper.title, e)
+
+
+def test_every_mention_keeps_its_evidence(sample_entities):
+    for ex in sample_entities.values():
+        text = ex.paper.text
+        for m in ex.mentions:
+            assert text[m.start:m.end].replace("\n", " ") == m.text or m.text in text[m.start:m.end + 1]
+            assert 0 <= m.sentence < len(ex.sentences)
+            assert m.text.split()[0] in ex.sentences[m.sentence]
+            assert m.rule and 0 < m.confidence <= 1
+
+
+def test_proposed_versus_used(nlp):
+    text = ("We propose TinyViT, a family of tiny vision transformers pretrained on ImageNet-21k "
+            "with knowledge distillation.")
+    found, _ = ents(nlp, text, title="TinyViT: Fast Pretraining Distillation for Small Vision Transformers")
+    assert found["tinyvit"]["proposed"]
+    assert not found["knowledge distillation"]["proposed"]
+
+
+def test_paper_without_entities_is_still_extracted(nlp):
+    found, ex = ents(nlp, "We thank the reviewers. This note has nothing else to say.")
+    assert found == {} and ex.paper.id == "x"

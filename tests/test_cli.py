@@ -1,0 +1,96 @@
+"""The `kg` command: help, exit codes, one-line errors, and `kg extract` / `kg eval`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kg.cli import build_parser, main
+
+from tests.conftest import shared_path
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_help_lists_every_subcommand(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for cmd in ("build", "extract", "eval", "query", "stats"):
+        assert cmd in out
+    for cmd in ("build", "extract", "eval", "query", "stats"):
+        with pytest.raises(SystemExit):
+            main([cmd, "--help"])
+        assert "usage: kg " + cmd in capsys.readouterr().out
+
+
+def test_build_with_bad_record_exits_1_and_builds_the_rest(tmp_path, sample_dir):
+    text = (sample_dir / "002_662f2098daad3e29.txt").read_text(encoding="utf-8")
+    abstracts = [l for l in text.split("\n") if len(l) > 300][:3]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join([json.dumps({"title": "A", "abstract": abstracts[0]}), "{broken",
+                            json.dumps({"title": "B", "abstract": abstracts[1]})]) + "\n", encoding="utf-8")
+    r = run("build", str(f), "--out", str(tmp_path / "o"), "--format", "tables", "-q")
+    assert r.returncode == 1
+    assert r.stderr.strip() == f"skipped {f}:2: malformed JSON (Expecting property name enclosed in double quotes " \
+                               f"at column 2); skipped"
+    assert (tmp_path / "o" / "papers.csv").read_text().count("\n") >= 3
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda d: d / "missing.jsonl", "no such file or folder"),
+    (lambda d: (d / "empty.jsonl").write_text("") and d / "empty.jsonl" or d / "empty.jsonl", "empty file"),
+    (lambda d: (d / "t.csv").write_text("title,year\nx,1\n") and d / "t.csv", "CSV has no abstract column"),
+])
+def test_fatal_input_errors_are_one_line_exit_2(tmp_path, make, message):
+    path = make(tmp_path)
+    r = run("build", str(path), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: ") and message in lines[0] and str(path) in lines[0]
+    assert "Traceback" not in r.stderr
+
+
+def test_unknown_format_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        build_parser().parse_args(["build", "--format", "turtle,pdf"])
+    assert e.value.code == 2 and "unknown format(s) pdf" in capsys.readouterr().err
+
+
+def test_extract_keeps_input_ids(tmp_path):
+    gold = shared_path("gold", "daily-papers-dev.jsonl")
+    out = tmp_path / "pred.jsonl"
+    assert main(["extract", str(gold), "-o", str(out), "-q"]) == 0
+    rows = [json.loads(l) for l in out.read_text().splitlines()]
+    ids = [json.loads(l)["id"] for l in gold.read_text().splitlines() if l.strip()]
+    assert [r["id"] for r in rows] == ids
+    e = rows[0]["entities"][0]
+    assert set(e) == {"name", "type", "mentions", "proposed", "confidence"}
+
+
+def test_eval_agrees_with_the_reference_scorer(tmp_path, capsys):
+    """kg eval and ../shared/gold/score.py give the same figures on the same predictions."""
+    gold = shared_path("gold", "daily-papers-dev.jsonl")
+    scorer = shared_path("gold", "score.py")
+    pred = tmp_path / "pred.jsonl"
+    assert main(["extract", str(gold), "-o", str(pred), "-q"]) == 0
+    ref = subprocess.run([sys.executable, str(scorer), str(pred), "--gold", str(gold), "--per-type"],
+                         capture_output=True, text=True, check=True).stdout
+    assert main(["eval", str(gold)]) == 0
+    ours = capsys.readouterr().out
+
+    def figures(text, label_first):
+        rows = {}
+        for line in text.splitlines():
+            parts = line.replace("P=", "").replace("R=", "").replace("F1=", "").split()
+            if parts and parts[0] in ("Method", "Architecture", "Dataset", "Metric", "Task", "ALL"):
+                rows[parts[0]] = tuple(round(float(x), 3) for x in parts[1:4])
+        return rows
+
+    assert figures(ours, True) == figures(ref, True)
+    assert len(figures(ours, True)) == 6
