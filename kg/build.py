@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.assemble import KnowledgeGraph, assemble
+from kg.assemble.merge import Spool
 from kg.config import BuildConfig, sample_corpus_dir
 from kg.errors import KgError
 from kg.export import Bundle, writer
@@ -55,21 +56,21 @@ def build(config: BuildConfig) -> BuildResult:
     inputs = config.inputs or (sample_corpus_dir(),)
     with _timed(timings, "start-up"):
         corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
-    with _timed(timings, "read+extract"):
-        papers = progress(corpus, "extract", unit="paper", quiet=config.quiet)
-        extractions = list(extract_parallel(papers, config.extract, _jobs_for(corpus.files, config.jobs)))
-    report = corpus.fill(ReadReport())
-    with _timed(timings, "assemble"):
-        kg = assemble(extractions, finalize=corpus.finalize)
-        bundle = Bundle(kg, config)
-    result = BuildResult(report, kg, timings=timings)
-    out_dir = Path(config.out_dir)
+        out_dir = Path(config.out_dir)
+        try:  # fail on an unwritable output folder before any work is done
+            out_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+        except OSError as e:
+            raise KgError(f"cannot write the output folder: {e.strerror or e}", str(out_dir)) from None
+    kg = None
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
-    except OSError as e:
-        raise KgError(f"cannot write the output folder: {e.strerror}", str(out_dir)) from None
-    try:
+        with _timed(timings, "read+extract+assemble"):
+            papers = progress(corpus, "extract", unit="paper", quiet=config.quiet)
+            extractions = extract_parallel(papers, config.extract, _jobs_for(corpus.files, config.jobs))
+            kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
+        report = corpus.fill(ReadReport())
+        bundle = Bundle(kg, config, work_dir=staging)
+        result = BuildResult(report, kg, timings=timings)
         for fmt in progress(config.formats, "export", unit="format", quiet=config.quiet):
             with _timed(timings, f"export:{fmt}"):
                 result.outputs[fmt] = writer(fmt)(bundle, staging)
@@ -77,8 +78,11 @@ def build(config: BuildConfig) -> BuildResult:
             result.outputs = {f: [_move_into(p, staging, out_dir) for p in paths]
                               for f, paths in result.outputs.items()}
     except OSError as e:
-        raise KgError(f"cannot write outputs: {e.strerror or e}", getattr(e, "filename", None) or str(out_dir)) from None
+        raise KgError(f"cannot write outputs: {e.strerror or e}",
+                      getattr(e, "filename", None) or str(out_dir)) from None
     finally:
+        if kg is not None and isinstance(kg.extractions, Spool) and kg.extractions.on_disk:
+            kg.extractions.close()  # its spill file lived in the staging folder
         shutil.rmtree(staging, ignore_errors=True)
     return result
 

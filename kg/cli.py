@@ -64,13 +64,16 @@ def cmd_build(args) -> int:
     types = {}
     for e in kg.entities.values():
         types[e.type] = types.get(e.type, 0) + 1
-    no_ent = sum(1 for ex in kg.extractions if not ex.mentions)
     _print(f"read {r.entries} entries: {r.papers} papers ({r.duplicates} duplicates merged, "
            f"{r.untitled} untitled), {len(r.problems)} records skipped", quiet=q)
     _print(f"extracted {len(kg.entities)} entities "
            f"({', '.join(f'{n} {t}' for t, n in sorted(types.items()))}); "
-           f"{sum(len(ex.mentions) for ex in kg.extractions)} mentions; {no_ent} papers without entities",
+           f"{kg.mention_count} mentions; {kg.papers_without_entities} papers without entities",
            quiet=q)
+    if not kg.evidence:
+        _print(f"large build: co-occurrence edges need >= {kg.cooccurrence.min_weight} shared papers, and the RDF "
+               "links papers to entities without a node per mention (mentions.csv and neo4j/ keep the evidence)",
+               quiet=q)
     _print(f"wrote to {config.out_dir}/:", quiet=q)
     for fmt, paths in result.outputs.items():
         _print(f"  {fmt:9s} " + ", ".join(str(p) for p in paths), quiet=q)

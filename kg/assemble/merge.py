@@ -1,68 +1,263 @@
-"""Merge per-paper extractions into one graph: one entity per concept across papers."""
+"""Merge per-paper extractions into one graph: one entity per concept across papers.
+
+Assembly streams: each extraction is aggregated into the entity table and co-occurrence
+counts as it arrives, then put in a :class:`Spool` that keeps it in memory for small builds
+and on disk (pickled in chunks) for large ones. Exporters iterate the spool as often as they
+need, so no stage holds the whole corpus as Python objects once it outgrows memory.
+"""
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
+
+import numpy as np
 
 from kg.model import ENTITY_TYPES, Entity, Extraction, Paper
+
+#: Extractions kept in memory before the spool moves to disk.
+SPOOL_MEMORY_LIMIT = 20_000
+_CHUNK = 2_000
+
+
+class Spool:
+    """An append-only, re-iterable sequence of extractions, in memory or in a temp file.
+
+    Parameters
+    ----------
+    directory : Path, optional
+        Where the spill file goes (default: the system temp folder).
+    finalize : callable, optional
+        Applied to each paper as it is read back (the reader's duplicate merge, which is
+        only complete once the whole input has been read).
+    memory_limit : int
+        Items kept in memory before spilling to disk.
+    """
+
+    def __init__(self, directory: Path | None = None, finalize: Callable[[Paper], Paper] | None = None,
+                 memory_limit: int = SPOOL_MEMORY_LIMIT):
+        self._items: list[Extraction] = []
+        self._dir = directory
+        self._file = None
+        self._path: str | None = None
+        self._len = 0
+        self.finalize = finalize
+        self.memory_limit = memory_limit
+
+    def append(self, ex: Extraction) -> None:
+        self._items.append(ex)
+        self._len += 1
+        if self._file is not None and len(self._items) >= _CHUNK:
+            self._flush()
+        elif self._file is None and len(self._items) > self.memory_limit:
+            fd, self._path = tempfile.mkstemp(prefix=".kg-spool-", suffix=".pickle", dir=self._dir)
+            self._file = os.fdopen(fd, "wb")
+            self._flush()
+
+    def _flush(self) -> None:
+        pickle.dump(self._items, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._items = []
+
+    @property
+    def on_disk(self) -> bool:
+        return self._file is not None
+
+    def __len__(self) -> int:
+        return self._len
+
+    def _raw(self) -> Iterator[Extraction]:
+        if self._file is not None:
+            self._file.flush()
+            with open(self._path, "rb") as f:
+                while True:
+                    try:
+                        chunk = pickle.load(f)
+                    except EOFError:
+                        break
+                    yield from chunk
+        yield from self._items
+
+    def __iter__(self) -> Iterator[Extraction]:
+        fin = self.finalize
+        for ex in self._raw():
+            if fin is not None:
+                paper = fin(ex.paper)
+                if paper is not ex.paper:
+                    ex = Extraction(paper, ex.mentions, ex.sentences, ex.evaluations)
+            yield ex
+
+    def close(self) -> None:
+        """Remove the spill file (the spool is empty afterwards)."""
+        if self._file is not None:
+            self._file.close()
+            try:
+                os.unlink(self._path)
+            except OSError:
+                pass
+            self._file = None
+        self._items = []
+        self._len = 0
+
+    def __del__(self):  # pragma: no cover - best effort
+        self.close()
+
+
+class Cooccurrence(Mapping):
+    """Entity pairs and the number of papers that mention both, stored as numpy arrays.
+
+    Iterating yields ``(key_a, key_b)`` with ``key_a < key_b``; :meth:`items` yields
+    ``((key_a, key_b), weight)``. Only pairs with at least ``min_weight`` papers are kept.
+    """
+
+    def __init__(self, keys: list[str], a: np.ndarray, b: np.ndarray, w: np.ndarray, min_weight: int = 1):
+        self._keys = keys
+        self.min_weight = min_weight
+        self._a, self._b, self._w = a, b, w
+        self._index: dict[tuple[str, str], int] | None = None
+
+    @classmethod
+    def empty(cls) -> "Cooccurrence":
+        z = np.zeros(0, dtype=np.int64)
+        return cls([], z, z, z)
+
+    def __len__(self) -> int:
+        return len(self._w)
+
+    def items(self) -> Iterator[tuple[tuple[str, str], int]]:
+        keys = self._keys
+        for a, b, w in zip(self._a.tolist(), self._b.tolist(), self._w.tolist()):
+            ka, kb = keys[a], keys[b]
+            yield ((ka, kb) if ka < kb else (kb, ka)), w
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return (pair for pair, _ in self.items())
+
+    def keys(self) -> Iterator[tuple[str, str]]:
+        return iter(self)
+
+    def __getitem__(self, pair: tuple[str, str]) -> int:
+        """Weight of a pair (builds a lookup table on first use; 0 for pairs never seen)."""
+        if self._index is None:
+            self._index = dict(self.items())
+        return self._index.get(tuple(sorted(pair)), 0)
+
+
+class _PairCounter:
+    """Counts entity pairs per paper as int64 codes, in chunks, summed with numpy at the end."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.keys: list[str] = []
+        self._chunks: list[np.ndarray] = []
+        self._buf: list[int] = []
+
+    def add(self, keys: Iterable[str]) -> None:
+        ids = []
+        for k in keys:
+            i = self.index.get(k)
+            if i is None:
+                i = self.index[k] = len(self.keys)
+                self.keys.append(k)
+            ids.append(i)
+        ids.sort()
+        self._buf.extend((a << 32) | b for a, b in combinations(ids, 2))
+        if len(self._buf) > 1_000_000:
+            self._chunks.append(np.array(self._buf, dtype=np.int64))
+            self._buf = []
+
+    def result(self, min_weight: int) -> Cooccurrence:
+        if self._buf:
+            self._chunks.append(np.array(self._buf, dtype=np.int64))
+            self._buf = []
+        if not self._chunks:
+            return Cooccurrence.empty()
+        codes, counts = np.unique(np.concatenate(self._chunks), return_counts=True)
+        self._chunks = []
+        keep = counts >= min_weight
+        codes, counts = codes[keep], counts[keep]
+        return Cooccurrence(self.keys, codes >> 32, codes & 0xFFFFFFFF, counts.astype(np.int64), min_weight)
 
 
 @dataclass
 class KnowledgeGraph:
-    """Papers, their extractions and the merged entities.
+    """Papers with their extractions, and the merged entities.
 
     Attributes
     ----------
-    extractions : list of Extraction
-        One per paper, in input order (papers with no entity included).
+    extractions : Spool or list of Extraction
+        One per paper, in input order (papers with no entity included); iterate it.
     entities : dict of str to Entity
         Merged entities by key.
-    cooccurrence : Counter
-        (key a, key b) with a < b -> number of papers mentioning both.
+    cooccurrence : Cooccurrence
+        Entity pairs -> number of papers mentioning both.
+    evidence : bool
+        Whether the RDF carries a node per mention (off for very large builds; the mention
+        tables always carry the evidence).
     """
 
-    extractions: list[Extraction] = field(default_factory=list)
+    extractions: Spool | list = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
-    cooccurrence: Counter = field(default_factory=Counter)
+    cooccurrence: Cooccurrence = field(default_factory=Cooccurrence.empty)
+    evidence: bool = True
+    mention_count: int = 0
+    papers_without_entities: int = 0
 
     @property
-    def papers(self) -> list[Paper]:
-        return [e.paper for e in self.extractions]
+    def papers(self) -> Iterator[Paper]:
+        return (e.paper for e in self.extractions)
+
+    @property
+    def paper_count(self) -> int:
+        return len(self.extractions)
 
     def entity_type(self, key: str) -> str:
         return self.entities[key].type
 
 
-def assemble(extractions: Iterable[Extraction],
-             finalize: Callable[[Paper], Paper] | None = None) -> KnowledgeGraph:
-    """Merge extractions into a :class:`KnowledgeGraph`.
+#: Above this many papers, co-occurrence pairs seen in a single paper are dropped and the RDF
+#: leaves out per-mention nodes; both choices are printed by `kg build`.
+LARGE_BUILD_PAPERS = 20_000
 
-    An entity's type is the one most of its mentions carry (vocabulary mentions break ties);
-    its label is the vocabulary label if any mention has one, else its most frequent label;
-    its alternative labels are the other surface forms seen.
+
+def assemble(extractions: Iterable[Extraction], finalize: Callable[[Paper], Paper] | None = None,
+             spool_dir: Path | None = None, large: int = LARGE_BUILD_PAPERS,
+             memory_limit: int = SPOOL_MEMORY_LIMIT) -> KnowledgeGraph:
+    """Merge extractions into a :class:`KnowledgeGraph`, streaming.
+
+    An entity's type is the one most of its mentions carry (vocabulary mentions count
+    double); its label is the vocabulary label if any mention has one, else its most frequent
+    label; its alternative labels are the other surface forms seen.
 
     Parameters
     ----------
     extractions : iterable of Extraction
     finalize : callable, optional
-        Applied to each paper (the reader's duplicate merge, see kg.read.Corpus.finalize).
+        Applied to each paper when the spool is read (see kg.read.Corpus.finalize).
+    spool_dir : Path, optional
+        Where a large spool spills to disk.
+    large : int
+        Papers from which a build counts as large (see LARGE_BUILD_PAPERS).
     """
-    kg = KnowledgeGraph()
+    spool = Spool(spool_dir, finalize, memory_limit)
     types: dict[str, Counter] = defaultdict(Counter)
     labels: dict[str, Counter] = defaultdict(Counter)
     vocab_label: dict[str, str] = {}
     surfaces: dict[str, dict[str, None]] = defaultdict(dict)
     papers: dict[str, list[str]] = defaultdict(list)
     proposed_by: dict[str, list[str]] = defaultdict(list)
+    pairs = _PairCounter()
+    mention_count = empty = 0
     for ex in extractions:
-        if finalize is not None:
-            ex = Extraction(finalize(ex.paper), ex.mentions, ex.sentences, ex.evaluations)
-        kg.extractions.append(ex)
+        spool.append(ex)
         pid = ex.paper.id
         keys: dict[str, None] = {}
+        mention_count += len(ex.mentions)
         for m in ex.mentions:
             types[m.key][m.type] += 2 if m.in_vocabulary else 1
             labels[m.key][m.label] += 1
@@ -74,14 +269,19 @@ def assemble(extractions: Iterable[Extraction],
                 papers[m.key].append(pid)
             if m.proposed and (not proposed_by[m.key] or proposed_by[m.key][-1] != pid):
                 proposed_by[m.key].append(pid)
-        for a, b in combinations(sorted(keys), 2):
-            kg.cooccurrence[(a, b)] += 1
+        if not keys:
+            empty += 1
+        pairs.add(keys)
+    is_large = len(spool) > large
     order = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    entities = {}
     for key in papers:
         typ = max(types[key].items(), key=lambda kv: (kv[1], -order[kv[0]]))[0]
         label = vocab_label.get(key) or labels[key].most_common(1)[0][0]
         alts = tuple(s for s in surfaces[key] if s != label)
-        kg.entities[key] = Entity(key=key, type=typ, label=label, alt_labels=alts,  # type: ignore[arg-type]
-                                  papers=tuple(papers[key]), proposed_by=tuple(proposed_by[key]),
-                                  in_vocabulary=key in vocab_label)
-    return kg
+        entities[key] = Entity(key=key, type=typ, label=label, alt_labels=alts,  # type: ignore[arg-type]
+                               papers=tuple(papers[key]), proposed_by=tuple(proposed_by[key]),
+                               in_vocabulary=key in vocab_label)
+    return KnowledgeGraph(extractions=spool, entities=entities,
+                          cooccurrence=pairs.result(min_weight=2 if is_large else 1),
+                          evidence=not is_large, mention_count=mention_count, papers_without_entities=empty)

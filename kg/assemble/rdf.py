@@ -169,16 +169,36 @@ def entity_lines(kg: KnowledgeGraph, cooccurrence: bool = True) -> Iterator[str]
             yield f"{eb} {T['cooccursWith']} {ea} ."
 
 
-def ntriples_lines(kg: KnowledgeGraph, evidence: bool = True) -> Iterator[str]:
-    """Every triple of the graph as an N-Triples line (no newline), papers first."""
+def ntriples_lines(kg: KnowledgeGraph, evidence: bool | None = None) -> Iterator[str]:
+    """Every triple of the graph as an N-Triples line (no newline), papers first.
+
+    ``evidence`` (default: the graph's own setting) adds a node per mention.
+    """
+    evidence = kg.evidence if evidence is None else evidence
     for ex in kg.extractions:
         yield from paper_lines(ex, kg, evidence)
     yield from entity_lines(kg)
 
 
-def ntriples(kg: KnowledgeGraph, evidence: bool = True) -> bytes:
-    """The whole graph as N-Triples bytes."""
-    return ("\n".join(ntriples_lines(kg, evidence)) + "\n").encode("utf-8")
+def write_ntriples(kg: KnowledgeGraph, f, evidence: bool | None = None) -> int:
+    """Stream the graph as N-Triples into a binary file; return the number of triples."""
+    n = 0
+    buf: list[str] = []
+    for line in ntriples_lines(kg, evidence):
+        buf.append(line)
+        if len(buf) >= 10_000:
+            f.write(("\n".join(buf) + "\n").encode("utf-8"))
+            n += len(buf)
+            buf = []
+    if buf:
+        f.write(("\n".join(buf) + "\n").encode("utf-8"))
+        n += len(buf)
+    return n
+
+
+def ntriples(kg: KnowledgeGraph, evidence: bool | None = None) -> bytes:
+    """The whole graph as N-Triples bytes (small graphs; large ones stream, see write_ntriples)."""
+    return "".join(line + "\n" for line in ntriples_lines(kg, evidence)).encode("utf-8")
 
 
 def to_rdf(kg: KnowledgeGraph | None = None, data: bytes | None = None) -> Graph:

@@ -39,21 +39,40 @@ assert set(MODULES) == set(EXPORT_FORMATS)
 
 @dataclass
 class Bundle:
-    """What exporters render: the merged graph and its RDF and NetworkX forms (built once)."""
+    """What exporters render: the merged graph, and its RDF and NetworkX forms (made once,
+    on first use).
+
+    ``work_dir`` is the build's staging folder; the N-Triples every RDF export derives from
+    are streamed to ``work_dir/graph.nt`` (which is the ``ntriples`` export itself).
+    """
 
     kg: KnowledgeGraph
     config: BuildConfig = field(default_factory=BuildConfig)
+    work_dir: Path | None = None
 
     @cached_property
-    def ntriples(self) -> bytes:
-        """The RDF graph as N-Triples (every RDF export derives from these bytes)."""
-        from kg.assemble.rdf import ntriples
+    def ntriples_file(self) -> Path:
+        """The RDF graph as an N-Triples file, written (atomically) on first use."""
+        import tempfile
 
-        return ntriples(self.kg)
+        from kg.assemble.rdf import write_ntriples
+        from kg.atomic import atomic_write
+
+        if self.work_dir is None:
+            self.work_dir = Path(tempfile.mkdtemp(prefix="kg-bundle-"))
+        path = Path(self.work_dir) / "graph.nt"
+        with atomic_write(path, "wb") as f:
+            write_ntriples(self.kg, f)
+        return path
+
+    @property
+    def ntriples(self) -> bytes:
+        """The N-Triples as bytes (small graphs and tests)."""
+        return self.ntriples_file.read_bytes()
 
     @cached_property
     def rdf(self) -> Graph:
-        """The RDF graph in rdflib (parsed from :attr:`ntriples`)."""
+        """The RDF graph in rdflib (parsed from the N-Triples; for small graphs and validation)."""
         from kg.assemble.rdf import to_rdf
 
         return to_rdf(data=self.ntriples)

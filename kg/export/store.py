@@ -13,7 +13,7 @@ def write_store(bundle, out_dir: Path) -> list[Path]:
     if path.exists():
         shutil.rmtree(path)
     store = pyoxigraph.Store(str(path))
-    store.bulk_load(bundle.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(bundle.ntriples_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
     store.flush()
     del store
     return [path]

@@ -1,18 +1,29 @@
 """Tables (pandas) as CSV: ``papers.csv``, ``entities.csv``, ``mentions.csv``.
 
-Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
-prefixed with a single quote, the OWASP-recommended neutralization.
+Rows stream from the graph in chunks of :data:`CHUNK_ROWS`, each chunk a DataFrame appended
+to the file, so memory stays flat however many papers there are. Cells that a spreadsheet
+would run as a formula (starting with = + - @, tab or CR) are prefixed with a single quote,
+the OWASP-recommended neutralization.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
 
 from kg.atomic import atomic_write
 
+CHUNK_ROWS = 50_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+PAPER_COLUMNS = ["id", "title", "abstract", "date", "date_text", "author_count", "authors", "url", "categories",
+                 "upvotes", "sources", "entity_count"]
+ENTITY_COLUMNS = ["key", "label", "type", "alt_labels", "paper_count", "proposed_by", "in_vocabulary"]
+MENTION_COLUMNS = ["paper_id", "entity_key", "type", "text", "start", "end", "sentence_index", "sentence", "rule",
+                   "proposed", "confidence"]
 
 
 def safe_cell(v):
@@ -22,51 +33,58 @@ def safe_cell(v):
     return v
 
 
-def papers_frame(kg) -> pd.DataFrame:
-    rows = []
+def paper_rows(kg) -> Iterator[dict]:
     for ex in kg.extractions:
         p = ex.paper
-        rows.append({
-            "id": p.id, "title": p.title, "abstract": p.abstract, "date": p.date.isoformat() if p.date else None,
-            "date_text": p.date_text, "author_count": p.author_count, "authors": "; ".join(p.authors),
-            "url": p.url, "categories": " ".join(p.categories), "upvotes": p.upvotes,
-            "sources": "; ".join(str(s) for s in p.sources),
-            "entity_count": len({m.key for m in ex.mentions}),
-        })
-    return pd.DataFrame(rows, columns=["id", "title", "abstract", "date", "date_text", "author_count", "authors",
-                                       "url", "categories", "upvotes", "sources", "entity_count"])
+        yield {"id": p.id, "title": p.title, "abstract": p.abstract, "date": p.date.isoformat() if p.date else None,
+               "date_text": p.date_text, "author_count": p.author_count, "authors": "; ".join(p.authors),
+               "url": p.url, "categories": " ".join(p.categories), "upvotes": p.upvotes,
+               "sources": "; ".join(str(s) for s in p.sources),
+               "entity_count": len({m.key for m in ex.mentions})}
 
 
-def entities_frame(kg) -> pd.DataFrame:
-    rows = [{"key": e.key, "label": e.label, "type": e.type, "alt_labels": "; ".join(e.alt_labels),
-             "paper_count": len(e.papers), "proposed_by": "; ".join(e.proposed_by),
-             "in_vocabulary": e.in_vocabulary} for e in kg.entities.values()]
-    return pd.DataFrame(rows, columns=["key", "label", "type", "alt_labels", "paper_count", "proposed_by",
-                                       "in_vocabulary"])
+def entity_rows(kg) -> Iterator[dict]:
+    for e in kg.entities.values():
+        yield {"key": e.key, "label": e.label, "type": e.type, "alt_labels": "; ".join(e.alt_labels),
+               "paper_count": len(e.papers), "proposed_by": "; ".join(e.proposed_by),
+               "in_vocabulary": e.in_vocabulary}
 
 
-def mentions_frame(kg) -> pd.DataFrame:
-    rows = []
+def mention_rows(kg) -> Iterator[dict]:
     for ex in kg.extractions:
         for m in ex.mentions:
-            rows.append({"paper_id": ex.paper.id, "entity_key": m.key, "type": kg.entity_type(m.key),
-                         "text": m.text, "start": m.start, "end": m.end, "sentence_index": m.sentence,
-                         "sentence": ex.sentences[m.sentence] if m.sentence < len(ex.sentences) else "",
-                         "rule": m.rule, "proposed": m.proposed, "confidence": m.confidence})
-    return pd.DataFrame(rows, columns=["paper_id", "entity_key", "type", "text", "start", "end", "sentence_index",
-                                       "sentence", "rule", "proposed", "confidence"])
+            yield {"paper_id": ex.paper.id, "entity_key": m.key, "type": kg.entity_type(m.key), "text": m.text,
+                   "start": m.start, "end": m.end, "sentence_index": m.sentence,
+                   "sentence": ex.sentences[m.sentence] if m.sentence < len(ex.sentences) else "",
+                   "rule": m.rule, "proposed": m.proposed, "confidence": m.confidence}
 
 
-def write_frame(df: pd.DataFrame, path: Path) -> Path:
-    df = df.apply(lambda col: col.map(safe_cell) if col.dtype == object else col)
+def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
+    """One DataFrame of rows (for small graphs and interactive use)."""
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+def write_rows(rows: Iterable[dict], columns: list[str], path: Path) -> Path:
+    """Write rows to CSV through pandas, chunk by chunk, formulas neutralized."""
+    it = iter(rows)
     with atomic_write(path, "w", newline="") as f:
-        df.to_csv(f, index=False)
+        header = True
+        while True:
+            chunk = list(islice(it, CHUNK_ROWS))
+            if not chunk and not header:
+                break
+            df = pd.DataFrame(chunk, columns=columns)
+            df = df.apply(lambda col: col.map(safe_cell) if col.dtype == object else col)
+            df.to_csv(f, index=False, header=header)
+            header = False
+            if len(chunk) < CHUNK_ROWS:
+                break
     return path
 
 
 def write_tables(bundle, out_dir: Path) -> list[Path]:
     kg = bundle.kg
     out = Path(out_dir)
-    return [write_frame(papers_frame(kg), out / "papers.csv"),
-            write_frame(entities_frame(kg), out / "entities.csv"),
-            write_frame(mentions_frame(kg), out / "mentions.csv")]
+    return [write_rows(paper_rows(kg), PAPER_COLUMNS, out / "papers.csv"),
+            write_rows(entity_rows(kg), ENTITY_COLUMNS, out / "entities.csv"),
+            write_rows(mention_rows(kg), MENTION_COLUMNS, out / "mentions.csv")]
