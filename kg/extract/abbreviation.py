@@ -7,8 +7,12 @@ component that applies it to a Doc and stores pairs in ``doc._.abbreviations``.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from kg.extract.tokens import tokens
 
 _OPENERS = {"(": ")", "[": "]"}
 _INTRO = {"i.e.", "i.e", "ie", "namely", "called", "dubbed", "termed", "aka", "or"}
@@ -84,35 +88,32 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
         (long form, short form) pairs in document order.
     """
     pairs: list[tuple[Span, Span]] = []
-    i = 0
-    n = len(doc)
-    while i < n:
-        tok = doc[i]
-        if tok.text in _OPENERS:
-            close = _OPENERS[tok.text]
-            j = i + 1
-            while j < n and j - i <= 12 and doc[j].text != close:
-                j += 1
-            if j < n and doc[j].text == close and j > i + 1:
-                inner = doc[i + 1:j]
-                k = 0
-                while k < len(inner) and (inner[k].lower_ in _INTRO or inner[k].text == ","):
-                    k += 1
-                inner = inner[k:]
-                sent_start = tok.sent.start if doc.has_annotation("SENT_START") else 0
-                if len(inner) == 1 or (len(inner) <= 3 and is_short_form(inner.text.replace(" ", ""))
-                                       and "-" in inner.text):
-                    if is_short_form(inner.text):
-                        long = _long_form_span(doc, inner, i, sent_start)
-                        if long is not None:
-                            pairs.append((long, inner))
-                elif len(inner) >= 2 and i > 0 and is_short_form(doc[i - 1].text):
-                    # SHORT (long form)
-                    short = doc[i - 1:i]
-                    if find_long_form(short.text, inner.text) == 0:
-                        pairs.append((inner, short))
-                i = j
-        i += 1
+    tk = tokens(doc)
+    text, lower, n = tk.text, tk.lower, tk.n
+    sent_starts = [s for s, _ in tk.sentence_bounds()]
+    for i in (i for i, t in enumerate(text) if t in _OPENERS):
+        close = _OPENERS[text[i]]
+        j = i + 1
+        while j < n and j - i <= 12 and text[j] != close:
+            j += 1
+        if j >= n or text[j] != close or j == i + 1:
+            continue
+        k = i + 1
+        while k < j and (lower[k] in _INTRO or text[k] == ","):
+            k += 1
+        if k >= j:
+            continue
+        inner = doc[k:j]
+        sent_start = sent_starts[bisect_right(sent_starts, i) - 1]
+        if j - k == 1 or (j - k <= 3 and "-" in inner.text and is_short_form(inner.text.replace(" ", ""))):
+            if is_short_form(inner.text):
+                long = _long_form_span(doc, inner, i, sent_start)
+                if long is not None:
+                    pairs.append((long, inner))
+        elif j - k >= 2 and i > 0 and is_short_form(text[i - 1]):
+            # SHORT (long form)
+            if find_long_form(text[i - 1], inner.text) == 0:
+                pairs.append((inner, doc[i - 1:i]))
     return pairs
 
 

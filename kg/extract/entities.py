@@ -24,6 +24,7 @@ from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import EVALUATIVE, guess_type
 from kg.extract.normalize import canonical_surface, entity_key, singular_phrase, singularize
 from kg.extract.proposed import is_proposal, title_name
+from kg.extract.tokens import tokens
 from kg.extract.vocabulary import Vocabulary, load_vocabulary
 from kg.model import Mention
 
@@ -80,10 +81,12 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
         for form in {short.text, singularize(short.text)}:
             short_concepts.setdefault(form, long_c)
     if short_concepts:
-        for t in doc:
-            c = short_concepts.get(t.text) or short_concepts.get(singularize(t.text))
-            if c is not None and t.i not in range(c.start, c.end):
-                out.append(Candidate(t.i, t.i + 1, c.key, c.label, c.type, "abbreviation",
+        for i, t in enumerate(tokens(doc).text):
+            c = short_concepts.get(t)
+            if c is None and t[-1:] == "s":
+                c = short_concepts.get(t[:-1])
+            if c is not None and not c.start <= i < c.end:
+                out.append(Candidate(i, i + 1, c.key, c.label, c.type, "abbreviation",
                                      c.confidence, c.in_vocabulary))
     return out
 
@@ -104,29 +107,28 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
 
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-    starts = [s.start for s in sents]
+    tk = tokens(doc)
+    starts = [s for s, _ in tk.sentence_bounds()]
     tname = title_name(doc, doc._.title_end)
     proposed_keys = set()
     mentions = []
     for c in chosen:
-        span = doc[c.start:c.end]
         si = bisect_right(starts, c.start) - 1
         prop = False
         if not c.in_vocabulary:
             if tname and (c.start, c.end) == tname:
                 prop = True
             else:
-                prop = is_proposal(sents[si], c.start, c.end)
+                prop = is_proposal(tk.lower, starts[si], c.start)
         if prop:
             proposed_keys.add(c.key)
-        mentions.append((c, span, si, prop))
+        mentions.append((c, tk.span_text(c.start, c.end), tk.idx[c.start], si))
     return [
-        Mention(key=c.key, label=c.label, type=c.type, text=canonical_surface(span.text),
-                start=span.start_char, end=span.end_char, sentence=si, rule=c.rule,
+        Mention(key=c.key, label=c.label, type=c.type, text=canonical_surface(text),
+                start=start, end=start + len(text), sentence=si, rule=c.rule,
                 proposed=c.key in proposed_keys, confidence=round(c.confidence, 3),
                 in_vocabulary=c.in_vocabulary)
-        for c, span, si, prop in mentions
+        for c, text, start, si in mentions
     ]
 
 

@@ -3,8 +3,8 @@ run it over a stream of papers, in one process or a pool of workers.
 
 Components, in order (each declares what it reads and writes)::
 
-    sentencizer        spaCy's rule-based sentence splitter
-    kg_sentences       line breaks end sentences; doc._.title_end
+    kg_sentences       sentence starts (spaCy's sentencizer rules, line breaks, "e.g.");
+                       doc._.title_end
     kg_abbreviations   doc._.abbreviations: (long form, short form) pairs
     kg_vocabulary      doc._.kg_candidates from the curated vocabularies
     kg_rules           doc._.kg_candidates for names no vocabulary knows
@@ -22,6 +22,7 @@ import spacy
 from spacy.language import Language
 
 from kg.config import ExtractConfig
+from kg.extract.tokens import tokens
 from kg.model import Evaluation, Extraction, Paper
 
 # Registering the factories is a side effect of importing their modules.
@@ -39,7 +40,6 @@ def make_pipeline(config: ExtractConfig | None = None) -> Language:
     config = config or ExtractConfig()
     vocab_dir = str(config.vocab_dir) if config.vocab_dir else None
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_sentences")
     if config.use_abbreviations:
         nlp.add_pipe("kg_abbreviations")
@@ -65,10 +65,12 @@ def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Ite
     """Run the pipeline over papers in this process, yielding one Extraction per paper."""
     for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=batch_size):
         mentions = tuple(doc._.kg_mentions)
+        tk = tokens(doc)
+        text, idx = doc.text, tk.idx + [len(doc.text)]
         yield Extraction(
             paper=paper,
             mentions=mentions,
-            sentences=tuple(s.text.strip() for s in doc.sents),
+            sentences=tuple(text[idx[s]:idx[e]].strip() for s, e in tk.sentence_bounds()),
             evaluations=_evaluations(mentions),
         )
 

@@ -5,7 +5,7 @@ Pure functions over token sequences; the resolver calls them per mention.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.heads import NAMING_CUES, PROPOSAL_VERBS
 
@@ -20,14 +20,23 @@ def title_name(doc: Doc, title_end: int) -> tuple[int, int] | None:
     return None
 
 
-def is_proposal(sentence: Span, start: int, end: int) -> bool:
-    """True if the mention at tokens [start, end) is introduced as the paper's contribution.
+def is_proposal(lower: list[str], sent_start: int, start: int) -> bool:
+    """True if the mention starting at token ``start`` is introduced as the paper's contribution.
+
+    Parameters
+    ----------
+    lower : list of str
+        The lower-cased tokens of the document.
+    sent_start : int
+        Index of the first token of the mention's sentence.
+    start : int
+        Index of the mention's first token.
 
     The sentence must speak in the first person or of "this paper" and use a proposal verb
     ("we propose", "this article develops") before the mention, or name it ("dubbed X",
     "called X", "named X") right before it.
     """
-    before = [t.lower_ for t in sentence.doc[sentence.start:start]]
+    before = lower[sent_start:start]
     if any(w in NAMING_CUES for w in before[-3:]):
         return True
     if not any(w in PROPOSAL_VERBS for w in before):

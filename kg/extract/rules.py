@@ -22,6 +22,7 @@ from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
+from kg.extract.tokens import TokenView, tokens
 from kg.extract.vocabulary import Vocabulary, load_vocabulary
 
 #: Head nouns after a name, and the type they give it ("X network", "X dataset").
@@ -67,33 +68,25 @@ _BAD_MODIFIERS = frozenset("""based using via with without from into across with
     real-world downstream various diverse several different general generic""".split())
 
 
+def _head_forms() -> dict[str, str]:
+    """Every head word of the rules and its plural -> the singular (the rules only ever
+    compare singular heads, so other words need no singularizing)."""
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | {"dataset", "benchmark", "corpus"}
+    forms = {}
+    for h in heads:
+        for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
+            if singularize(f) == h:
+                forms[f] = h
+    forms["corpora"] = "corpus"
+    return forms
+
+
 def _is_coined(text: str) -> bool:
     """Looks like a coined model/method name: inner capitals or letters mixed with digits."""
     return bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
 
 
-class _Tokens:
-    """Token attributes as plain lists: rules read them many times, and indexing a Doc in
-    Python costs far more than indexing a list."""
-
-    __slots__ = ("text", "lower", "ws", "sent_start", "alpha", "stop", "punct", "num", "n")
-
-    def __init__(self, doc: Doc):
-        self.text = [t.text for t in doc]
-        self.lower = [t.lower_ for t in doc]
-        self.ws = [bool(t.whitespace_) for t in doc]
-        self.sent_start = [bool(t.is_sent_start) for t in doc]
-        self.alpha = [t.is_alpha for t in doc]
-        self.stop = [t.is_stop for t in doc]
-        self.punct = [t.is_punct for t in doc]
-        self.num = [t.like_num for t in doc]
-        self.n = len(self.text)
-
-    def span_text(self, s: int, e: int) -> str:
-        return "".join(self.text[i] + (" " if self.ws[i] and i < e - 1 else "") for i in range(s, e))
-
-
-def _name_units(tk: _Tokens) -> list[tuple[int, int]]:
+def _name_units(tk: TokenView) -> list[tuple[int, int]]:
     """Maximal token runs joined by hyphens with no whitespace ("X", "-", "Net" -> one unit)."""
     units = []
     i, n = 0, tk.n
@@ -107,7 +100,7 @@ def _name_units(tk: _Tokens) -> list[tuple[int, int]]:
     return units
 
 
-def _modifier_ok(tk: _Tokens, i: int) -> bool:
+def _modifier_ok(tk: TokenView, i: int) -> bool:
     """A plain word that can sit inside a name: not a stop word, verb form, adverb or
     evaluative/size adjective."""
     low = tk.lower[i]
@@ -122,10 +115,10 @@ def _modifier_ok(tk: _Tokens, i: int) -> bool:
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
-    tk = _Tokens(doc)
+    tk = tokens(doc)
     n = tk.n
     lower, text = tk.lower, tk.text
-    sing = [singularize(w) for w in lower]
+    sing = [_HEAD_FORMS.get(w, w) for w in lower]
     # -- title name: "UDC: A Unified ... Framework" ------------------------------------------
     tname = title_name(doc, doc._.title_end)
     if tname:
@@ -147,7 +140,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     for s, e in _name_units(tk):
         if e - s == 1:
             name = text[s]
-            if not _is_coined(name):
+            if name == lower[s] or not _is_coined(name):  # most tokens are plain lower-case words
                 continue
         else:
             name = tk.span_text(s, e)
@@ -221,6 +214,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             continue
         out.append(Candidate(j, i + 1, key, label, head_type, "rule:head-noun", 0.6))
     return out
+
+
+_HEAD_FORMS = _head_forms()
 
 
 @Language.factory(

@@ -94,6 +94,38 @@ def entity_type(words: list[str], label: str) -> str | None:
     return typ
 
 
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _balanced(words: list[str]) -> bool:
+    depth = 0
+    for w in words:
+        if w in _OPEN:
+            depth += 1
+        elif w in _CLOSE:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def clean_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Trim punctuation from a span's edges (a closing bracket stays when the span opens it);
+    None for a span across a line break, with unbalanced brackets, or of punctuation only."""
+    if any(t.is_space for t in doc[start:end]):
+        return None
+    while start < end and doc[start].is_punct and doc[start].text not in _OPEN:
+        start += 1
+    while end > start and doc[end - 1].is_punct and not (
+            doc[end - 1].text in _CLOSE and _balanced([t.text for t in doc[start:end]])):
+        end -= 1
+    if start >= end or not _balanced([t.text for t in doc[start:end]]):
+        return None
+    if all(t.is_punct for t in doc[start:end]):
+        return None
+    return start, end
+
+
 class StatisticalRecognizer:
     """Adds the trained model's entities to ``doc._.kg_candidates``.
 
@@ -110,16 +142,33 @@ class StatisticalRecognizer:
         self.confidence = confidence
 
     def _shadow(self, doc: Doc) -> tuple[Doc, list[int]]:
-        """A Doc of the model's vocab with doc's non-space tokens, and their indices in doc."""
-        index = [t.i for t in doc if not t.is_space]
-        words = [doc[i].text for i in index]
-        spaces = [bool(doc[i].whitespace_) or (i + 1 < len(doc) and doc[i + 1].is_space) for i in index]
+        """A Doc of the model's vocab with doc's tokens, and their indices in doc.
+
+        Whitespace tokens are left out, except line breaks, which become a "." (the model
+        has seen sentence ends but never a line break, and a title has no full stop).
+        """
+        index, words, spaces = [], [], []
+        for t in doc:
+            if t.is_space:
+                if "\n" not in t.text:
+                    if spaces:
+                        spaces[-1] = True
+                    continue
+                word = "."
+            else:
+                word = t.text
+            index.append(t.i)
+            words.append(word)
+            spaces.append(bool(t.whitespace_))
         return Doc(self.ner_nlp.vocab, words=words, spaces=spaces), index
 
     def _candidates(self, doc: Doc, shadow: Doc, index: list[int]) -> list[Candidate]:
         out = []
         for ent in shadow.ents:
-            start, end = index[ent.start], index[ent.end - 1] + 1
+            bounds = clean_bounds(doc, index[ent.start], index[ent.end - 1] + 1)
+            if bounds is None:
+                continue
+            start, end = bounds
             span = doc[start:end]
             typ = entity_type([t.text for t in span if not t.is_punct], ent.label_)
             if typ is None:

@@ -28,6 +28,7 @@ from kg.config import ontology_dir
 from kg.errors import KgError
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.normalize import canonical_surface, entity_key
+from kg.extract.tokens import tokens
 from kg.model import ENTITY_TYPES, EntityType
 
 #: When two files define the same surface form, the earlier source wins.
@@ -283,8 +284,8 @@ class VocabularyMatcher:
         concepts = self.vocabulary.concepts
         found = []
         n = len(doc)
-        for trie, words, conf in ((self.exact, [t.text for t in doc], 0.95),
-                                  (self.folded, [t.lower_ for t in doc], 0.9)):
+        tk = tokens(doc)
+        for trie, words, conf in ((self.exact, tk.text, 0.95), (self.folded, tk.lower, 0.9)):
             for i in range(n):
                 node = trie.get(words[i])
                 j = i + 1

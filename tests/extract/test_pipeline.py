@@ -21,7 +21,7 @@ def ents(nlp, text, title=None):
 
 
 def test_pipeline_components_declare_what_they_do(nlp):
-    assert nlp.pipe_names == ["sentencizer", "kg_sentences", "kg_abbreviations", "kg_vocabulary", "kg_rules",
+    assert nlp.pipe_names == ["kg_sentences", "kg_abbreviations", "kg_vocabulary", "kg_rules",
                               "kg_entities"]
     analysis = nlp.analyze_pipes()["summary"]
     assert "doc._.kg_mentions" in analysis["kg_entities"]["assigns"]

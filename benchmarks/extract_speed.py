@@ -1,0 +1,49 @@
+"""Extraction speed, one process: abstracts/s per component, against bare tokenization.
+
+    python benchmarks/extract_speed.py [N]   # first N abstracts of the arXiv sample (default 5000)
+
+Prints seconds per stage, abstracts per second and the ratio to `spacy.blank("en")`
+tokenization of the same texts, measured side by side in this process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import time
+from pathlib import Path
+
+ARXIV = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv" / "arxiv_cs_daily_2025_2026.jsonl.gz"
+
+
+def main() -> None:
+    from kg.extract import make_pipeline
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    texts = []
+    with gzip.open(ARXIV, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            texts.append(f"{r['title']}\n\n{r['abstract']}")
+            if len(texts) >= n:
+                break
+    nlp = make_pipeline()
+    list(nlp.pipe(texts[:200]))  # warm up
+    t = time.perf_counter()
+    docs = [nlp.make_doc(x) for x in texts]
+    tok = time.perf_counter() - t
+    total = tok
+    print(f"{'tokenize (spacy.blank)':24s} {tok:7.2f} s  {n / tok:8.0f} abstracts/s")
+    for name, proc in nlp.pipeline:
+        t = time.perf_counter()
+        docs = [proc(d) for d in docs]
+        dt = time.perf_counter() - t
+        total += dt
+        print(f"{name:24s} {dt:7.2f} s")
+    print(f"{'whole pipeline':24s} {total:7.2f} s  {n / total:8.0f} abstracts/s  "
+          f"({total / tok:.2f}x tokenization)")
+
+
+if __name__ == "__main__":
+    main()
