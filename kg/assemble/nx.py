@@ -58,3 +58,27 @@ def to_networkx(kg: KnowledgeGraph, cooccurrence: bool = True) -> nx.MultiDiGrap
         for (a, b), w in kg.cooccurrence.items():
             g.add_edge(entity_node(a), entity_node(b), key="cooccursWith", relation="cooccursWith", weight=w)
     return g
+
+
+def entity_view(kg: KnowledgeGraph, max_entities: int, papers_per_entity: int = 100) -> nx.MultiDiGraph:
+    """The graph of the ``max_entities`` entities most papers mention, for views of big graphs.
+
+    Holds those entities, up to ``papers_per_entity`` of each one's papers (in input order)
+    with their links to the shown entities, and the co-occurrence edges among the shown
+    entities. Node and edge attributes are those of :func:`to_networkx`.
+    """
+    ranked = sorted(kg.entities.values(), key=lambda e: (-len(e.papers), e.label.lower(), e.key))
+    shown = {e.key: e for e in ranked[:max(max_entities, 0)]}
+    wanted: dict[str, None] = {}
+    for e in shown.values():
+        wanted.update(dict.fromkeys(e.papers[:papers_per_entity]))
+    sub = KnowledgeGraph(extractions=[], entities=shown, evidence=kg.evidence)
+    for ex in kg.extractions:
+        if ex.paper.id in wanted:
+            sub.extractions.append(type(ex)(ex.paper, tuple(m for m in ex.mentions if m.key in shown),
+                                            ex.sentences, ()))
+    g = to_networkx(sub, cooccurrence=False)
+    for (a, b), w in kg.cooccurrence.items():
+        if a in shown and b in shown:
+            g.add_edge(entity_node(a), entity_node(b), key="cooccursWith", relation="cooccursWith", weight=w)
+    return g

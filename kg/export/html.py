@@ -38,6 +38,7 @@ import networkx as nx
 from pyvis.edge import Edge
 from pyvis.network import Network
 
+from kg.assemble.nx import entity_view
 from kg.atomic import atomic_write
 from kg.export.graphml import TYPE_COLORS
 from kg.model import ENTITY_TYPES
@@ -59,15 +60,28 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 def write_html(bundle, out_dir: Path) -> list[Path]:
     """Write ``graph.html`` (see the module docstring)."""
     path = Path(out_dir) / "graph.html"
-    page = render_html(bundle.nx, max_nodes=bundle.config.html_max_nodes)
+    kg, max_nodes = bundle.kg, bundle.config.html_max_nodes
+    if kg.paper_count + len(kg.entities) <= max_nodes:
+        page = render_html(bundle.nx, max_nodes=max_nodes)
+    else:  # too big for one page: the entity graph of the most mentioned entities
+        types = {t: 0 for t in ENTITY_TYPES}
+        for e in kg.entities.values():
+            types[e.type] += 1
+        totals = {"papers": kg.paper_count, "entities": len(kg.entities), "types": types}
+        page = render_html(entity_view(kg, max_nodes, CUT_PAPERS_PER_ENTITY), max_nodes=max_nodes, totals=totals)
     with atomic_write(path) as f:
         f.write(page)
     return [path]
 
 
-def render_html(g: nx.MultiDiGraph, max_nodes: int = 1500) -> str:
-    """The page for a graph shaped like :func:`kg.assemble.nx.to_networkx` builds it."""
-    data = build_data(g, max_nodes)
+def render_html(g: nx.MultiDiGraph, max_nodes: int = 1500, totals: dict | None = None) -> str:
+    """The page for a graph shaped like :func:`kg.assemble.nx.to_networkx` builds it.
+
+    ``totals`` (papers, entities, entities per type of the whole graph) marks ``g`` as an
+    excerpt (:func:`kg.assemble.nx.entity_view`): the page shows the entity view and states
+    the cut against those totals.
+    """
+    data = build_data(g, max_nodes, totals)
     template = _read_text(resources.files("kg.export") / "templates" / "graph.html")
     vis_js = _read_text(resources.files("pyvis") / "lib" / VIS_DIR / "vis-network.min.js")
     vis_css = _read_text(resources.files("pyvis") / "lib" / VIS_DIR / "vis-network.css")
@@ -91,7 +105,7 @@ def _read_text(traversable) -> str:
 
 # -- data --------------------------------------------------------------------------------------
 
-def build_data(g: nx.MultiDiGraph, max_nodes: int) -> dict:
+def build_data(g: nx.MultiDiGraph, max_nodes: int, totals: dict | None = None) -> dict:
     """The document the page embeds: counts, the vis nodes/edges/options and the side-panel
     records of every paper and entity the page can show."""
     nodes = dict(g.nodes(data=True))
@@ -101,8 +115,10 @@ def build_data(g: nx.MultiDiGraph, max_nodes: int) -> dict:
     for n in entity_ids:
         type_counts[nodes[n]["type"]] = type_counts.get(nodes[n]["type"], 0) + 1
     counts = {"papers": len(paper_ids), "entities": len(entity_ids), "types": type_counts}
+    if totals is not None:
+        counts = totals
 
-    cut = len(nodes) > max_nodes
+    cut = len(nodes) > max_nodes or totals is not None
     if cut:
         def rank(n):  # most papers first, then by label
             return -int(nodes[n].get("paper_count") or 0), str(nodes[n].get("label", "")).lower(), n
@@ -171,7 +187,7 @@ def build_data(g: nx.MultiDiGraph, max_nodes: int) -> dict:
     present += [t for t in ENTITY_TYPES if any(entities[e]["type"] == t for e in shown)]
     return {
         "title": "paper-kg", "counts": counts, "colors": TYPE_COLORS, "types": present,
-        "cut": {"shown": len(shown), "total": len(entity_ids), "links": len(links),
+        "cut": {"shown": len(shown), "total": counts["entities"], "links": len(links),
                 "linksTotal": links_total, "papersPerEntity": CUT_PAPERS_PER_ENTITY} if cut else None,
         "abstracts": with_abstracts, "papers": papers, "entities": entities,
         "nodes": net.nodes, "edges": net.edges, "options": net.options,
