@@ -227,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     graph_option(p)
     p.add_argument("--top", type=int, default=10, help="how many top entities per type")
     p.set_defaults(func=cmd_stats)
+
+    from kg.validate import add_validate_parser
+
+    add_validate_parser(sub)
     return parser
 
 

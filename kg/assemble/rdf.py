@@ -124,9 +124,10 @@ def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> It
     if evidence:
         mis = [_iri(mention_iri(p.id, n)) for n in range(len(ex.mentions))]
         out += [f"{s} {T['hasMention']} {mi} ." for mi in mis]
-        eis = [_iri(evaluation_iri(p.id, n)) for n in range(len(ex.evaluations))]
-        out += [f"{s} {T['evaluation']} {ei} ." for ei in eis]
         sents = [lit(x) for x in ex.sentences]
+        evaluations = [ev for ev in ex.evaluations if ev.sentence < len(sents)]  # evidence required
+        eis = [_iri(evaluation_iri(p.id, n)) for n in range(len(evaluations))]
+        out += [f"{s} {T['evaluation']} {ei} ." for ei in eis]
         for mi, m in zip(mis, ex.mentions):
             out += [
                 f"{mi} {A} {T['Mention']} .",
@@ -142,12 +143,12 @@ def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> It
             ]
             if m.sentence < len(sents):
                 out.append(f"{mi} {T['sentence']} {sents[m.sentence]} .")
-        for ei, ev in zip(eis, ex.evaluations):
+        for ei, ev in zip(eis, evaluations):
             out += [
                 f"{ei} {A} {T['Evaluation']} .",
                 f"{ei} {T['onDataset']} {_iri(entity_iri(ev.dataset))} .",
                 f"{ei} {T['withMetric']} {_iri(entity_iri(ev.metric))} .",
-                f"{ei} {T['sentence']} {sents[ev.sentence] if ev.sentence < len(sents) else lit('')} .",
+                f"{ei} {T['sentence']} {sents[ev.sentence]} .",
             ]
     return iter(out)
 

@@ -1,19 +1,27 @@
 """GraphML and GEXF for Gephi (and yEd, Cytoscape): one simple directed graph with scalar
 attributes only.
 
-The NetworkX graph is flattened: lists are joined with "; ", None values are left out, each
+The graph is flattened (:func:`flat_records`) and streamed to the file, so memory does not
+grow with the graph: lists are joined with "; ", missing values are left out, each
 paper -> entity pair becomes one edge (``relation`` = usesMethod/..., ``proposed`` = bool) and
 entity co-occurrence edges carry their ``weight``. Every node has a ``label``, a ``type``, an
 RGB colour and a size (by degree) so Gephi shows the types without setup; positions
 are laid out in Gephi itself (ForceAtlas 2).
+
+Both files validate against their XML schemas (tests/export/test_schemas.py): GraphML node
+ids must be ``xs:NMTOKEN``s, so they are escaped by :func:`graphml_id` (a space becomes
+``_x0020_``; the readable id stays in the ``label``, ``key`` and ``id`` attributes), and the
+GEXF is GEXF 1.3 (networkx only writes 1.2draft correctly: its 1.3 header has a wrong XML
+Schema instance namespace and a ``name`` attribute the schema forbids).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
-import networkx as nx
-
+from kg.assemble.rdf import clean_text
 from kg.atomic import atomic_write
 
 #: Node colour per type (also used by the HTML view and its legend).
@@ -28,52 +36,204 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def _scalar(v):
-    if isinstance(v, (list, tuple, set)):
-        return "; ".join(str(x) for x in v)
-    return v
+# -- the flat graph, streamed ----------------------------------------------------------------
+
+#: Declared node attributes and their types, in the order they are written.
+NODE_ATTRS: dict[str, str] = {
+    "label": "string", "kind": "string", "type": "string", "id": "string", "key": "string",
+    "title": "string", "date": "string", "date_text": "string", "author_count": "int", "authors": "string",
+    "url": "string", "categories": "string", "sources": "string", "entity_count": "int",
+    "alt_labels": "string", "paper_count": "int", "proposed_by": "string", "in_vocabulary": "boolean",
+    "color": "string", "r": "int", "g": "int", "b": "int", "size": "double",
+}
+#: Declared edge attributes and their types.
+EDGE_ATTRS: dict[str, str] = {
+    "relation": "string", "proposed": "boolean", "mentions": "int", "evidence": "string", "weight": "double",
+}
+RELATION = {"Method": "usesMethod", "Architecture": "usesArchitecture", "Dataset": "usesDataset",
+            "Metric": "reportsMetric", "Task": "addressesTask"}
 
 
-def flat_graph(g: nx.MultiDiGraph) -> nx.DiGraph:
-    """A DiGraph with scalar attributes, colours and sizes (see the module docstring)."""
-    out = nx.DiGraph()
-    degree = dict(g.degree())
-    for n, data in g.nodes(data=True):
-        attrs = {k: _scalar(v) for k, v in data.items() if v is not None and k != "abstract"}
-        attrs["label"] = str(data.get("label") or n)
-        color = TYPE_COLORS.get(data.get("type"), "#999999")
-        attrs["color"] = color
-        attrs["r"], attrs["g"], attrs["b"] = _rgb(color)
-        attrs["size"] = float(5 + 2 * (degree.get(n, 0) ** 0.5))
-        attrs = {k: v for k, v in attrs.items() if v != ""}
-        out.add_node(n, **attrs)
-    for u, v, k, data in g.edges(keys=True, data=True):
-        if k == "proposes":
-            if out.has_edge(u, v):
-                out[u][v]["proposed"] = True
-            continue
-        attrs = {kk: _scalar(vv) for kk, vv in data.items() if vv is not None}
-        attrs.setdefault("weight", 1)
-        out.add_edge(u, v, **attrs)
-    return out
+def _size(degree: int) -> float:
+    return float(5 + 2 * degree ** 0.5)
+
+
+def _colour(attrs: dict, kind: str) -> dict:
+    color = TYPE_COLORS.get(kind, "#999999")
+    attrs["color"] = color
+    attrs["r"], attrs["g"], attrs["b"] = _rgb(color)
+    return attrs
+
+
+def flat_records(kg) -> tuple[Iterator[tuple[str, dict]], Iterator[tuple[str, str, dict]]]:
+    """Nodes and edges of the flat graph as ``(id, attrs)`` and ``(source, target, attrs)``.
+
+    Scalar attributes only: lists are joined with "; ", missing values left out. One edge
+    per paper -> entity pair (``relation``, ``proposed``, ``mentions``, the first evidence
+    sentence) and one per co-occurring entity pair (``weight``). Both iterators stream from
+    the graph (its papers are read twice: once for nodes, once for edges).
+    """
+    partners: dict[str, int] = {}
+    for a, b in kg.cooccurrence:
+        partners[a] = partners.get(a, 0) + 1
+        partners[b] = partners.get(b, 0) + 1
+
+    def nodes():
+        for ex in kg.extractions:
+            p = ex.paper
+            n_ent = len({m.key for m in ex.mentions})
+            attrs = {"label": p.title or (p.abstract[:80] + "…"), "kind": "Paper", "type": "Paper", "id": p.id,
+                     "title": p.title, "date": p.date.isoformat() if p.date else None, "date_text": p.date_text,
+                     "author_count": p.author_count, "authors": "; ".join(p.authors) or None, "url": p.url,
+                     "categories": "; ".join(p.categories) or None,
+                     "sources": "; ".join(str(s) for s in p.sources) or None, "entity_count": n_ent,
+                     "size": _size(n_ent)}
+            yield f"paper:{p.id}", _colour(attrs, "Paper")
+        for key, e in kg.entities.items():
+            attrs = {"label": e.label, "kind": "Entity", "type": e.type, "key": key,
+                     "alt_labels": "; ".join(e.alt_labels) or None, "paper_count": len(e.papers),
+                     "proposed_by": "; ".join(e.proposed_by) or None, "in_vocabulary": e.in_vocabulary,
+                     "size": _size(len(e.papers) + partners.get(key, 0))}
+            yield f"entity:{key}", _colour(attrs, e.type)
+
+    def edges():
+        for ex in kg.extractions:
+            links: dict[str, dict] = {}
+            for m in ex.mentions:
+                link = links.get(m.key)
+                if link is None:
+                    links[m.key] = {"relation": RELATION[kg.entity_type(m.key)], "proposed": m.proposed,
+                                    "mentions": 1, "weight": 1.0,
+                                    "evidence": ex.sentences[m.sentence] if m.sentence < len(ex.sentences) else None}
+                else:
+                    link["mentions"] += 1
+                    link["proposed"] = link["proposed"] or m.proposed
+            for key, attrs in links.items():
+                yield f"paper:{ex.paper.id}", f"entity:{key}", attrs
+        for (a, b), w in kg.cooccurrence.items():
+            yield f"entity:{a}", f"entity:{b}", {"relation": "cooccursWith", "weight": float(w)}
+
+    return nodes(), edges()
+
+
+def _xml_text(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return escape(clean_text(str(v)))
+
+
+def _xml_attr(v) -> str:
+    return quoteattr(clean_text(str(v)))
+
+
+#: Characters kept as they are in a GraphML id (an xs:NMTOKEN); every other one is escaped.
+_NMTOKEN_KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:")
+
+
+def graphml_id(node) -> str:
+    """``node`` as an xs:NMTOKEN: characters outside ``[A-Za-z0-9.:-]`` become ``_xHHHH_``.
+
+    Injective (``_`` itself is escaped), so distinct nodes keep distinct ids, and stable: an
+    id depends on its node only, not on the rest of the graph.
+    """
+    return "".join(c if c in _NMTOKEN_KEEP else f"_x{ord(c):04X}_" for c in str(node))
 
 
 def write_graphml(bundle, out_dir: Path) -> list[Path]:
+    """Write ``graph.graphml``, streaming (keys declared first, then nodes, then edges)."""
     path = Path(out_dir) / "graph.graphml"
-    g = flat_graph(bundle.nx)
-    with atomic_write(path, "wb") as f:
-        nx.write_graphml(g, f, encoding="utf-8", named_key_ids=True)
+    nodes, edges = flat_records(bundle.kg)
+    with atomic_write(path, "w") as f:
+        f.write('<?xml version="1.0" encoding="utf-8"?>\n'
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for what, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
+            for name, typ in attrs.items():
+                f.write(f'  <key id="{what[0]}_{name}" for="{what}" attr.name="{name}" attr.type="{typ}"/>\n')
+        f.write('  <graph edgedefault="directed">\n')
+        buf = []
+        for n, attrs in nodes:
+            data = "".join(f'<data key="n_{k}">{_xml_text(v)}</data>' for k, v in attrs.items() if v is not None)
+            buf.append(f'    <node id="{graphml_id(n)}">{data}</node>\n')
+            if len(buf) >= 5000:
+                f.write("".join(buf))
+                buf = []
+        for u, v, attrs in edges:
+            data = "".join(f'<data key="e_{k}">{_xml_text(x)}</data>' for k, x in attrs.items() if x is not None)
+            buf.append(f'    <edge source="{graphml_id(u)}" target="{graphml_id(v)}">{data}</edge>\n')
+            if len(buf) >= 5000:
+                f.write("".join(buf))
+                buf = []
+        f.write("".join(buf))
+        f.write("  </graph>\n</graphml>\n")
     return [path]
+
+
+GEXF_NS = "http://gexf.net/1.3"
+VIZ_NS = "http://gexf.net/1.3/viz"
+_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+#: Node attributes written as viz elements (or the node's label), not as GEXF attributes.
+_VIZ_KEYS = frozenset({"label", "color", "r", "g", "b", "size"})
 
 
 def write_gexf(bundle, out_dir: Path) -> list[Path]:
+    """Write ``graph.gexf`` (GEXF 1.3), streaming, with viz colour and size per node."""
     path = Path(out_dir) / "graph.gexf"
-    g = flat_graph(bundle.nx).copy()
-    for n, d in g.nodes(data=True):
-        viz = {"color": {"r": d.pop("r"), "g": d.pop("g"), "b": d.pop("b"), "a": 1.0},
-               "size": d.pop("size")}
-        d.pop("color", None)
-        d["viz"] = viz
-    with atomic_write(path, "wb") as f:
-        nx.write_gexf(g, f, encoding="utf-8", version="1.2draft")
+    nodes, edges = flat_records(bundle.kg)
+    node_keys = [k for k in NODE_ATTRS if k not in _VIZ_KEYS]
+    gexf_types = {"string": "string", "int": "long", "double": "double", "boolean": "boolean"}
+    with atomic_write(path, "w") as f:
+        f.write(f'<?xml version="1.0" encoding="utf-8"?>\n'
+                f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{VIZ_NS}" xmlns:xsi="{_XSI_NS}" '
+                f'xsi:schemaLocation="{GEXF_NS} {GEXF_NS}/gexf.xsd" version="1.3">\n'
+                f'  <meta><creator>paper-kg</creator><description>Papers and the methods, architectures, '
+                f'datasets, metrics and tasks they mention</description></meta>\n'
+                f'  <graph defaultedgetype="directed" mode="static">\n'
+                f'    <attributes class="node" mode="static">\n')
+        for i, k in enumerate(node_keys):
+            f.write(f'      <attribute id="n{i}" title="{k}" type="{gexf_types[NODE_ATTRS[k]]}"/>\n')
+        f.write('    </attributes>\n    <attributes class="edge" mode="static">\n')
+        edge_keys = [k for k in EDGE_ATTRS if k != "weight"]
+        for i, k in enumerate(edge_keys):
+            f.write(f'      <attribute id="e{i}" title="{k}" type="{gexf_types[EDGE_ATTRS[k]]}"/>\n')
+        f.write('    </attributes>\n    <nodes>\n')
+        nid = {k: f"n{i}" for i, k in enumerate(node_keys)}
+        eid = {k: f"e{i}" for i, k in enumerate(edge_keys)}
+        buf = []
+        for n, a in nodes:
+            vals = "".join(f'<attvalue for="{nid[k]}" value={_xml_attr(_xml_value(v))}/>'
+                           for k, v in a.items() if k in nid and v is not None)
+            buf.append(f'      <node id={_xml_attr(n)} label={_xml_attr(a["label"])}>'
+                       f'{"<attvalues>" + vals + "</attvalues>" if vals else ""}'
+                       f'<viz:color r="{a["r"]}" g="{a["g"]}" b="{a["b"]}" a="1.0"/>'
+                       f'<viz:size value="{a["size"]!r}"/></node>\n')
+            if len(buf) >= 5000:
+                f.write("".join(buf))
+                buf = []
+        f.write("".join(buf))
+        f.write("    </nodes>\n    <edges>\n")
+        buf = []
+        for i, (u, v, a) in enumerate(edges):
+            vals = "".join(f'<attvalue for="{eid[k]}" value={_xml_attr(_xml_value(x))}/>'
+                           for k, x in a.items() if k in eid and x is not None)
+            buf.append(f'      <edge id="{i}" source={_xml_attr(u)} target={_xml_attr(v)} '
+                       f'weight="{float(a.get("weight", 1.0))!r}">'
+                       f'{"<attvalues>" + vals + "</attvalues>" if vals else ""}</edge>\n')
+            if len(buf) >= 5000:
+                f.write("".join(buf))
+                buf = []
+        f.write("".join(buf))
+        f.write("    </edges>\n  </graph>\n</gexf>\n")
     return [path]
+
+
+def _xml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
