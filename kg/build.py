@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.assemble import KnowledgeGraph, assemble
+from kg.cache import CACHE_DIR, UpdateCorpus, read_cache, with_prior, write_cache
 from kg.assemble.merge import Spool
 from kg.config import BuildConfig, sample_corpus_dir
 from kg.errors import KgError
@@ -55,8 +56,13 @@ def build(config: BuildConfig) -> BuildResult:
     timings: dict[str, float] = {}
     inputs = config.inputs or (sample_corpus_dir(),)
     with _timed(timings, "start-up"):
-        corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
         out_dir = Path(config.out_dir)
+        prior: list = []
+        if config.update:
+            prior = list(read_cache(out_dir, config.extract))
+            corpus = UpdateCorpus(prior, config.inputs, reader=config.reader, encoding=config.encoding)
+        else:
+            corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
         try:  # fail on an unwritable output folder before any work is done
             out_dir.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
@@ -66,14 +72,19 @@ def build(config: BuildConfig) -> BuildResult:
     try:
         with _timed(timings, "read+extract+assemble"):
             papers = progress(corpus, "extract", unit="paper", quiet=config.quiet)
-            extractions = extract_parallel(papers, config.extract, _jobs_for(corpus.files, config.jobs))
+            jobs = _jobs_for(corpus.files, config.jobs)
+            extractions = with_prior(prior, papers, lambda rest: extract_parallel(rest, config.extract, jobs))
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
+            del prior
         report = corpus.fill(ReadReport())
         bundle = Bundle(kg, config, work_dir=staging)
         result = BuildResult(report, kg, timings=timings)
         for fmt in progress(config.formats, "export", unit="format", quiet=config.quiet):
             with _timed(timings, f"export:{fmt}"):
                 result.outputs[fmt] = writer(fmt)(bundle, staging)
+        with _timed(timings, "cache"):
+            write_cache(kg.extractions, staging, config.extract)
+            result.outputs["cache"] = [staging / CACHE_DIR]
         with _timed(timings, "commit"):
             result.outputs = {f: [_move_into(p, staging, out_dir) for p in paths]
                               for f, paths in result.outputs.items()}

@@ -54,8 +54,10 @@ def cmd_build(args) -> int:
         inputs=tuple(args.inputs), out_dir=args.out, formats=args.format or EXPORT_FORMATS,
         reader=args.reader, encoding=args.encoding,
         jobs=args.jobs if args.jobs is not None else min(default_jobs(), 2),
-        extract=_extract_config(args), verbose=args.verbose, quiet=args.quiet,
+        extract=_extract_config(args), verbose=args.verbose, quiet=args.quiet, update=args.update,
     )
+    if args.update and not args.inputs:
+        raise KgError("--update needs the new input files to add")
     t0 = time.perf_counter()
     result = build(config)
     r, kg = result.report, result.kg
@@ -76,7 +78,8 @@ def cmd_build(args) -> int:
                quiet=q)
     _print(f"wrote to {config.out_dir}/:", quiet=q)
     for fmt, paths in result.outputs.items():
-        _print(f"  {fmt:9s} " + ", ".join(str(p) for p in paths), quiet=q)
+        if fmt != "cache":
+            _print(f"  {fmt:9s} " + ", ".join(str(p) for p in paths), quiet=q)
     if args.verbose:
         for stage, secs in result.timings.items():
             print(f"  time {stage:16s} {secs:7.3f} s", file=sys.stderr)
@@ -186,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
     p.add_argument("--format", "-f", type=_formats, metavar="FMT[,FMT...]",
                    help=f"exports to write (default: all): {', '.join(EXPORT_FORMATS)}")
+    p.add_argument("--update", action="store_true",
+                   help="add PATH... to the previous build in --out: only new papers are extracted, and the "
+                        "result equals a full rebuild of old and new inputs")
     p.add_argument("--verbose", "-v", action="store_true", help="print per-stage timings")
     input_options(p)
     p.set_defaults(func=cmd_build)

@@ -66,5 +66,6 @@ class BuildConfig:
     jobs: int = 1
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     html_max_nodes: int = 1500  #: larger graphs get an entity-level, top-N view
+    update: bool = False  #: add ``inputs`` to the build in ``out_dir`` (see kg.cache)
     verbose: bool = False
     quiet: bool = False
