@@ -1,0 +1,118 @@
+"""Scale benchmark: `kg build` of 10k / 30k / 75k real arXiv abstracts, every export.
+
+    python benchmarks/scale.py [--sizes 10000,30000,74728] [--jobs 2] [--formats all] [--rdflib]
+
+For each size it prints, measured side by side on the same cores:
+
+* the baseline: bare ``spacy.blank("en")`` tokenization of the same titles + abstracts with
+  a pool of ``--jobs`` processes (the floor any spaCy-based extractor stands on);
+* `kg build` wall time (in a fresh subprocess, start-up included), papers/s, the ratio to the
+  baseline, the time of each stage and the peak RSS of the build (parent and workers);
+* with ``--rdflib``: a plain rdflib in-memory build of the same triples (parse the build's
+  N-Triples, serialize Turtle) against our pyoxigraph Turtle export.
+
+Benchmarks are not tests; CI runs only a smoke run (``--sizes 300``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import multiprocessing as mp
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARXIV = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_cs_daily_2025_2026.jsonl.gz"
+
+_NLP = None
+
+
+def _tok_init():
+    global _NLP
+    import spacy
+
+    _NLP = spacy.blank("en")
+
+
+def _tok(texts):
+    return sum(len(_NLP.make_doc(t)) for t in texts)
+
+
+def tokenize_baseline(texts: list[str], jobs: int) -> float:
+    """Seconds to tokenize ``texts`` with ``jobs`` worker processes (pool start-up included)."""
+    t = time.perf_counter()
+    chunks = [texts[i:i + 500] for i in range(0, len(texts), 500)]
+    with mp.get_context("fork").Pool(jobs, initializer=_tok_init) as pool:
+        sum(pool.imap(_tok, chunks))
+    return time.perf_counter() - t
+
+
+BUILD = """
+import json, resource, sys, time
+t = time.perf_counter()
+from kg.build import build
+from kg.config import BuildConfig
+r = build(BuildConfig(inputs=(sys.argv[1],), out_dir=sys.argv[2], jobs=int(sys.argv[3]),
+                      formats=tuple(sys.argv[4].split(",")), quiet=True))
+wall = time.perf_counter() - t
+print(json.dumps({"wall": wall, "timings": r.timings, "papers": r.report.papers,
+                  "entities": len(r.kg.entities), "mentions": r.kg.mention_count,
+                  "rss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def main() -> None:
+    from kg.config import EXPORT_FORMATS
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,30000,74728")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--formats", default="all")
+    ap.add_argument("--rdflib", action="store_true", help="also time a plain rdflib build of the same triples")
+    args = ap.parse_args()
+    if not ARXIV.is_file():
+        sys.exit(f"{ARXIV} not found (../shared is needed for this benchmark)")
+    formats = ",".join(EXPORT_FORMATS) if args.formats == "all" else args.formats
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = []
+    with gzip.open(ARXIV, "rt", encoding="utf-8") as f:
+        lines = [l for _, l in zip(range(max(sizes)), f)]
+    print(f"{'papers':>7} {'tokenize s':>10} {'build s':>8} {'papers/s':>8} {'ratio':>6} {'peak RSS MB':>11}  stages")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as d:
+            src = Path(d) / "in.jsonl"
+            src.write_text("".join(lines[:n]), encoding="utf-8")
+            texts = [f"{r['title']}\n\n{r['abstract']}" for r in map(json.loads, lines[:n])]
+            base = tokenize_baseline(texts, args.jobs)
+            out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(args.jobs),
+                                  formats], capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
+            stages = " ".join(f"{k}={v:.1f}" for k, v in r["timings"].items() if v >= 0.05)
+            print(f"{n:7d} {base:10.1f} {r['wall']:8.1f} {n / r['wall']:8.0f} {r['wall'] / base:6.2f} "
+                  f"{rss:11.0f}  {stages}", flush=True)
+            rows.append((n, base, r))
+            if args.rdflib and (Path(d) / "out" / "graph.nt").exists():
+                from rdflib import Graph
+
+                t = time.perf_counter()
+                g = Graph()
+                g.parse(Path(d) / "out" / "graph.nt", format="nt")
+                g.serialize(Path(d) / "rdflib.ttl", format="turtle")
+                rt = time.perf_counter() - t
+                ours = r["timings"].get("export:turtle", float("nan"))
+                print(f"        rdflib parse+Turtle of {len(g):,} triples: {rt:.1f} s; "
+                      f"ours (pyoxigraph Turtle export): {ours:.1f} s; ratio {rt / ours:.1f}x")
+    if len(rows) > 1:
+        (n0, _, r0), (n1, _, r1) = rows[0], rows[-1]
+        print(f"cost per paper: {r0['wall'] / n0 * 1000:.2f} ms at {n0}, {r1['wall'] / n1 * 1000:.2f} ms at {n1}")
+
+
+if __name__ == "__main__":
+    main()
