@@ -45,6 +45,7 @@ from kg.model import ENTITY_TYPES
 
 VIS_DIR = "vis-9.1.2"  #: the vis-network build bundled with pyvis that the page inlines
 STABILIZATION_ITERATIONS = 200
+STABILIZATION_BUDGET = 200_000  #: nodes x iterations
 TOOLTIP_PAPERS = 5  #: paper titles in an entity's hover tooltip
 CUT_LINKS_PER_NODE = 4  #: in the entity view, each entity keeps its strongest links
 CUT_PAPERS_PER_ENTITY = 100  #: in the entity view, paper titles listed per entity
@@ -278,6 +279,14 @@ def _is_web_url(url) -> bool:
     return isinstance(url, str) and re.match(r"https?://[^\s]+$", url, re.IGNORECASE) is not None
 
 
+def stabilization_iterations(n_nodes: int) -> int:
+    """Layout iterations before physics stops: STABILIZATION_ITERATIONS up to 1,000 nodes, then
+    fewer, so that nodes x iterations (the layout's cost) stays bounded and a view of several
+    thousand nodes settles in seconds, not a minute (measured: 5,000 nodes x 200 iterations
+    took 35-75 s in headless Chromium on 2 cores)."""
+    return max(30, min(STABILIZATION_ITERATIONS, STABILIZATION_BUDGET // max(n_nodes, 1)))
+
+
 def _vis_options(n_nodes: int, cut: bool) -> dict:
     return {
         "autoResize": True,
@@ -288,7 +297,7 @@ def _vis_options(n_nodes: int, cut: bool) -> dict:
                                  "springLength": 30 if not cut else 70, "springConstant": 0.1,
                                  "damping": 0.6, "avoidOverlap": 0.2},
             "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.5,
-            "stabilization": {"enabled": True, "iterations": STABILIZATION_ITERATIONS,
+            "stabilization": {"enabled": True, "iterations": stabilization_iterations(n_nodes),
                               "updateInterval": 25, "fit": True},
         },
         "nodes": {

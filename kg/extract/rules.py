@@ -82,8 +82,10 @@ def _head_forms() -> dict[str, str]:
 
 
 def _is_coined(text: str) -> bool:
-    """Looks like a coined model/method name: inner capitals or letters mixed with digits."""
-    return bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
+    """Looks like a coined model/method name: inner capitals or letters mixed with digits
+    (and no URL, path or list: "https://github.com/...", "ResNet-50|ConvNeXt-T")."""
+    return (bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
+            and not any(c in text for c in "/|@\\=:_") and "www." not in text)
 
 
 def _name_units(tk: TokenView) -> list[tuple[int, int]]:
