@@ -72,8 +72,17 @@ def build(config: BuildConfig) -> BuildResult:
     try:
         with _timed(timings, "read+extract+assemble"):
             papers = progress(corpus, "extract", unit="paper", quiet=config.quiet)
-            jobs = _jobs_for(corpus.files, config.jobs)
-            extractions = with_prior(prior, papers, lambda rest: extract_parallel(rest, config.extract, jobs))
+            if config.engine == "dask":
+                from kg.extract.distributed import extract_dask
+
+                def extractor(rest):
+                    return extract_dask(rest, config.extract, config.scheduler)
+            else:
+                jobs = _jobs_for(corpus.files, config.jobs)
+
+                def extractor(rest):
+                    return extract_parallel(rest, config.extract, jobs)
+            extractions = with_prior(prior, papers, extractor)
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
             del prior
         report = corpus.fill(ReadReport())

@@ -55,6 +55,7 @@ def cmd_build(args) -> int:
         reader=args.reader, encoding=args.encoding,
         jobs=args.jobs if args.jobs is not None else min(default_jobs(), 2),
         extract=_extract_config(args), verbose=args.verbose, quiet=args.quiet, update=args.update,
+        engine=args.engine, scheduler=args.scheduler,
     )
     if args.update and not args.inputs:
         raise KgError("--update needs the new input files to add")
@@ -192,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true",
                    help="add PATH... to the previous build in --out: only new papers are extracted, and the "
                         "result equals a full rebuild of old and new inputs")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="where extraction runs: local worker processes (--jobs), or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     p.add_argument("--verbose", "-v", action="store_true", help="print per-stage timings")
     input_options(p)
     p.set_defaults(func=cmd_build)
