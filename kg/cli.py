@@ -239,9 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, help="how many top entities per type")
     p.set_defaults(func=cmd_stats)
 
+    from kg.serve import add_serve_parser
     from kg.validate import add_validate_parser
 
     add_validate_parser(sub)
+    add_serve_parser(sub)
     return parser
 
 

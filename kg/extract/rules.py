@@ -114,6 +114,28 @@ def _modifier_ok(tk: TokenView, i: int) -> bool:
     return "-" in low or not (low.endswith(("ing", "ed")) or low.endswith("es") and low[:-2] + "e" in _BAD_MODIFIERS)
 
 
+def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
+    """The type the abstract gives a name: the head noun right after its other occurrences
+    ("MaTVLM model", "FastDepth network"), or of its apposition ("X, a ... network")."""
+    name = tk.text[s:e]
+    width = e - s
+    votes: dict[str, int] = {}
+    for i in range(e, tk.n - width):
+        if tk.text[i:i + width] != name:
+            continue
+        j = i + width
+        head = NAME_HEADS.get(sing[j]) if j < tk.n else None
+        if head is None and j + 1 < tk.n and tk.text[j] == ",":
+            # apposition: "X, a lightweight ... network"
+            for k in range(j + 1, min(j + 8, tk.n)):
+                if tk.punct[k]:
+                    break
+                head = NAME_HEADS.get(sing[k]) or head
+        if head:
+            votes[head] = votes.get(head, 0) + 1
+    return max(votes, key=votes.get) if votes else None
+
+
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -136,7 +158,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                     break
                 rest.append(i)
             head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
-            typ = "Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else head or "Method"
+            typ = "Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else \
+                _usage_type(tk, sing, s, e) or head or "Method"
             out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
     # -- coined names ----------------------------------------------------------------------
     for s, e in _name_units(tk):

@@ -31,6 +31,11 @@ from kg.extract.normalize import canonical_surface, entity_key
 from kg.extract.tokens import tokens
 from kg.model import ENTITY_TYPES, EntityType
 
+#: Generic head nouns that are not part of a name when what precedes them is the name itself.
+GENERIC_HEADS = frozenset({"architecture", "architectures", "model", "models", "framework", "frameworks",
+                           "method", "methods", "approach", "network", "networks", "dataset", "datasets",
+                           "benchmark", "benchmarks", "algorithm", "algorithms", "technique", "score"})
+
 #: When two files define the same surface form, the earlier source wins.
 SOURCE_PRIORITY = ("curated", "pwc-methods", "pwc-metrics", "pwc-tasks", "pwc-datasets")
 
@@ -97,6 +102,9 @@ class Vocabulary:
                 s = canonical_surface(s)
                 if not s or entity_key(s) in self.generic:
                     continue
+                head, _, last = s.rpartition(" ")
+                if head and last.lower() in GENERIC_HEADS and entity_key(head) in {c.key, *map(entity_key, c.aliases)}:
+                    continue  # "Transformer architecture": the name is "Transformer" (guidelines 4)
                 if _needs_case(s, c.case_sensitive, c.type):
                     self.exact.setdefault(s, owner.key)
                 else:

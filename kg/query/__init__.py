@@ -83,6 +83,7 @@ def run_query(store: pyoxigraph.Store, query: str, timeout: float = 60.0,
     outcome: dict = {}
 
     def work() -> None:
+        res = None  # pyoxigraph results must be dropped on the thread that made them
         try:
             res = store.query(query)
             if isinstance(res, bool):
@@ -102,6 +103,8 @@ def run_query(store: pyoxigraph.Store, query: str, timeout: float = 60.0,
             outcome["e"] = KgError(f"SPARQL syntax error: {e}")
         except Exception as e:  # noqa: BLE001 - engine errors become one clear line
             outcome["e"] = KgError(f"query failed: {e}")
+        finally:
+            del res
 
     t = threading.Thread(target=work, daemon=True)
     t.start()
