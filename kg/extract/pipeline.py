@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -112,8 +113,17 @@ def extract_parallel(papers: Iterable[Paper], config: ExtractConfig, jobs: int,
         # Build once in the parent; forked workers share it copy-on-write.
         _WORKER_NLP = nlp or make_pipeline(config)
     ctx = mp.get_context(method)
+    chunks = _chunks(papers, chunk_size)
+    pending: deque = deque()
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        for result in pool.imap(_work, _chunks(papers, chunk_size)):
+        # At most a few chunks per worker in flight (Pool.imap would read the whole input
+        # ahead into its task queue), collected in input order.
+        for chunk in islice(chunks, 3 * jobs):
+            pending.append(pool.apply_async(_work, (chunk,)))
+        while pending:
+            result = pending.popleft().get()
+            for chunk in islice(chunks, 1):
+                pending.append(pool.apply_async(_work, (chunk,)))
             yield from result
 
 
