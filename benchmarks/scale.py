@@ -75,7 +75,11 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--formats", default="all")
     ap.add_argument("--rdflib", action="store_true", help="also time a plain rdflib build of the same triples")
+    ap.add_argument("--resample", type=int, metavar="N",
+                    help="build N abstracts resampled from the corpus (ids made unique), e.g. 1000000")
     args = ap.parse_args()
+    if args.resample:
+        return resampled(args.resample, args.jobs, args.formats)
     if not ARXIV.is_file():
         sys.exit(f"{ARXIV} not found (../shared is needed for this benchmark)")
     formats = ",".join(EXPORT_FORMATS) if args.formats == "all" else args.formats
@@ -112,6 +116,35 @@ def main() -> None:
     if len(rows) > 1:
         (n0, _, r0), (n1, _, r1) = rows[0], rows[-1]
         print(f"cost per paper: {r0['wall'] / n0 * 1000:.2f} ms at {n0}, {r1['wall'] / n1 * 1000:.2f} ms at {n1}")
+
+
+def resampled(n: int, jobs: int, formats: str) -> None:
+    """Build ``n`` abstracts cycled from the corpus, each copy with an id of its own."""
+    from kg.config import EXPORT_FORMATS
+
+    formats = ",".join(EXPORT_FORMATS) if formats == "all" else formats
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "resampled.jsonl.gz"
+        t = time.perf_counter()
+        with gzip.open(ARXIV, "rt", encoding="utf-8") as f:
+            base = [json.loads(l) for l in f]
+        with gzip.open(src, "wt", encoding="utf-8", compresslevel=1) as out:
+            for k in range(n):
+                r = base[k % len(base)]
+                copy = k // len(base)
+                out.write(json.dumps({"id": f"{r['id']}-c{copy}" if copy else r["id"], "title": r["title"],
+                                      "abstract": r["abstract"], "authors": r["authors"],
+                                      "listing_date": r.get("listing_date")}) + "\n")
+        del base
+        print(f"wrote {n:,} resampled abstracts in {time.perf_counter() - t:.0f} s", flush=True)
+        out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(jobs), formats],
+                             capture_output=True, text=True)
+        if out.returncode not in (0, 1):
+            sys.exit(out.stderr[-2000:])
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
+        stages = " ".join(f"{k}={v:.0f}" for k, v in r["timings"].items() if v >= 0.5)
+        print(f"{n:,} papers: build {r['wall']:.0f} s ({n / r['wall']:.0f} papers/s), peak RSS {rss:.0f} MB; {stages}")
 
 
 if __name__ == "__main__":
