@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -65,7 +66,8 @@ def build(config: BuildConfig) -> BuildResult:
             corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
         try:  # fail on an unwritable output folder before any work is done
             out_dir.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+            recover(out_dir)
+            staging = Path(tempfile.mkdtemp(prefix=f".kg-build-{os.getpid()}-", dir=out_dir))
         except OSError as e:
             raise KgError(f"cannot write the output folder: {e.strerror or e}", str(out_dir)) from None
     kg = None
@@ -117,6 +119,33 @@ def _jobs_for(files: list[Path], jobs: int) -> int:
     except OSError:
         return jobs
     return jobs if size >= POOL_MIN_BYTES else 1
+
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.old-(?P<pid>\d+)$|^\.kg-build-(?P<bpid>\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(out_dir: Path) -> None:
+    """Clean up after builds that were killed: put back a folder output that a killed build
+    had moved aside (``.store.old-PID`` when ``store/`` is missing), and remove staging and
+    moved-aside folders of builds that are no longer running."""
+    for p in Path(out_dir).iterdir():
+        m = _LEFTOVER.match(p.name)
+        if m is None or _alive(int(m["pid"] or m["bpid"])):
+            continue
+        if m["name"] and not (p.parent / m["name"]).exists():
+            os.replace(p, p.parent / m["name"])
+        else:
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _move_into(path: Path, staging: Path, out_dir: Path) -> Path:

@@ -74,7 +74,7 @@ def write_rows(rows: Iterable[dict], columns: list[str], path: Path) -> Path:
             if not chunk and not header:
                 break
             df = pd.DataFrame(chunk, columns=columns)
-            df = df.apply(lambda col: col.map(safe_cell) if col.dtype == object else col)
+            df = df.map(safe_cell)  # every column: pandas 3 stores text as StringDtype, not object
             df.to_csv(f, index=False, header=header)
             header = False
             if len(chunk) < CHUNK_ROWS:

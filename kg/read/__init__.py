@@ -23,7 +23,7 @@ from kg.errors import InputError
 from kg.model import Paper, Problem, ReadReport
 from kg.read import daily_papers, jsonl, tabular
 from kg.read.dedupe import Deduplicator
-from kg.read.textio import open_text
+from kg.read.textio import READ_ERRORS, open_text, read_error
 
 Reader = Callable[[Path, "str | None"], Iterator["Paper | Problem"]]
 
@@ -35,6 +35,8 @@ READERS: dict[str, Reader] = {
 }
 
 _COMPRESSED = (".gz", ".bz2")
+#: detect_reader reads at most this much of the first line to recognize the arXiv snapshot.
+FIRST_LINE_MAX_CHARS = 64 * 1024 * 1024
 _BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv",
               ".txt": None}
 
@@ -54,16 +56,24 @@ def detect_reader(path: Path, encoding: str | None = None) -> str:
     InputError
         If the file is missing, empty, or matches no known format.
     """
-    with open_text(path, encoding) as f:
-        head = f.read(8192)
+    try:
+        with open_text(path, encoding) as f:
+            head = f.read(8192)
+            first = head.lstrip().split("\n", 1)[0]
+            if "\n" not in head.lstrip() and len(head) == 8192:
+                # The first record is longer than the head (a long abstract): read all of it,
+                # or an arXiv snapshot would not be recognized as one.
+                first += f.readline(FIRST_LINE_MAX_CHARS)
+    except READ_ERRORS as e:
+        raise read_error(e, path) from None
     if not head.strip():
         raise InputError("empty file", str(path))
     suffix = _stem_suffix(path)
-    first = head.lstrip().split("\n", 1)[0]
+    first = first.rstrip("\r\n")
     if first.startswith("{") or suffix in (".jsonl", ".ndjson", ".json"):
         try:
             obj = json.loads(first)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # malformed, an over-long integer, nested too deeply
             obj = None
         if isinstance(obj, dict) and "id" in obj and ("categories" in obj or "update_date" in obj) \
                 and "abstract" in obj:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.model import Paper, Problem, Source
-from kg.read.fields import parse_date
+from kg.read.fields import parse_date, shown
 from kg.read.textio import numbered_lines
 
 #: A block at least this long is an abstract; titles in real listings stay under ~250.
@@ -28,10 +28,12 @@ TITLE_MAX_CHARS = 300
 
 _DATE = re.compile(
     r"^(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, ?\d{4})?)"
-    r"(?: (?P<upvotes>\d+))?$"
+    r"(?: (?P<upvotes>[0-9]{1,9}))?$"
 )
-_AUTHORS = re.compile(r"^[•\-*]?\s*(\d+) authors?$")
+#: Counts are ASCII digits and bounded (int() refuses strings of more than 4300 digits).
+_AUTHORS = re.compile(r"^[•\-*]?\s*([0-9]{1,9}) authors?$")
 _DOT = "·"
+_WS = re.compile(r"\s+")
 
 
 def looks_like_listing(head: str) -> bool:
@@ -110,7 +112,7 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
                     current["upvotes"] = int(m["upvotes"]) if m["upvotes"] else None
             yield from flush()
             continue
-        text = " ".join(block)
+        text = _WS.sub(" ", " ".join(block))  # whitespace collapsed, as kg.read.fields.clean does
         if len(text) >= ABSTRACT_MIN_CHARS or (pending_title is not None and len(text) > len(pending_title[1])
                                                and text[-1:] in ".!?)"):
             yield from flush()
@@ -125,7 +127,7 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
             yield from flush()
             if pending_title is not None:
                 yield Problem(Source(path, pending_title[0]),
-                              f"title with no abstract: {pending_title[1][:60]!r}; skipped")
+                              f"title with no abstract: {shown(pending_title[1])}; skipped")
             if len(text) > TITLE_MAX_CHARS:
                 yield Problem(Source(path, n), "text block too long for a title, too short for an abstract; skipped")
                 pending_title = None
@@ -133,7 +135,7 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
                 pending_title = (n, text)
     yield from flush()
     if pending_title is not None:
-        yield Problem(Source(path, pending_title[0]), f"title with no abstract: {pending_title[1][:60]!r}; skipped")
+        yield Problem(Source(path, pending_title[0]), f"title with no abstract: {shown(pending_title[1])}; skipped")
 
 
 def read(path: Path, encoding: str | None = None) -> Iterator[Paper | Problem]:

@@ -78,9 +78,16 @@ class Deduplicator:
             if not item.title:
                 self.untitled += 1
             keys = self._keys(item)
-            pid = next((self._by_key[k] for k in keys if k in self._by_key), None)
-            if pid is not None and item.id and pid != item.id and pid in self._input_ids:
-                pid = None  # two records with different ids of their own are two papers
+            # The same id is the same paper, whatever else matches first; ids are unique.
+            pid = self._by_key.get("i:" + item.id.lower()) if item.id else None
+            if pid is None:
+                pid = next((self._by_key[k] for k in keys if k in self._by_key), None)
+                if pid is not None and item.id and pid != item.id and pid in self._input_ids:
+                    pid = None  # two records with different ids of their own are two papers
+            if pid is None and not item.id:
+                # A derived id an input already gave as its own (an id such as "t-..." in the
+                # input): the same id, so the same paper, never two papers sharing one id.
+                pid = self._by_key.get("i:" + derive_id(item).lower())
             if pid is None:
                 paper = dataclasses.replace(item, id=derive_id(item))
                 for k in keys:

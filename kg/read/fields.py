@@ -29,22 +29,40 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$")
 _ARXIV_ID = re.compile(r"^(?:arXiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.I)
 _WS = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class RecordError(ValueError):
     """A record that cannot become a paper; the reader reports it with file and line."""
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value quoted for a one-line message: repr (control characters, line breaks and
+    bidi marks escaped, so nothing from the data acts on the terminal), at most ``limit``
+    characters of it."""
+    s = str(value)
+    return repr(s[:limit]) + ("..." if len(s) > limit else "")
+
+
 def clean(value: Any) -> str | None:
-    """Whitespace-collapsed string, or None for missing/empty/NaN values."""
+    """Whitespace-collapsed string, or None for missing/empty/NaN values.
+
+    Lone surrogates (a JSON ``"\\ud800"`` escape) become U+FFFD: they are not characters,
+    no UTF-8 output can hold them and the tokenizer refuses them. Everything else is kept.
+    """
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN from pandas-like sources
         return None
     if not isinstance(value, (str, int, float)):
         raise RecordError(f"expected text, got {type(value).__name__}")
-    s = _WS.sub(" ", str(value)).strip()
+    s = _WS.sub(" ", valid_text(str(value))).strip()
     return s or None
+
+
+def valid_text(s: str) -> str:
+    """``s`` with lone surrogates replaced by U+FFFD (see :func:`clean`)."""
+    return s if s.isascii() else _SURROGATE.sub("\ufffd", s)
 
 
 def parse_date(text: str | None) -> _dt.date | None:
@@ -76,7 +94,7 @@ def split_authors(value: Any) -> tuple[str, ...]:
         names = []
         for a in value:
             if isinstance(a, (list, tuple)):  # arXiv authors_parsed: [last, first, suffix]
-                a = " ".join(p for p in (a[1:2] + a[:1] + a[2:3]) if p)
+                a = " ".join(p for p in (clean(x) for x in (a[1:2] + a[:1] + a[2:3])) if p)
             c = clean(a)
             if c:
                 names.append(c)
@@ -142,7 +160,7 @@ def record_to_paper(record: Mapping[str, Any], source: Source, arxiv: bool = Fal
     url = clean(first(rec, "url"))
     aid = arxiv_id(raw_id) if raw_id else None
     if arxiv and raw_id and not aid:
-        raise RecordError(f"not an arXiv id: {raw_id!r}")
+        raise RecordError(f"not an arXiv id: {shown(raw_id)}")
     if aid and not url and arxiv:
         url = f"https://arxiv.org/abs/{aid}"
     known = {n for names in ALIASES.values() for n in names} | {"authors_parsed"}

@@ -27,6 +27,9 @@ def read(path: Path, encoding: str | None = None, arxiv: bool = False) -> Iterat
         except json.JSONDecodeError as e:
             yield Problem(src, f"malformed JSON ({e.msg} at column {e.colno}); skipped")
             continue
+        except ValueError:  # an integer longer than sys.get_int_max_str_digits() digits
+            yield Problem(src, "malformed JSON (a number too long to read); skipped")
+            continue
         except RecursionError:
             yield Problem(src, "JSON nested too deeply; skipped")
             continue

@@ -6,6 +6,7 @@ import bz2
 import codecs
 import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +20,30 @@ def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
     """Decode bytes that are not UTF-8 as Windows-1252 (a superset of printable Latin-1).
 
     Mixed or Latin-1 files then read with every character kept instead of failing; bytes
-    that cp1252 leaves undefined fall back to Latin-1, which maps every byte.
+    that cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) fall back to Latin-1, which
+    maps every byte. Decoded byte by byte: a bad range can be several bytes long (a truncated
+    sequence such as ``E2 81``), and none of them may be dropped.
     """
     bad = err.object[err.start:err.end]
-    return bad.decode("cp1252", errors="ignore") or bad.decode("latin-1"), err.end
+    return "".join(_CP1252[b] for b in bad), err.end
+
+
+_CP1252 = [bytes([b]).decode("cp1252", errors="ignore") or bytes([b]).decode("latin-1") for b in range(256)]
+
+#: What a damaged file raises while it is read: a truncated or corrupt gzip/bz2 stream
+#: (EOFError, OSError incl. gzip.BadGzipFile, zlib.error) or bytes a forced encoding
+#: cannot decode (UnicodeDecodeError; the UTF-16/32 decoders also raise a plain UnicodeError,
+#: "stream does not start with BOM").
+READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeError)
+
+
+def read_error(e: BaseException, path: Path | str, line: int | None = None) -> InputError:
+    """The one-line InputError for an exception in :data:`READ_ERRORS`."""
+    if isinstance(e, UnicodeDecodeError):
+        return InputError(f"cannot decode as {e.encoding}: {e.reason}", str(path), line)
+    if isinstance(e, UnicodeError):
+        return InputError(f"cannot decode: {e}", str(path), line)
+    return InputError(f"file is truncated or corrupt ({e})", str(path), line)
 
 
 codecs.register_error("kg-cp1252", _cp1252_fallback)
@@ -45,10 +66,13 @@ def open_binary(path: Path) -> io.BufferedIOBase:
     except OSError as e:
         raise InputError(f"cannot open: {e.strerror}", str(path)) from None
     head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    # Reopened by name: GzipFile/BZ2File close only the files they opened themselves.
     if head.startswith(_GZIP_MAGIC):
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        raw.close()
+        return gzip.GzipFile(path, mode="rb")  # type: ignore[return-value]
     if head.startswith(_BZ2_MAGIC):
-        return bz2.BZ2File(raw, mode="rb")  # type: ignore[return-value]
+        raw.close()
+        return bz2.BZ2File(path, mode="rb")  # type: ignore[return-value]
     return raw
 
 
@@ -56,14 +80,29 @@ def detect_encoding(head: bytes) -> str:
     """Pick an encoding from a file's first bytes: a BOM wins, then UTF-8."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF32_LE) or head.startswith(codecs.BOM_UTF32_BE):
+        return "utf-32"  # before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16"
-    # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+    # UTF-16 without a BOM: every other byte of ASCII text is NUL. Either the first two
+    # characters are ASCII, or at least a quarter of the characters are Latin-1 text
+    # (the NUL byte of each at the same parity, the other byte printable or a line break)
+    # and there is no NUL at the other parity (binary files have NULs anywhere).
     if len(head) >= 4 and head[1:4:2] == b"\x00\x00" and head[0:4:2] != b"\x00\x00":
         return "utf-16-le"
     if len(head) >= 4 and head[0:4:2] == b"\x00\x00" and head[1:4:2] != b"\x00\x00":
         return "utf-16-be"
+    if _utf16_text(head[0::2], head[1::2]):
+        return "utf-16-le"
+    if _utf16_text(head[1::2], head[0::2]):
+        return "utf-16-be"
     return "utf-8"
+
+
+def _utf16_text(low: bytes, high: bytes) -> bool:
+    latin = [lo for lo, hi in zip(low, high) if hi == 0]
+    return (bool(latin) and 0 not in low and len(latin) * 4 >= len(high)
+            and all(b >= 0x20 or b in (9, 10, 13) for b in latin))
 
 
 def open_text(path: Path, encoding: str | None = None) -> io.TextIOBase:
@@ -84,23 +123,46 @@ def open_text(path: Path, encoding: str | None = None) -> io.TextIOBase:
     """
     stream = open_binary(path)
     try:
-        head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
-    except (OSError, EOFError) as e:
-        raise InputError(f"cannot decompress: {e}", str(path)) from None
-    if not head:
-        raise InputError("empty file", str(path))
-    if encoding is None:
-        encoding = detect_encoding(head)
-        errors = "kg-cp1252" if encoding == "utf-8" else "replace"
-    else:
         try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", str(path)) from None
-        errors = "strict"
-    if encoding.startswith("utf-8") and b"\x00" in head:
-        raise InputError("looks like a binary file, not text", str(path))
-    return io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline=None)
+            head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+        except (OSError, EOFError, zlib.error) as e:
+            raise InputError(f"cannot decompress: {e}", str(path)) from None
+        if not head:
+            raise InputError("empty file", str(path))
+        if encoding is None:
+            encoding = detect_encoding(head)
+            # UTF-8 (with or without a BOM) reads stray Latin-1/cp1252 bytes as such; in
+            # UTF-16/32 an unpaired surrogate or a cut-off code unit becomes U+FFFD.
+            errors = "kg-cp1252" if encoding.startswith("utf-8") else "replace"
+        else:
+            try:
+                encoding = codecs.lookup(encoding).name
+            except LookupError:
+                raise InputError(f"unknown encoding {encoding!r}", str(path)) from None
+            errors = "strict"
+        if encoding.startswith("utf-8") and b"\x00" in head:
+            raise InputError("looks like a binary file, not text", str(path))
+        return io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline=None)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def text_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
+    """Yield the lines of a text file, line ends kept (as "\\n": universal newlines).
+
+    Raises
+    ------
+    InputError
+        On any failure to open, decode or decompress, naming the file and line.
+    """
+    n = 0
+    with open_text(path, encoding) as f:
+        try:
+            for n, line in enumerate(f, start=1):  # noqa: B007 (n is used after the loop)
+                yield line
+        except READ_ERRORS as e:
+            raise read_error(e, path, n + 1) from None
 
 
 def numbered_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, str]]:
@@ -111,13 +173,5 @@ def numbered_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[in
     InputError
         On any failure to open, decode or decompress, naming the file and line.
     """
-    n = 0
-    with open_text(path, encoding) as f:
-        try:
-            for n, line in enumerate(f, start=1):
-                yield n, line.rstrip("\r\n")
-        except UnicodeDecodeError as e:
-            raise InputError(f"cannot decode as {f.encoding}: {e.reason}", str(path), n + 1) from None
-        except (OSError, EOFError) as e:
-            # truncated gzip/bz2 stream
-            raise InputError(f"file is truncated or corrupt ({e})", str(path), n + 1) from None
+    for n, line in enumerate(text_lines(path, encoding), start=1):
+        yield n, line.rstrip("\r\n")
