@@ -67,7 +67,8 @@ def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Ite
     for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=batch_size):
         mentions = tuple(doc._.kg_mentions)
         tk = tokens(doc)
-        text, idx = doc.text, tk.idx + [len(doc.text)]
+        text = paper.text  # what the Doc was made of (Doc.text would rebuild it token by token)
+        idx = tk.idx + [len(text)]
         yield Extraction(
             paper=paper,
             mentions=mentions,

@@ -78,10 +78,11 @@ def load_model(model: str | Path | None = None) -> Language:
     "kg_statistical",
     assigns=["doc._.kg_candidates"],
     requires=["doc._.title_end"],
-    default_config={"model": None, "confidence": 0.6},
+    default_config={"model": None, "confidence": 0.6, "fill_only": False},
 )
-def make_statistical(nlp: Language, name: str, model: str | None, confidence: float) -> "StatisticalRecognizer":
-    return StatisticalRecognizer(load_model(model), confidence)
+def make_statistical(nlp: Language, name: str, model: str | None, confidence: float,
+                     fill_only: bool) -> "StatisticalRecognizer":
+    return StatisticalRecognizer(load_model(model), confidence, fill_only)
 
 
 def entity_type(words: list[str], label: str) -> str | None:
@@ -135,11 +136,15 @@ class StatisticalRecognizer:
         The trained pipeline (``tok2vec`` + ``ner``), tokenized like ``spacy.blank("en")``.
     confidence : float
         Confidence given to every candidate (the resolver drops those below its minimum).
+    fill_only : bool
+        Add only entities that overlap no candidate of an earlier component (the model then
+        fills gaps instead of competing with the vocabularies and rules).
     """
 
-    def __init__(self, ner_nlp: Language, confidence: float = 0.6):
+    def __init__(self, ner_nlp: Language, confidence: float = 0.6, fill_only: bool = False):
         self.ner_nlp = ner_nlp
         self.confidence = confidence
+        self.fill_only = fill_only
 
     def _shadow(self, doc: Doc) -> tuple[Doc, list[int]]:
         """A Doc of the model's vocab with doc's tokens, and their indices in doc.
@@ -164,11 +169,17 @@ class StatisticalRecognizer:
 
     def _candidates(self, doc: Doc, shadow: Doc, index: list[int]) -> list[Candidate]:
         out = []
+        taken = bytearray(len(doc))
+        if self.fill_only:
+            for c in doc._.kg_candidates or ():
+                taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         for ent in shadow.ents:
             bounds = clean_bounds(doc, index[ent.start], index[ent.end - 1] + 1)
             if bounds is None:
                 continue
             start, end = bounds
+            if self.fill_only and any(taken[start:end]):
+                continue
             span = doc[start:end]
             typ = entity_type([t.text for t in span if not t.is_punct], ent.label_)
             if typ is None:

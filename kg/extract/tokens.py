@@ -8,7 +8,7 @@ the Doc).
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LENGTH, LIKE_NUM
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM, ORTH, SPACY
 from spacy.tokens import Doc
 
 if not Doc.has_extension("kg_tokens"):
@@ -21,17 +21,16 @@ class TokenView:
     __slots__ = ("text", "lower", "ws", "alpha", "stop", "punct", "num", "space", "idx", "sent_start", "n")
 
     def __init__(self, doc: Doc):
-        arr = doc.to_array([IS_ALPHA, IS_STOP, IS_PUNCT, LIKE_NUM, IS_SPACE, IDX, LENGTH]) if len(doc) else None
-        cols = arr.T.tolist() if arr is not None else [[]] * 7
+        arr = doc.to_array([IS_ALPHA, IS_STOP, IS_PUNCT, LIKE_NUM, IS_SPACE, IDX, SPACY, ORTH]) if len(doc) else None
+        cols = arr.T.tolist() if arr is not None else [[]] * 8
         self.alpha, self.stop, self.punct, self.num, self.space = (list(map(bool, c)) for c in cols[:5])
-        self.idx = idx = cols[5]  #: character offset of each token
-        ends = [i + n for i, n in zip(idx, cols[6])]
-        full = doc.text
-        # slicing the text is much cheaper than asking each Token for its text
-        self.text = [full[i:e] for i, e in zip(idx, ends)]
+        self.idx = cols[5]  #: character offset of each token
+        self.ws = list(map(bool, cols[6]))  #: followed by a space
+        strings = doc.vocab.strings
+        # the string store gives each token's text far more cheaply than Token objects (or
+        # Doc.text, which joins them) do
+        self.text = [strings[h] for h in cols[7]]
         self.lower = [t.lower() for t in self.text]
-        # a token is followed by whitespace when a gap separates it from the next token
-        self.ws = [e < nxt for e, nxt in zip(ends, idx[1:] + [len(full)])]
         self.sent_start: list[bool] = []  # set by the kg_sentences component
         self.n = len(self.text)
 
