@@ -28,11 +28,14 @@ def test_rdf_files_parse_back_to_the_same_graph(built, name, fmt):
 @pytest.mark.parametrize("name,fmt", [("graph.ttl", pyoxigraph.RdfFormat.TURTLE),
                                       ("graph.nt", pyoxigraph.RdfFormat.N_TRIPLES),
                                       ("graph.jsonld", pyoxigraph.RdfFormat.JSON_LD)])
-def test_a_second_parser_reads_the_same_triple_count(built, name, fmt):
+def test_a_second_parser_reads_the_same_graph(built, name, fmt):
+    """pyoxigraph reads every file to the same set of triples (no blank nodes: equal sets are
+    isomorphic graphs), as many as rdflib reads."""
     out, _ = built
     n = len(Graph().parse(out / "graph.nt", format="nt"))
-    triples = list(pyoxigraph.parse(path=str(out / name), format=fmt))
-    assert len(set(triples)) == n
+    reference = set(pyoxigraph.parse(path=str(out / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    triples = set(pyoxigraph.parse(path=str(out / name), format=fmt))
+    assert triples == reference and len(triples) == n
 
 
 def test_every_paper_is_a_node_even_without_entities(built):
