@@ -17,6 +17,8 @@ from kg.config import EXPORT_FORMATS, READERS, BuildConfig, ExtractConfig
 from kg.errors import KgError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
+STATISTICAL_HELP = ("also use the NER model trained on SciERC and SciREX (kg train): SciERC-style spans, "
+                    "~10x slower; off by default because it lowers precision on our entity definition")
 
 
 def _print(*args, quiet: bool = False, **kw) -> None:
@@ -41,7 +43,8 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def _extract_config(args) -> ExtractConfig:
-    return ExtractConfig(use_rules=not getattr(args, "no_rules", False))
+    return ExtractConfig(use_rules=not getattr(args, "no_rules", False),
+                         use_statistical=getattr(args, "statistical", False))
 
 
 # -- build -----------------------------------------------------------------------------------
@@ -180,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--encoding", help="input encoding (default: BOM, else UTF-8 with cp1252 fallback)")
         p.add_argument("--jobs", "-j", type=int, help="worker processes for extraction (default: up to 2)")
         p.add_argument("--no-rules", action="store_true", help="vocabularies and abbreviations only")
+        p.add_argument("--statistical", action="store_true", help=STATISTICAL_HELP)
         p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
     p = sub.add_parser("build", help="build the graph and write every export",
@@ -220,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score only the papers at even (0, 2, ...) or odd positions: the project tunes on "
                         "'even' and keeps 'odd' out of tuning")
     p.add_argument("--no-rules", action="store_true", help="vocabularies and abbreviations only")
+    p.add_argument("--statistical", action="store_true", help=STATISTICAL_HELP)
     p.set_defaults(func=cmd_eval)
 
     def graph_option(p):
@@ -240,10 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     from kg.serve import add_serve_parser
+    from kg.train import add_train_parser
     from kg.validate import add_validate_parser
 
     add_validate_parser(sub)
     add_serve_parser(sub)
+    add_train_parser(sub)
     return parser
 
 

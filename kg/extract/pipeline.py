@@ -8,6 +8,7 @@ Components, in order (each declares what it reads and writes)::
     kg_abbreviations   doc._.abbreviations: (long form, short form) pairs
     kg_vocabulary      doc._.kg_candidates from the curated vocabularies
     kg_rules           doc._.kg_candidates for names no vocabulary knows
+    kg_statistical     (optional) doc._.kg_candidates from the NER model `kg train` makes
     kg_entities        doc._.kg_mentions: resolved, normalized, proposed or used
 """
 
@@ -47,6 +48,11 @@ def make_pipeline(config: ExtractConfig | None = None) -> Language:
     nlp.add_pipe("kg_vocabulary", config={"vocab_dir": vocab_dir})
     if config.use_rules:
         nlp.add_pipe("kg_rules", config={"vocab_dir": vocab_dir})
+    if config.use_statistical:
+        from kg.extract import statistical  # noqa: F401  (registers the factory; loads spaCy models)
+
+        model = str(config.statistical_model) if config.statistical_model else None
+        nlp.add_pipe("kg_statistical", config={"model": model})
     nlp.add_pipe("kg_entities", config={"vocab_dir": vocab_dir, "min_confidence": config.min_confidence})
     return nlp
 

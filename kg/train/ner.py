@@ -30,6 +30,9 @@ LABELS: tuple[str, ...] = ("Method", "Task", "Metric")
 #: Where ``kg train`` writes the model by default and where ``kg_statistical`` looks for it.
 DEFAULT_MODEL_DIR = PACKAGE_DIR / "models" / "scierc-ner"
 
+#: Training updates by default (training also stops after ``patience`` steps without progress).
+DEFAULT_STEPS = 3000
+
 #: Files of a saved spaCy pipeline (replaced on retraining; anything else, e.g. README.md, is kept).
 _PIPELINE_FILES = ("config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "ner")
 
@@ -164,12 +167,101 @@ def write_docbin(records: Iterable[tuple[str, list[str], Spans]], path: Path, vo
     return st
 
 
+# -- static word vectors ------------------------------------------------------------------------
+
+def _unlabelled_texts(data: Path, n_arxiv: int) -> Iterator[str]:
+    """Raw text for the word vectors: the last ``n_arxiv`` arXiv abstracts, SciERC train, and
+    the full SciREX train papers (never SciERC dev)."""
+    import gzip
+
+    arxiv = data / "arxiv" / "arxiv_cs_daily_2025_2026.jsonl.gz"
+    if n_arxiv and arxiv.is_file():
+        from collections import deque
+
+        with gzip.open(arxiv, "rt", encoding="utf-8") as f:
+            tail = deque(f, maxlen=n_arxiv)
+        for line in tail:
+            r = json.loads(line)
+            yield f"{r.get('title') or ''}\n\n{r.get('abstract') or ''}"
+    for _k, words, _s in read_scierc(data / "scierc" / "train.json"):
+        yield " ".join(words)
+    scirex = data / "scirex" / "train.jsonl"
+    if scirex.is_file():
+        with open(scirex, encoding="utf-8") as f:
+            for line in f:
+                yield " ".join(json.loads(line)["words"])
+
+
+def build_vectors(out_dir: Path, data_dir: Path | None = None, n_arxiv: int = 40000,
+                  n_words: int = 12000, dim: int = 64, window: int = 4, seed: int = 0) -> Path:
+    """Train small static word vectors (PPMI + truncated SVD of a co-occurrence matrix, keyed
+    by lower-case form) on unlabelled scientific text, and save them as a spaCy pipeline
+    folder that ``[initialize] vectors`` can load.
+    """
+    import numpy as np
+    import spacy
+    from spacy.vectors import Vectors
+
+    data = Path(data_dir) if data_dir else shared_data_dir()
+    nlp = spacy.blank("en")
+    rng = np.random.default_rng(seed)
+    # 1. token streams, lower-cased
+    docs: list[list[str]] = []
+    counts: dict[str, int] = {}
+    for doc in nlp.tokenizer.pipe(_unlabelled_texts(data, n_arxiv), batch_size=256):
+        toks = [t.lower_ for t in doc if not t.is_space]
+        docs.append(toks)
+        for w in toks:
+            counts[w] = counts.get(w, 0) + 1
+    vocab = sorted(counts, key=lambda w: (-counts[w], w))[:n_words]
+    index = {w: i for i, w in enumerate(vocab)}
+    V = len(vocab)
+    # 2. weighted co-occurrence counts (1/distance within the window)
+    pad = [-1] * window
+    ids = np.array([i for toks in docs for i in pad + [index.get(w, -1) for w in toks]] + pad, dtype=np.int64)
+    C = np.zeros(V * V, dtype=np.float32)
+    for d in range(1, window + 1):
+        a, b = ids[:-d], ids[d:]
+        ok = (a >= 0) & (b >= 0)
+        codes = a[ok] * V + b[ok]
+        C += np.bincount(codes, minlength=V * V).astype(np.float32) / d
+    C = C.reshape(V, V)
+    C += C.T
+    # 3. positive PMI with context-distribution smoothing
+    total = C.sum()
+    row = C.sum(1, keepdims=True)
+    col = C.sum(0, keepdims=True) ** 0.75
+    col = col / col.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        M = np.log(C / total) - np.log(row / total) - np.log(col)
+    M = np.nan_to_num(np.maximum(M, 0), nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
+    del C
+    # 4. randomized truncated SVD
+    k = dim + 16
+    Q = M @ rng.standard_normal((V, k)).astype(np.float32)
+    for _ in range(3):
+        Q, _r = np.linalg.qr(Q)
+        Q = M @ (M.T @ Q)
+    Q, _r = np.linalg.qr(Q)
+    U, S, _vt = np.linalg.svd(Q.T @ M, full_matrices=False)
+    W = (Q @ U[:, :dim]) * np.sqrt(S[:dim])
+    W /= np.linalg.norm(W, axis=1, keepdims=True) + 1e-8
+    nlp = spacy.blank("en")  # a fresh vocab: only the vector words end up in the model's strings
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=W.astype(np.float32),
+                                keys=[nlp.vocab.strings.add(w) for w in vocab],
+                                attr="LOWER", name="kg_sci_ppmi")
+    out_dir = Path(out_dir)
+    nlp.to_disk(out_dir)
+    return out_dir
+
+
 # -- config ----------------------------------------------------------------------------------------
 
-def training_config(max_steps: int = 6000, seed: int = 0, width: int = 96, depth: int = 4,
+def training_config(max_steps: int = DEFAULT_STEPS, seed: int = 0, width: int = 96, depth: int = 4,
                     rows: tuple[int, int, int, int] = (5000, 1000, 2500, 2500),
-                    eval_frequency: int = 200, patience: int = 2000, dropout: float = 0.2,
-                    learn_rate: float = 0.001):
+                    eval_frequency: int = 200, patience: int = 2000, dropout: float = 0.3,
+                    learn_rate: float = 0.001, lr_decay: bool = False, window_size: int = 1,
+                    batch_stop: int = 1000, static_vectors: bool = False):
     """The spaCy training config: blank ``en``, ``tok2vec`` (hash embeddings of NORM, PREFIX,
     SUFFIX, SHAPE + a maxout CNN) and ``ner``, as ``spacy init config --optimize efficiency``
     writes it, with a few sizes and schedule settings changed.
@@ -188,7 +280,14 @@ def training_config(max_steps: int = 6000, seed: int = 0, width: int = 96, depth
     tr["patience"] = patience
     tr["dropout"] = dropout
     tr["seed"] = seed
-    tr["optimizer"]["learn_rate"] = learn_rate
+    if lr_decay:  # linear warm-up, then linear decay to 0 at max_steps
+        tr["optimizer"]["learn_rate"] = {"@schedules": "warmup_linear.v1", "warmup_steps": 250,
+                                         "total_steps": max_steps, "initial_rate": learn_rate}
+    else:
+        tr["optimizer"]["learn_rate"] = learn_rate
+    enc["window_size"] = window_size
+    config["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = static_vectors
+    tr["batcher"]["size"]["stop"] = batch_stop
     tr["logger"]["progress_bar"] = False
     config["system"]["seed"] = seed
     return config
@@ -196,7 +295,7 @@ def training_config(max_steps: int = 6000, seed: int = 0, width: int = 96, depth
 
 # -- training --------------------------------------------------------------------------------------
 
-def prepare_corpora(work_dir: Path, data_dir: Path | None = None, use_scirex: bool = False,
+def prepare_corpora(work_dir: Path, data_dir: Path | None = None, use_scirex: bool = True,
                     ) -> tuple[Path, Path, dict[str, CorpusStats]]:
     """Write train.spacy (SciERC train [+ SciREX abstracts]) and dev.spacy (SciERC dev)."""
     import spacy
@@ -242,9 +341,9 @@ def _install(best: Path, out_dir: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def train_ner(out_dir: Path = DEFAULT_MODEL_DIR, max_steps: int = 6000, seed: int = 0,
-              use_scirex: bool = False, data_dir: Path | None = None, work_dir: Path | None = None,
-              **config_options) -> Path:
+def train_ner(out_dir: Path = DEFAULT_MODEL_DIR, max_steps: int = DEFAULT_STEPS, seed: int = 0,
+              use_scirex: bool = True, data_dir: Path | None = None, work_dir: Path | None = None,
+              vectors: bool = True, vector_options: dict | None = None, **config_options) -> Path:
     """Train the recognizer on CPU and save the best checkpoint (by SciERC dev F1) to out_dir.
 
     Parameters
@@ -257,6 +356,11 @@ def train_ner(out_dir: Path = DEFAULT_MODEL_DIR, max_steps: int = 6000, seed: in
         Random seed (spaCy, thinc, numpy).
     use_scirex : bool
         Also train on the title + abstract part of SciREX train.
+    vectors : bool
+        Build small static word vectors from unlabelled text first (:func:`build_vectors`:
+        arXiv abstracts, SciERC train, SciREX train papers) and feed them to ``tok2vec``.
+    vector_options : dict, optional
+        Passed to :func:`build_vectors` (n_arxiv, n_words, dim, window).
     data_dir : Path, optional
         Folder holding ``scierc/`` and ``scirex/``; default :func:`shared_data_dir`.
     work_dir : Path, optional
@@ -284,9 +388,12 @@ def train_ner(out_dir: Path = DEFAULT_MODEL_DIR, max_steps: int = 6000, seed: in
         train_path, dev_path, stats = prepare_corpora(work, data_dir, use_scirex)
         for name, st in stats.items():
             log.info("%s: %s", name, st)
-        config = training_config(max_steps=max_steps, seed=seed, **config_options)
+        config = training_config(max_steps=max_steps, seed=seed, static_vectors=vectors, **config_options)
         config["paths"]["train"] = str(train_path)
         config["paths"]["dev"] = str(dev_path)
+        if vectors:
+            vec_dir = build_vectors(work / "vectors", data_dir, seed=seed, **(vector_options or {}))
+            config["paths"]["vectors"] = str(vec_dir)
         cfg_path = work / "config.cfg"
         config.to_disk(cfg_path)
         spacy_train(cfg_path, work / "output", use_gpu=-1)
@@ -300,8 +407,10 @@ def train_ner(out_dir: Path = DEFAULT_MODEL_DIR, max_steps: int = 6000, seed: in
         meta["sources"] = [{"name": "SciERC", "url": "http://nlp.cs.washington.edu/sciIE/",
                             "license": "research use"}] + (
             [{"name": "SciREX", "url": "https://github.com/allenai/SciREX", "license": "Apache-2.0"}]
-            if use_scirex else [])
+            if use_scirex else []) + (
+            [{"name": "arXiv metadata (word vectors only)", "license": "CC0-1.0"}] if vectors else [])
         meta["kg_training"] = {"max_steps": max_steps, "seed": seed, "use_scirex": use_scirex,
+                               "vectors": vectors, "vector_options": vector_options or {},
                                "seconds": round(time.perf_counter() - t0, 1),
                                "corpora": {k: str(v) for k, v in stats.items()},
                                "options": {k: list(v) if isinstance(v, tuple) else v
