@@ -7,7 +7,8 @@ hundred papers in memory and a million streamed through worker processes (they p
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 EntityType = Literal["Method", "Architecture", "Dataset", "Metric", "Task"]
@@ -16,6 +17,25 @@ EntityType = Literal["Method", "Architecture", "Dataset", "Metric", "Task"]
 ENTITY_TYPES: tuple[EntityType, ...] = ("Method", "Architecture", "Dataset", "Metric", "Task")
 
 
+def _fast_pickle(cls):
+    """Pickle a frozen dataclass as its constructor call.
+
+    The default for frozen, slotted dataclasses restores each object through
+    ``dataclasses.fields()``, which dominated reading a spool of extractions back (every
+    export reads it); the constructor is several times faster.
+    """
+    get = operator.attrgetter(*(f.name for f in fields(cls)))
+    single = len(fields(cls)) == 1
+
+    def __reduce__(self):
+        values = get(self)
+        return cls, (values,) if single else values
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a record was read: a file and a 1-based line number (the line it starts on)."""
@@ -27,6 +47,7 @@ class Source:
         return f"{self.path}:{self.line}"
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One paper as the input gave it. Fields the input does not hold stay empty.
@@ -73,6 +94,7 @@ class Paper:
         return f"{self.title}\n\n{self.abstract}" if self.title else self.abstract
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of an entity in a paper's text, with its evidence.
@@ -93,6 +115,7 @@ class Mention:
     in_vocabulary: bool = False
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     """A paper reporting a metric on a dataset, said in one sentence."""
@@ -102,6 +125,7 @@ class Evaluation:
     sentence: int
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """A paper with what the extractor found in it."""
@@ -112,6 +136,7 @@ class Extraction:
     evaluations: tuple[Evaluation, ...] = ()
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Entity:
     """An entity merged across papers (one concept, one node)."""
@@ -125,6 +150,7 @@ class Entity:
     in_vocabulary: bool = False
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A record that could not be read, reported and skipped."""
