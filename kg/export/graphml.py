@@ -116,12 +116,28 @@ def flat_records(kg) -> tuple[Iterator[tuple[str, dict]], Iterator[tuple[str, st
     return nodes(), edges()
 
 
-def _xml_text(v) -> str:
+
+def _xml_value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
         return repr(v)
-    return escape(clean_text(str(v)))
+    return str(v)
+
+
+def _xml_text(v) -> str:
+    return escape(clean_text(_xml_value(v)))
+
+
+def _write_buffered(f, lines: Iterator[str], size: int = 5000) -> None:
+    """Write lines in batches (one write call per ``size`` lines)."""
+    buf: list[str] = []
+    for line in lines:
+        buf.append(line)
+        if len(buf) >= size:
+            f.write("".join(buf))
+            buf = []
+    f.write("".join(buf))
 
 
 def _xml_attr(v) -> str:
@@ -155,20 +171,16 @@ def write_graphml(bundle, out_dir: Path) -> list[Path]:
             for name, typ in attrs.items():
                 f.write(f'  <key id="{what[0]}_{name}" for="{what}" attr.name="{name}" attr.type="{typ}"/>\n')
         f.write('  <graph edgedefault="directed">\n')
-        buf = []
-        for n, attrs in nodes:
-            data = "".join(f'<data key="n_{k}">{_xml_text(v)}</data>' for k, v in attrs.items() if v is not None)
-            buf.append(f'    <node id="{graphml_id(n)}">{data}</node>\n')
-            if len(buf) >= 5000:
-                f.write("".join(buf))
-                buf = []
-        for u, v, attrs in edges:
-            data = "".join(f'<data key="e_{k}">{_xml_text(x)}</data>' for k, x in attrs.items() if x is not None)
-            buf.append(f'    <edge source="{graphml_id(u)}" target="{graphml_id(v)}">{data}</edge>\n')
-            if len(buf) >= 5000:
-                f.write("".join(buf))
-                buf = []
-        f.write("".join(buf))
+        _write_buffered(f, (
+            f'    <node id="{graphml_id(n)}">'
+            + "".join(f'<data key="n_{k}">{_xml_text(v)}</data>' for k, v in attrs.items() if v is not None)
+            + "</node>\n"
+            for n, attrs in nodes))
+        _write_buffered(f, (
+            f'    <edge source="{graphml_id(u)}" target="{graphml_id(v)}">'
+            + "".join(f'<data key="e_{k}">{_xml_text(x)}</data>' for k, x in attrs.items() if x is not None)
+            + "</edge>\n"
+            for u, v, attrs in edges))
         f.write("  </graph>\n</graphml>\n")
     return [path]
 
@@ -203,37 +215,21 @@ def write_gexf(bundle, out_dir: Path) -> list[Path]:
         f.write('    </attributes>\n    <nodes>\n')
         nid = {k: f"n{i}" for i, k in enumerate(node_keys)}
         eid = {k: f"e{i}" for i, k in enumerate(edge_keys)}
-        buf = []
-        for n, a in nodes:
-            vals = "".join(f'<attvalue for="{nid[k]}" value={_xml_attr(_xml_value(v))}/>'
-                           for k, v in a.items() if k in nid and v is not None)
-            buf.append(f'      <node id={_xml_attr(n)} label={_xml_attr(a["label"])}>'
-                       f'{"<attvalues>" + vals + "</attvalues>" if vals else ""}'
-                       f'<viz:color r="{a["r"]}" g="{a["g"]}" b="{a["b"]}" a="1.0"/>'
-                       f'<viz:size value="{a["size"]!r}"/></node>\n')
-            if len(buf) >= 5000:
-                f.write("".join(buf))
-                buf = []
-        f.write("".join(buf))
+
+        def attvalues(a: dict, ids: dict[str, str]) -> str:
+            vals = "".join(f'<attvalue for="{ids[k]}" value={_xml_attr(_xml_value(v))}/>'
+                           for k, v in a.items() if k in ids and v is not None)
+            return f"<attvalues>{vals}</attvalues>" if vals else ""
+
+        _write_buffered(f, (
+            f'      <node id={_xml_attr(n)} label={_xml_attr(a["label"])}>{attvalues(a, nid)}'
+            f'<viz:color r="{a["r"]}" g="{a["g"]}" b="{a["b"]}" a="1.0"/><viz:size value="{a["size"]!r}"/></node>\n'
+            for n, a in nodes))
         f.write("    </nodes>\n    <edges>\n")
-        buf = []
-        for i, (u, v, a) in enumerate(edges):
-            vals = "".join(f'<attvalue for="{eid[k]}" value={_xml_attr(_xml_value(x))}/>'
-                           for k, x in a.items() if k in eid and x is not None)
-            buf.append(f'      <edge id="{i}" source={_xml_attr(u)} target={_xml_attr(v)} '
-                       f'weight="{float(a.get("weight", 1.0))!r}">'
-                       f'{"<attvalues>" + vals + "</attvalues>" if vals else ""}</edge>\n')
-            if len(buf) >= 5000:
-                f.write("".join(buf))
-                buf = []
-        f.write("".join(buf))
+        _write_buffered(f, (
+            f'      <edge id="{i}" source={_xml_attr(u)} target={_xml_attr(v)} '
+            f'weight="{float(a.get("weight", 1.0))!r}">{attvalues(a, eid)}</edge>\n'
+            for i, (u, v, a) in enumerate(edges)))
         f.write("    </edges>\n  </graph>\n</gexf>\n")
     return [path]
 
-
-def _xml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
