@@ -60,18 +60,21 @@ def to_networkx(kg: KnowledgeGraph, cooccurrence: bool = True) -> nx.MultiDiGrap
     return g
 
 
-def entity_view(kg: KnowledgeGraph, max_entities: int, papers_per_entity: int = 100) -> nx.MultiDiGraph:
+def entity_view(kg: KnowledgeGraph, max_entities: int, papers_per_entity: int = 100,
+                max_papers: int = 5000) -> nx.MultiDiGraph:
     """The graph of the ``max_entities`` entities most papers mention, for views of big graphs.
 
-    Holds those entities, up to ``papers_per_entity`` of each one's papers (in input order)
+    Holds those entities, up to ``papers_per_entity`` of each one's papers (in input order,
+    at most ``max_papers`` papers in all, so the view stays small however big the graph is)
     with their links to the shown entities, and the co-occurrence edges among the shown
     entities. Node and edge attributes are those of :func:`to_networkx`.
     """
     ranked = sorted(kg.entities.values(), key=lambda e: (-len(e.papers), e.label.lower(), e.key))
     shown = {e.key: e for e in ranked[:max(max_entities, 0)]}
+    per_entity = max(1, min(papers_per_entity, max_papers // max(len(shown), 1)))
     wanted: dict[str, None] = {}
     for e in shown.values():
-        wanted.update(dict.fromkeys(e.papers[:papers_per_entity]))
+        wanted.update(dict.fromkeys(e.papers[:per_entity]))
     sub = KnowledgeGraph(extractions=[], entities=shown, evidence=kg.evidence)
     for ex in kg.extractions:
         if ex.paper.id in wanted:
