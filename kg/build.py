@@ -10,7 +10,6 @@ import contextlib
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterator

@@ -11,7 +11,7 @@ minted from ids and keys (:mod:`kg.assemble.iris`); text goes only into literals
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD

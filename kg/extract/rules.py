@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens

@@ -3,7 +3,7 @@
 import pytest
 import spacy
 
-from kg.extract.abbreviation import find_abbreviations, find_long_form, is_short_form
+from kg.extract.abbreviation import find_long_form, is_short_form
 
 
 @pytest.fixture(scope="module")
