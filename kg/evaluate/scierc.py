@@ -21,8 +21,17 @@ TYPE_MAP = {"Method": "Method", "Architecture": "Method", "Task": "Task", "Metri
 SCORED = ("Method", "Task", "Metric")
 
 
-def read_scierc(path: Path) -> Iterator[tuple[Paper, list[tuple[int, int]], set[tuple[int, int, str]]]]:
-    """Yield (paper, token char offsets, gold spans {(start_tok, end_tok_exclusive, type)})."""
+def scierc_documents(path: Path, labels=SCORED) -> Iterator[tuple[str, list[str], list[tuple[int, int, str]]]]:
+    """Yield ``(doc_key, words, spans)`` per SciERC document (DyGIE JSON lines).
+
+    Spans are ``(start token, end token exclusive, label)`` with document-level offsets, sorted;
+    only ``labels`` are kept.
+
+    Raises
+    ------
+    InputError
+        For a missing file or a line that is not a SciERC record.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", str(path))
@@ -32,17 +41,23 @@ def read_scierc(path: Path) -> Iterator[tuple[Paper, list[tuple[int, int]], set[
                 continue
             try:
                 doc = json.loads(line)
-                tokens = [t for s in doc["sentences"] for t in s]
-                spans = {(s, e + 1, t) for sent in doc["ner"] for s, e, t in sent if t in SCORED}
+                words = [t for s in doc["sentences"] for t in s]
+                spans = sorted({(s, e + 1, t) for sent in doc["ner"] for s, e, t in sent if t in labels})
             except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
                 raise InputError(f"not a SciERC record ({e})", str(path), n) from None
-            offsets, pos = [], 0
-            for t in tokens:
-                offsets.append((pos, pos + len(t)))
-                pos += len(t) + 1
-            text = " ".join(tokens)
-            yield Paper(id=doc.get("doc_key", f"{path.name}#{n}"), abstract=text,
-                        sources=(Source(str(path), n),)), offsets, spans
+            yield doc.get("doc_key", f"{path.name}#{n}"), words, spans
+
+
+def read_scierc(path: Path) -> Iterator[tuple[Paper, list[tuple[int, int]], set[tuple[int, int, str]]]]:
+    """Yield (paper, token char offsets, gold spans) per document; the paper's text is the
+    tokens joined by single spaces."""
+    path = Path(path)
+    for n, (key, tokens, spans) in enumerate(scierc_documents(path), 1):
+        offsets, pos = [], 0
+        for t in tokens:
+            offsets.append((pos, pos + len(t)))
+            pos += len(t) + 1
+        yield Paper(id=key, abstract=" ".join(tokens), sources=(Source(str(path), n),)), offsets, set(spans)
 
 
 def score_scierc(path: Path, nlp) -> Score:

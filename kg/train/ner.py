@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kg.config import PACKAGE_DIR
 from kg.errors import KgError
+from kg.evaluate.scierc import scierc_documents
 
 #: The labels the model learns; every other SciERC / SciREX type is left unlabelled.
 LABELS: tuple[str, ...] = ("Method", "Task", "Metric")
@@ -54,17 +55,7 @@ def read_scierc(path: Path) -> Iterator[tuple[str, list[str], Spans]]:
 
     Spans use document-level token offsets with exclusive ends; only :data:`LABELS` are kept.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise KgError("no such SciERC file", str(path))
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            d = json.loads(line)
-            words = [t for s in d["sentences"] for t in s]
-            spans = sorted({(s, e + 1, t) for sent in d["ner"] for s, e, t in sent if t in LABELS})
-            yield d.get("doc_key", f"{path.name}#{n}"), words, spans
+    return scierc_documents(path, LABELS)
 
 
 def _scirex_abstract_range(words: list[str], sections: list[list[int]]) -> tuple[int, int, set[int]]:
