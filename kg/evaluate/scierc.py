@@ -76,19 +76,22 @@ def score_scierc(path: Path, nlp) -> Score:
                 continue
             s, e = starts.get(m.start), ends.get(m.end)
             pred.add((s, e, t) if s is not None and e is not None else (-m.start, -m.end, t))
+
+        def text(s: int, e: int) -> str:  # token span, or negated character offsets (unaligned)
+            return paper.abstract[offsets[s][0]:offsets[e - 1][1]] if s >= 0 else paper.abstract[-s:-e]
+
         for s, e, t in pred:
             c = sc.by_type[t]
             c.n_p += 1
             if (s, e, t) in gold:
                 c.tp_p += 1
             else:
-                sc.false_positives.append((paper.id, t, paper.abstract[offsets[s][0]:offsets[e - 1][1]]
-                                           if s >= 0 else paper.abstract[-s:-e]))
+                sc.false_positives.append((paper.id, t, text(s, e)))
         for s, e, t in gold:
             c = sc.by_type[t]
             c.n_g += 1
             if (s, e, t) in pred:
                 c.tp_r += 1
             else:
-                sc.misses.append((paper.id, t, paper.abstract[offsets[s][0]:offsets[e - 1][1]]))
+                sc.misses.append((paper.id, t, text(s, e)))
     return sc
