@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.assemble import KnowledgeGraph, assemble
-from kg.cache import CACHE_DIR, UpdateCorpus, read_cache, with_prior, write_cache
 from kg.assemble.merge import Spool
+from kg.cache import UpdateCorpus, read_cache, sink_cache, with_prior
 from kg.config import BuildConfig, sample_corpus_dir
 from kg.errors import KgError
-from kg.export import Bundle, writer
+from kg.export import Bundle, export
 from kg.extract import extract_parallel
 from kg.model import ReadReport
 from kg.progress import progress
@@ -89,12 +89,11 @@ def build(config: BuildConfig) -> BuildResult:
         report = corpus.fill(ReadReport())
         bundle = Bundle(kg, config, work_dir=staging)
         result = BuildResult(report, kg, timings=timings)
-        for fmt in progress(config.formats, "export", unit="format", quiet=config.quiet):
-            with _timed(timings, f"export:{fmt}"):
-                result.outputs[fmt] = writer(fmt)(bundle, staging)
-        with _timed(timings, "cache"):
-            write_cache(kg.extractions, staging, config.extract)
-            result.outputs["cache"] = [staging / CACHE_DIR]
+        spent: dict[str, float] = {}
+        with _timed(timings, "export"):
+            result.outputs = export(bundle, config.formats, staging, extra={"cache": sink_cache(staging, config.extract)},
+                                    timings=spent, quiet=config.quiet)
+        timings.update((f"export:{f}" if f != "cache" else f, t) for f, t in spent.items())
         with _timed(timings, "commit"):
             result.outputs = {f: [_move_into(p, staging, out_dir) for p in paths]
                               for f, paths in result.outputs.items()}

@@ -19,6 +19,7 @@ from kg import __version__
 from kg.atomic import atomic_write
 from kg.config import ExtractConfig, ontology_dir
 from kg.errors import KgError
+from kg.export.sinks import Sink, write_one
 from kg.model import Extraction, Paper, Problem
 from kg.read import Corpus
 
@@ -37,13 +38,13 @@ def fingerprint(config: ExtractConfig) -> str:
     return h.hexdigest()
 
 
-def write_cache(extractions: Iterable[Extraction], out_dir: Path, config: ExtractConfig) -> Path:
-    """Store extractions (with their final, merged papers) for a later `--update`."""
+def sink_cache(out_dir: Path, config: ExtractConfig) -> Sink:
+    """Store the stream of extractions (with their final, merged papers) for a later `--update`."""
     folder = Path(out_dir) / CACHE_DIR
     n = 0
     with atomic_write(folder / "extractions.pickle", "wb") as f:
         chunk: list[Extraction] = []
-        for ex in extractions:
+        while (ex := (yield)) is not None:
             chunk.append(ex)
             n += 1
             if len(chunk) >= _CHUNK:
@@ -53,7 +54,12 @@ def write_cache(extractions: Iterable[Extraction], out_dir: Path, config: Extrac
             pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
     with atomic_write(folder / "manifest.json") as f:
         json.dump({"fingerprint": fingerprint(config), "papers": n, "version": __version__}, f)
-    return folder
+    return [folder]
+
+
+def write_cache(extractions: Iterable[Extraction], out_dir: Path, config: ExtractConfig) -> Path:
+    """Store extractions for a later `--update` (see :func:`sink_cache`)."""
+    return write_one("cache", sink_cache(out_dir, config), extractions)[0]
 
 
 def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:

@@ -14,11 +14,18 @@ file atomically (:func:`kg.atomic.atomic_write`).
 ``tables``     ``papers.csv``, ``entities.csv``, ``mentions.csv`` (pandas)
 ``store``      ``store/``: an on-disk pyoxigraph store that ``kg query`` and ``kg serve`` use
 =============  ==============================================================================
+
+:func:`export` writes several formats with one pass over the papers: the formats that write
+something per paper are sinks (:mod:`kg.export.sinks`) fed together (the store loads in a
+background thread meanwhile), and Turtle and JSON-LD are then made from the N-Triples that
+pass wrote.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +35,8 @@ from rdflib import Graph
 
 from kg.assemble.merge import KnowledgeGraph
 from kg.config import EXPORT_FORMATS, BuildConfig
+from kg.export.sinks import Sink, run_sinks
+from kg.progress import progress
 
 MODULES = {
     "turtle": "kg.export.rdf", "ntriples": "kg.export.rdf", "jsonld": "kg.export.rdf",
@@ -35,6 +44,10 @@ MODULES = {
     "neo4j": "kg.export.neo4j", "tables": "kg.export.tables", "store": "kg.export.store",
 }
 assert set(MODULES) == set(EXPORT_FORMATS)
+#: Formats written from the stream of papers (each module has ``sink_<format>``).
+SINK_FORMATS = ("ntriples", "graphml", "gexf", "html", "neo4j", "tables", "store")
+#: Formats made from the N-Triples file.
+FROM_NTRIPLES = ("turtle", "jsonld")
 
 
 @dataclass
@@ -88,3 +101,55 @@ def writer(fmt: str):
     """The ``write`` function of a format."""
     module = importlib.import_module(MODULES[fmt])
     return getattr(module, f"write_{fmt}")
+
+
+def sink(fmt: str):
+    """The ``sink`` function of a format written from the stream of papers."""
+    module = importlib.import_module(MODULES[fmt])
+    return getattr(module, f"sink_{fmt}")
+
+
+def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping[str, Sink] | None = None,
+           timings: dict[str, float] | None = None, quiet: bool = True) -> dict[str, list[Path]]:
+    """Write ``formats`` to ``out_dir`` with one pass over the papers; the files, by format.
+
+    Parameters
+    ----------
+    bundle : Bundle
+    formats : iterable of str
+        Names from :data:`kg.config.EXPORT_FORMATS`.
+    out_dir : Path
+    extra : mapping of str to Sink, optional
+        More sinks fed by the same pass (the build's extraction cache); their files are
+        returned under their names.
+    timings : dict, optional
+        Receives seconds per format (a sink's share of the pass, plus its own work).
+    quiet : bool
+        No progress bar.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format.
+    """
+    formats = list(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in MODULES]
+    if unknown:
+        raise ValueError(f"unknown export format(s): {', '.join(unknown)} (known: {', '.join(EXPORT_FORMATS)})")
+    spent: dict[str, float] = {}
+    sinks: dict[str, Sink] = {}
+    if any(f in formats for f in ("ntriples", *FROM_NTRIPLES)):
+        sinks["ntriples"] = sink("ntriples")(bundle, out_dir)
+    sinks.update((f, sink(f)(bundle, out_dir)) for f in formats if f in SINK_FORMATS and f != "ntriples")
+    sinks.update(extra or {})
+    kg = bundle.kg
+    written = run_sinks(sinks, progress(kg.extractions, "export", unit="paper", quiet=quiet, total=kg.paper_count),
+                        spent)
+    for f in formats:
+        if f not in written:
+            t = time.perf_counter()
+            written[f] = writer(f)(bundle, out_dir)
+            spent[f] = time.perf_counter() - t
+    if timings is not None:
+        timings.update((k, v) for k, v in spent.items() if k in formats or k in (extra or {}))
+    return {f: written[f] for f in [*formats, *(extra or {})]}

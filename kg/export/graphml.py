@@ -1,12 +1,14 @@
 """GraphML and GEXF for Gephi (and yEd, Cytoscape): one simple directed graph with scalar
 attributes only.
 
-The graph is flattened (:func:`flat_records`) and streamed to the file, so memory does not
-grow with the graph: lists are joined with "; ", missing values are left out, each
-paper -> entity pair becomes one edge (``relation`` = usesMethod/..., ``proposed`` = bool) and
-entity co-occurrence edges carry their ``weight``. Every node has a ``label``, a ``type``, an
-RGB colour and a size (by degree) so Gephi shows the types without setup; positions
-are laid out in Gephi itself (ForceAtlas 2).
+The graph is flattened (:func:`paper_node`, :func:`paper_edges`, :func:`entity_nodes`,
+:func:`cooccurrence_edges`) and streamed to the file as the papers pass by
+(:mod:`kg.export.sinks`), so memory does not grow with the graph: lists are joined with
+"; ", missing values are left out, each paper -> entity pair becomes one edge
+(``relation`` = usesMethod/..., ``proposed`` = bool) and entity co-occurrence edges carry
+their ``weight``. Every node has a ``label``, a ``type``, an RGB colour and a size (by
+degree) so Gephi shows the types without setup; positions are laid out in Gephi itself
+(ForceAtlas 2).
 
 Both files validate against their XML schemas (tests/export/test_schemas.py): GraphML node
 ids must be ``xs:NMTOKEN``s, so they are escaped by :func:`graphml_id` (a space becomes
@@ -17,12 +19,15 @@ Schema instance namespace and a ``name`` attribute the schema forbids).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.assemble.rdf import clean_text
 from kg.atomic import atomic_write
+from kg.export.sinks import Sink, write_one
 
 #: Node colour per type (also used by the HTML view and its legend).
 TYPE_COLORS = {
@@ -65,56 +70,54 @@ def _colour(attrs: dict, kind: str) -> dict:
     return attrs
 
 
-def flat_records(kg) -> tuple[Iterator[tuple[str, dict]], Iterator[tuple[str, str, dict]]]:
-    """Nodes and edges of the flat graph as ``(id, attrs)`` and ``(source, target, attrs)``.
+def paper_node(ex) -> tuple[str, dict]:
+    """The node of a paper: ``(id, attrs)``."""
+    p = ex.paper
+    n_ent = len({m.key for m in ex.mentions})
+    attrs = {"label": p.title or (p.abstract[:80] + "…"), "kind": "Paper", "type": "Paper", "id": p.id,
+             "title": p.title, "date": p.date.isoformat() if p.date else None, "date_text": p.date_text,
+             "author_count": p.author_count, "authors": "; ".join(p.authors) or None, "url": p.url,
+             "categories": "; ".join(p.categories) or None,
+             "sources": "; ".join(str(s) for s in p.sources) or None, "entity_count": n_ent,
+             "size": _size(n_ent)}
+    return f"paper:{p.id}", _colour(attrs, "Paper")
 
-    Scalar attributes only: lists are joined with "; ", missing values left out. One edge
-    per paper -> entity pair (``relation``, ``proposed``, ``mentions``, the first evidence
-    sentence) and one per co-occurring entity pair (``weight``). Both iterators stream from
-    the graph (its papers are read twice: once for nodes, once for edges).
-    """
+
+def paper_edges(ex, kg) -> list[tuple[str, str, dict]]:
+    """One edge per entity a paper mentions: ``(source, target, attrs)`` with the relation,
+    the proposed flag, the mention count and the first evidence sentence."""
+    links: dict[str, dict] = {}
+    for m in ex.mentions:
+        link = links.get(m.key)
+        if link is None:
+            links[m.key] = {"relation": RELATION[kg.entity_type(m.key)], "proposed": m.proposed,
+                            "mentions": 1, "weight": 1.0,
+                            "evidence": ex.sentences[m.sentence] if m.sentence < len(ex.sentences) else None}
+        else:
+            link["mentions"] += 1
+            link["proposed"] = link["proposed"] or m.proposed
+    source = f"paper:{ex.paper.id}"
+    return [(source, f"entity:{key}", attrs) for key, attrs in links.items()]
+
+
+def entity_nodes(kg) -> Iterator[tuple[str, dict]]:
+    """The node of every merged entity, sized by its papers and co-occurrence partners."""
     partners: dict[str, int] = {}
     for a, b in kg.cooccurrence:
         partners[a] = partners.get(a, 0) + 1
         partners[b] = partners.get(b, 0) + 1
+    for key, e in kg.entities.items():
+        attrs = {"label": e.label, "kind": "Entity", "type": e.type, "key": key,
+                 "alt_labels": "; ".join(e.alt_labels) or None, "paper_count": len(e.papers),
+                 "proposed_by": "; ".join(e.proposed_by) or None, "in_vocabulary": e.in_vocabulary,
+                 "size": _size(len(e.papers) + partners.get(key, 0))}
+        yield f"entity:{key}", _colour(attrs, e.type)
 
-    def nodes():
-        for ex in kg.extractions:
-            p = ex.paper
-            n_ent = len({m.key for m in ex.mentions})
-            attrs = {"label": p.title or (p.abstract[:80] + "…"), "kind": "Paper", "type": "Paper", "id": p.id,
-                     "title": p.title, "date": p.date.isoformat() if p.date else None, "date_text": p.date_text,
-                     "author_count": p.author_count, "authors": "; ".join(p.authors) or None, "url": p.url,
-                     "categories": "; ".join(p.categories) or None,
-                     "sources": "; ".join(str(s) for s in p.sources) or None, "entity_count": n_ent,
-                     "size": _size(n_ent)}
-            yield f"paper:{p.id}", _colour(attrs, "Paper")
-        for key, e in kg.entities.items():
-            attrs = {"label": e.label, "kind": "Entity", "type": e.type, "key": key,
-                     "alt_labels": "; ".join(e.alt_labels) or None, "paper_count": len(e.papers),
-                     "proposed_by": "; ".join(e.proposed_by) or None, "in_vocabulary": e.in_vocabulary,
-                     "size": _size(len(e.papers) + partners.get(key, 0))}
-            yield f"entity:{key}", _colour(attrs, e.type)
 
-    def edges():
-        for ex in kg.extractions:
-            links: dict[str, dict] = {}
-            for m in ex.mentions:
-                link = links.get(m.key)
-                if link is None:
-                    links[m.key] = {"relation": RELATION[kg.entity_type(m.key)], "proposed": m.proposed,
-                                    "mentions": 1, "weight": 1.0,
-                                    "evidence": ex.sentences[m.sentence] if m.sentence < len(ex.sentences) else None}
-                else:
-                    link["mentions"] += 1
-                    link["proposed"] = link["proposed"] or m.proposed
-            for key, attrs in links.items():
-                yield f"paper:{ex.paper.id}", f"entity:{key}", attrs
-        for (a, b), w in kg.cooccurrence.items():
-            yield f"entity:{a}", f"entity:{b}", {"relation": "cooccursWith", "weight": float(w)}
-
-    return nodes(), edges()
-
+def cooccurrence_edges(kg) -> Iterator[tuple[str, str, dict]]:
+    """One edge per co-occurring entity pair, weighted by the papers mentioning both."""
+    for (a, b), w in kg.cooccurrence.items():
+        yield f"entity:{a}", f"entity:{b}", {"relation": "cooccursWith", "weight": float(w)}
 
 
 def _xml_value(v) -> str:
@@ -127,17 +130,6 @@ def _xml_value(v) -> str:
 
 def _xml_text(v) -> str:
     return escape(clean_text(_xml_value(v)))
-
-
-def _write_buffered(f, lines: Iterator[str], size: int = 5000) -> None:
-    """Write lines in batches (one write call per ``size`` lines)."""
-    buf: list[str] = []
-    for line in lines:
-        buf.append(line)
-        if len(buf) >= size:
-            f.write("".join(buf))
-            buf = []
-    f.write("".join(buf))
 
 
 def _xml_attr(v) -> str:
@@ -157,11 +149,29 @@ def graphml_id(node) -> str:
     return "".join(c if c in _NMTOKEN_KEEP else f"_x{ord(c):04X}_" for c in str(node))
 
 
-def write_graphml(bundle, out_dir: Path) -> list[Path]:
-    """Write ``graph.graphml``, streaming (keys declared first, then nodes, then edges)."""
+def _section(out_dir: Path):
+    """A scratch text file for a part written later in the file (paper edges come after all
+    nodes, but are produced together with the paper nodes)."""
+    return tempfile.TemporaryFile("w+", encoding="utf-8", dir=out_dir, prefix=".kg-section-")
+
+
+def _graphml_node(n: str, attrs: dict) -> str:
+    return (f'    <node id="{graphml_id(n)}">'
+            + "".join(f'<data key="n_{k}">{_xml_text(v)}</data>' for k, v in attrs.items() if v is not None)
+            + "</node>\n")
+
+
+def _graphml_edge(u: str, v: str, attrs: dict) -> str:
+    return (f'    <edge source="{graphml_id(u)}" target="{graphml_id(v)}">'
+            + "".join(f'<data key="e_{k}">{_xml_text(x)}</data>' for k, x in attrs.items() if x is not None)
+            + "</edge>\n")
+
+
+def sink_graphml(bundle, out_dir: Path) -> Sink:
+    """Write ``graph.graphml`` from the stream of papers (keys first, then nodes, then edges)."""
     path = Path(out_dir) / "graph.graphml"
-    nodes, edges = flat_records(bundle.kg)
-    with atomic_write(path, "w") as f:
+    kg = bundle.kg
+    with atomic_write(path, "w") as f, _section(out_dir) as edges:
         f.write('<?xml version="1.0" encoding="utf-8"?>\n'
                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -171,18 +181,20 @@ def write_graphml(bundle, out_dir: Path) -> list[Path]:
             for name, typ in attrs.items():
                 f.write(f'  <key id="{what[0]}_{name}" for="{what}" attr.name="{name}" attr.type="{typ}"/>\n')
         f.write('  <graph edgedefault="directed">\n')
-        _write_buffered(f, (
-            f'    <node id="{graphml_id(n)}">'
-            + "".join(f'<data key="n_{k}">{_xml_text(v)}</data>' for k, v in attrs.items() if v is not None)
-            + "</node>\n"
-            for n, attrs in nodes))
-        _write_buffered(f, (
-            f'    <edge source="{graphml_id(u)}" target="{graphml_id(v)}">'
-            + "".join(f'<data key="e_{k}">{_xml_text(x)}</data>' for k, x in attrs.items() if x is not None)
-            + "</edge>\n"
-            for u, v, attrs in edges))
+        while (ex := (yield)) is not None:
+            f.write(_graphml_node(*paper_node(ex)))
+            edges.write("".join(_graphml_edge(u, v, a) for u, v, a in paper_edges(ex, kg)))
+        f.writelines(_graphml_node(n, a) for n, a in entity_nodes(kg))
+        edges.seek(0)
+        shutil.copyfileobj(edges, f, 1 << 20)
+        f.writelines(_graphml_edge(u, v, a) for u, v, a in cooccurrence_edges(kg))
         f.write("  </graph>\n</graphml>\n")
     return [path]
+
+
+def write_graphml(bundle, out_dir: Path) -> list[Path]:
+    """Write ``graph.graphml`` (see :func:`sink_graphml`)."""
+    return write_one("graphml", sink_graphml(bundle, out_dir), bundle.kg.extractions)
 
 
 GEXF_NS = "http://gexf.net/1.3"
@@ -192,13 +204,33 @@ _XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 _VIZ_KEYS = frozenset({"label", "color", "r", "g", "b", "size"})
 
 
-def write_gexf(bundle, out_dir: Path) -> list[Path]:
-    """Write ``graph.gexf`` (GEXF 1.3), streaming, with viz colour and size per node."""
+def _gexf_attvalues(a: dict, ids: dict[str, str]) -> str:
+    vals = "".join(f'<attvalue for="{ids[k]}" value={_xml_attr(_xml_value(v))}/>'
+                   for k, v in a.items() if k in ids and v is not None)
+    return f"<attvalues>{vals}</attvalues>" if vals else ""
+
+
+def _gexf_node(n: str, a: dict, ids: dict[str, str]) -> str:
+    return (f'      <node id={_xml_attr(n)} label={_xml_attr(a["label"])}>{_gexf_attvalues(a, ids)}'
+            f'<viz:color r="{a["r"]}" g="{a["g"]}" b="{a["b"]}" a="1.0"/><viz:size value="{a["size"]!r}"/>'
+            f'</node>\n')
+
+
+def _gexf_edge(i: int, u: str, v: str, a: dict, ids: dict[str, str]) -> str:
+    return (f'      <edge id="{i}" source={_xml_attr(u)} target={_xml_attr(v)} '
+            f'weight="{float(a.get("weight", 1.0))!r}">{_gexf_attvalues(a, ids)}</edge>\n')
+
+
+def sink_gexf(bundle, out_dir: Path) -> Sink:
+    """Write ``graph.gexf`` (GEXF 1.3) from the stream of papers, with viz colour and size."""
     path = Path(out_dir) / "graph.gexf"
-    nodes, edges = flat_records(bundle.kg)
+    kg = bundle.kg
     node_keys = [k for k in NODE_ATTRS if k not in _VIZ_KEYS]
+    edge_keys = [k for k in EDGE_ATTRS if k != "weight"]
+    nid = {k: f"n{i}" for i, k in enumerate(node_keys)}
+    eid = {k: f"e{i}" for i, k in enumerate(edge_keys)}
     gexf_types = {"string": "string", "int": "long", "double": "double", "boolean": "boolean"}
-    with atomic_write(path, "w") as f:
+    with atomic_write(path, "w") as f, _section(out_dir) as edges:
         f.write(f'<?xml version="1.0" encoding="utf-8"?>\n'
                 f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{VIZ_NS}" xmlns:xsi="{_XSI_NS}" '
                 f'xsi:schemaLocation="{GEXF_NS} {GEXF_NS}/gexf.xsd" version="1.3">\n'
@@ -209,27 +241,24 @@ def write_gexf(bundle, out_dir: Path) -> list[Path]:
         for i, k in enumerate(node_keys):
             f.write(f'      <attribute id="n{i}" title="{k}" type="{gexf_types[NODE_ATTRS[k]]}"/>\n')
         f.write('    </attributes>\n    <attributes class="edge" mode="static">\n')
-        edge_keys = [k for k in EDGE_ATTRS if k != "weight"]
         for i, k in enumerate(edge_keys):
             f.write(f'      <attribute id="e{i}" title="{k}" type="{gexf_types[EDGE_ATTRS[k]]}"/>\n')
         f.write('    </attributes>\n    <nodes>\n')
-        nid = {k: f"n{i}" for i, k in enumerate(node_keys)}
-        eid = {k: f"e{i}" for i, k in enumerate(edge_keys)}
-
-        def attvalues(a: dict, ids: dict[str, str]) -> str:
-            vals = "".join(f'<attvalue for="{ids[k]}" value={_xml_attr(_xml_value(v))}/>'
-                           for k, v in a.items() if k in ids and v is not None)
-            return f"<attvalues>{vals}</attvalues>" if vals else ""
-
-        _write_buffered(f, (
-            f'      <node id={_xml_attr(n)} label={_xml_attr(a["label"])}>{attvalues(a, nid)}'
-            f'<viz:color r="{a["r"]}" g="{a["g"]}" b="{a["b"]}" a="1.0"/><viz:size value="{a["size"]!r}"/></node>\n'
-            for n, a in nodes))
+        count = 0
+        while (ex := (yield)) is not None:
+            f.write(_gexf_node(*paper_node(ex), nid))
+            links = paper_edges(ex, kg)
+            edges.write("".join(_gexf_edge(count + i, u, v, a, eid) for i, (u, v, a) in enumerate(links)))
+            count += len(links)
+        f.writelines(_gexf_node(n, a, nid) for n, a in entity_nodes(kg))
         f.write("    </nodes>\n    <edges>\n")
-        _write_buffered(f, (
-            f'      <edge id="{i}" source={_xml_attr(u)} target={_xml_attr(v)} '
-            f'weight="{float(a.get("weight", 1.0))!r}">{attvalues(a, eid)}</edge>\n'
-            for i, (u, v, a) in enumerate(edges)))
+        edges.seek(0)
+        shutil.copyfileobj(edges, f, 1 << 20)
+        f.writelines(_gexf_edge(count + i, u, v, a, eid) for i, (u, v, a) in enumerate(cooccurrence_edges(kg)))
         f.write("    </edges>\n  </graph>\n</gexf>\n")
     return [path]
 
+
+def write_gexf(bundle, out_dir: Path) -> list[Path]:
+    """Write ``graph.gexf`` (see :func:`sink_gexf`)."""
+    return write_one("gexf", sink_gexf(bundle, out_dir), bundle.kg.extractions)

@@ -38,9 +38,10 @@ import networkx as nx
 from pyvis.edge import Edge
 from pyvis.network import Network
 
-from kg.assemble.nx import entity_view
+from kg.assemble.nx import entity_view, entity_view_papers
 from kg.atomic import atomic_write
 from kg.export.graphml import TYPE_COLORS
+from kg.export.sinks import Sink, write_one
 from kg.model import ENTITY_TYPES
 
 VIS_DIR = "vis-9.1.2"  #: the vis-network build bundled with pyvis that the page inlines
@@ -58,21 +59,35 @@ _PLACEHOLDER = re.compile(r"\{\{(VIS_CSS|VIS_JS|DATA|COUNTS|CUT_NOTE)\}\}")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def write_html(bundle, out_dir: Path) -> list[Path]:
-    """Write ``graph.html`` (see the module docstring)."""
+def sink_html(bundle, out_dir: Path) -> Sink:
+    """Write ``graph.html`` (see the module docstring); of a big graph's stream of papers it
+    keeps only those the entity view shows."""
     path = Path(out_dir) / "graph.html"
     kg, max_nodes = bundle.kg, bundle.config.html_max_nodes
     if kg.paper_count + len(kg.entities) <= max_nodes:
+        while (yield) is not None:
+            pass  # a small graph: the whole of it, from the bundle's NetworkX graph
         page = render_html(bundle.nx, max_nodes=max_nodes)
     else:  # too big for one page: the entity graph of the most mentioned entities
+        _, wanted = entity_view_papers(kg, max_nodes, CUT_PAPERS_PER_ENTITY)
+        kept = []
+        while (ex := (yield)) is not None:
+            if ex.paper.id in wanted:
+                kept.append(ex)
         types = {t: 0 for t in ENTITY_TYPES}
         for e in kg.entities.values():
             types[e.type] += 1
         totals = {"papers": kg.paper_count, "entities": len(kg.entities), "types": types}
-        page = render_html(entity_view(kg, max_nodes, CUT_PAPERS_PER_ENTITY), max_nodes=max_nodes, totals=totals)
+        view = entity_view(kg, max_nodes, CUT_PAPERS_PER_ENTITY, extractions=kept)
+        page = render_html(view, max_nodes=max_nodes, totals=totals)
     with atomic_write(path) as f:
         f.write(page)
     return [path]
+
+
+def write_html(bundle, out_dir: Path) -> list[Path]:
+    """Write ``graph.html`` (see :func:`sink_html`)."""
+    return write_one("html", sink_html(bundle, out_dir), bundle.kg.extractions)
 
 
 def render_html(g: nx.MultiDiGraph, max_nodes: int = 1500, totals: dict | None = None) -> str:

@@ -33,12 +33,15 @@ CSV dialect (what both ``neo4j-admin`` and ``LOAD CSV`` read):
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from kg.assemble.merge import KnowledgeGraph
 from kg.atomic import atomic_write
+from kg.export.sinks import Sink, write_one
 from kg.model import ENTITY_TYPES, Extraction
 
 FOLDER = "neo4j"
@@ -98,11 +101,10 @@ def _sentence(ex: Extraction, i: int) -> str:
     return ex.sentences[i] if 0 <= i < len(ex.sentences) else ""
 
 
-def paper_rows(kg: KnowledgeGraph) -> Iterator[tuple]:
-    for ex in kg.extractions:
-        p = ex.paper
-        yield (p.id, p.title, p.abstract, p.date.isoformat() if p.date else None, p.date_text, p.author_count,
-               _array(p.authors), p.url, _array(p.categories), _array(str(s) for s in p.sources), "Paper")
+def paper_row(ex: Extraction) -> tuple:
+    p = ex.paper
+    return (p.id, p.title, p.abstract, p.date.isoformat() if p.date else None, p.date_text, p.author_count,
+            _array(p.authors), p.url, _array(p.categories), _array(str(s) for s in p.sources), "Paper")
 
 
 def entity_rows(kg: KnowledgeGraph) -> Iterator[tuple]:
@@ -127,18 +129,16 @@ def paper_links(ex: Extraction) -> dict[str, dict]:
     return links
 
 
-def mention_rows(kg: KnowledgeGraph) -> Iterator[tuple]:
-    for ex in kg.extractions:
-        for key, link in paper_links(ex).items():
-            yield (ex.paper.id, key, REL_TYPE[kg.entities[key].type], link["proposed"], link["count"],
-                   link["evidence"])
+def mention_rows(ex: Extraction, links: dict[str, dict], kg: KnowledgeGraph) -> Iterator[tuple]:
+    for key, link in links.items():
+        yield (ex.paper.id, key, REL_TYPE[kg.entities[key].type], link["proposed"], link["count"],
+               link["evidence"])
 
 
-def propose_rows(kg: KnowledgeGraph) -> Iterator[tuple]:
-    for ex in kg.extractions:
-        for key, link in paper_links(ex).items():
-            if link["proposed"]:
-                yield ex.paper.id, key, "PROPOSES", link["proposal"]
+def propose_rows(ex: Extraction, links: dict[str, dict]) -> Iterator[tuple]:
+    for key, link in links.items():
+        if link["proposed"]:
+            yield ex.paper.id, key, "PROPOSES", link["proposal"]
 
 
 def cooccur_rows(kg: KnowledgeGraph) -> Iterator[tuple]:
@@ -146,28 +146,22 @@ def cooccur_rows(kg: KnowledgeGraph) -> Iterator[tuple]:
         yield a, b, "CO_OCCURS_WITH", w
 
 
-def evaluation_rows(kg: KnowledgeGraph) -> Iterator[tuple]:
-    """One row per (paper, dataset, metric), with the first sentence saying it."""
-    for ex in kg.extractions:
-        seen: set[tuple[str, str]] = set()
-        for ev in ex.evaluations:
-            pair = (ev.dataset, ev.metric)
-            if pair in seen or ev.dataset not in kg.entities or ev.metric not in kg.entities:
-                continue
-            seen.add(pair)
-            yield ev.dataset, ev.metric, "EVALUATED_WITH", ex.paper.id, _sentence(ex, ev.sentence)
+def evaluation_rows(ex: Extraction, kg: KnowledgeGraph) -> Iterator[tuple]:
+    """One row per (dataset, metric) of a paper, with the first sentence saying it."""
+    seen: set[tuple[str, str]] = set()
+    for ev in ex.evaluations:
+        pair = (ev.dataset, ev.metric)
+        if pair in seen or ev.dataset not in kg.entities or ev.metric not in kg.entities:
+            continue
+        seen.add(pair)
+        yield ev.dataset, ev.metric, "EVALUATED_WITH", ex.paper.id, _sentence(ex, ev.sentence)
 
 
-ROWS = {"papers.csv": paper_rows, "entities.csv": entity_rows, "mentions.csv": mention_rows,
-        "proposes.csv": propose_rows, "cooccurs.csv": cooccur_rows, "evaluations.csv": evaluation_rows}
-
-
-def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple]) -> Path:
-    with atomic_write(path, "w", newline="") as f:
-        f.write(",".join(header) + "\n")  # header names hold no comma or quote
-        for row in rows:
-            f.write(_line(row))
-    return path
+def _csv(stack: contextlib.ExitStack, folder: Path, name: str) -> IO[str]:
+    """Open ``folder/name`` for an atomic write and write its header."""
+    f = stack.enter_context(atomic_write(folder / name, "w", newline=""))
+    f.write(",".join(HEADERS[name]) + "\n")  # header names hold no comma or quote
+    return f
 
 
 # --------------------------------------------------------------------------- import.sh
@@ -418,12 +412,21 @@ RETURN a.name, b.name, c.weight ORDER BY c.weight DESC LIMIT 20;
 
 # --------------------------------------------------------------------------- writer
 
-def write_neo4j(bundle, out_dir: Path) -> list[Path]:
-    """Write the ``neo4j/`` folder (see the module docstring); returns the folder."""
+def sink_neo4j(bundle, out_dir: Path) -> Sink:
+    """Write the ``neo4j/`` folder (see the module docstring) from the stream of papers."""
     kg: KnowledgeGraph = bundle.kg
     folder = Path(out_dir) / FOLDER
-    for name in NODE_FILES + REL_FILES:
-        _write_csv(folder / name, HEADERS[name], ROWS[name](kg))
+    with contextlib.ExitStack() as stack:
+        papers, mentions, proposes, evaluations = (
+            _csv(stack, folder, name) for name in ("papers.csv", "mentions.csv", "proposes.csv", "evaluations.csv"))
+        while (ex := (yield)) is not None:
+            papers.write(_line(paper_row(ex)))
+            links = paper_links(ex)
+            mentions.writelines(map(_line, mention_rows(ex, links, kg)))
+            proposes.writelines(map(_line, propose_rows(ex, links)))
+            evaluations.writelines(map(_line, evaluation_rows(ex, kg)))
+        _csv(stack, folder, "entities.csv").writelines(map(_line, entity_rows(kg)))
+        _csv(stack, folder, "cooccurs.csv").writelines(map(_line, cooccur_rows(kg)))
     script = folder / "import.sh"
     with atomic_write(script, "w", newline="\n") as f:
         f.write(IMPORT_SH)
@@ -434,3 +437,8 @@ def write_neo4j(bundle, out_dir: Path) -> list[Path]:
     with atomic_write(folder / "README.md", "w", newline="\n") as f:
         f.write(README)
     return [folder]
+
+
+def write_neo4j(bundle, out_dir: Path) -> list[Path]:
+    """Write the ``neo4j/`` folder (see :func:`sink_neo4j`); returns the folder."""
+    return write_one("neo4j", sink_neo4j(bundle, out_dir), bundle.kg.extractions)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kg.assemble.rdf import PREFIXES
+from kg.assemble.rdf import PREFIXES, entity_lines, paper_lines
 from kg.atomic import atomic_write
+from kg.export.sinks import Sink
 
 
 def _write(bundle, path: Path, fmt) -> list[Path]:
@@ -25,6 +26,24 @@ def _write(bundle, path: Path, fmt) -> list[Path]:
 
 def write_turtle(bundle, out_dir: Path) -> list[Path]:
     return _write(bundle, Path(out_dir) / "graph.ttl", pyoxigraph.RdfFormat.TURTLE)
+
+
+def sink_ntriples(bundle, out_dir: Path) -> Sink:
+    """Write ``graph.nt`` from the stream of papers; it becomes the bundle's N-Triples file,
+    which the Turtle, JSON-LD and store exports then read."""
+    path = Path(out_dir) / "graph.nt"
+    kg = bundle.kg
+    with atomic_write(path, "wb") as f:
+        buf: list[str] = []
+        while (ex := (yield)) is not None:
+            buf.extend(paper_lines(ex, kg, kg.evidence))
+            if len(buf) >= 10_000:
+                f.write(("\n".join(buf) + "\n").encode("utf-8"))
+                buf = []
+        buf.extend(entity_lines(kg))
+        f.write("".join(line + "\n" for line in buf).encode("utf-8"))
+    bundle.ntriples_file = path
+    return [path]
 
 
 def write_ntriples(bundle, out_dir: Path) -> list[Path]:

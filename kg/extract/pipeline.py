@@ -25,7 +25,7 @@ from spacy.language import Language
 
 from kg.config import ExtractConfig
 from kg.extract.tokens import tokens
-from kg.model import Evaluation, Extraction, Paper
+from kg.model import Evaluation, Extraction, Mention, Paper
 
 # Registering the factories is a side effect of importing their modules.
 from kg.extract import abbreviation, entities, rules, sentences, vocabulary  # noqa: F401
@@ -68,19 +68,29 @@ def _evaluations(mentions) -> tuple[Evaluation, ...]:
                  for d in sorted(ds) for k in sorted(ks))
 
 
+#: What extraction finds in one text: its mentions, and its sentences as character spans.
+Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...]]
+
+
+def _found(doc, length: int) -> Found:
+    mentions = tuple(doc._.kg_mentions)
+    tk = tokens(doc)
+    idx = tk.idx + [length]
+    return mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds())
+
+
+def to_extraction(paper: Paper, found: Found) -> Extraction:
+    """The Extraction of a paper from what extraction found in its text."""
+    mentions, spans = found
+    text = paper.text  # what the Doc was made of
+    return Extraction(paper=paper, mentions=mentions, sentences=tuple(text[a:b].strip() for a, b in spans),
+                      evaluations=_evaluations(mentions))
+
+
 def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Iterator[Extraction]:
     """Run the pipeline over papers in this process, yielding one Extraction per paper."""
     for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=batch_size):
-        mentions = tuple(doc._.kg_mentions)
-        tk = tokens(doc)
-        text = paper.text  # what the Doc was made of (Doc.text would rebuild it token by token)
-        idx = tk.idx + [len(text)]
-        yield Extraction(
-            paper=paper,
-            mentions=mentions,
-            sentences=tuple(text[idx[s]:idx[e]].strip() for s, e in tk.sentence_bounds()),
-            evaluations=_evaluations(mentions),
-        )
+        yield to_extraction(paper, _found(doc, len(paper.text)))
 
 
 _WORKER_NLP: Language | None = None
@@ -92,9 +102,9 @@ def _init_worker(config: ExtractConfig) -> None:
         _WORKER_NLP = make_pipeline(config)
 
 
-def _work(chunk: list[Paper]) -> list[Extraction]:
+def _work(texts: list[str]) -> list[Found]:
     assert _WORKER_NLP is not None
-    return list(extract(chunk, _WORKER_NLP))
+    return [_found(doc, len(t)) for doc, t in zip(_WORKER_NLP.pipe(texts, batch_size=64), texts)]
 
 
 def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -107,9 +117,10 @@ def extract_parallel(papers: Iterable[Paper], config: ExtractConfig, jobs: int,
                      chunk_size: int = 256, nlp: Language | None = None) -> Iterator[Extraction]:
     """Extract with ``jobs`` worker processes, in input order.
 
-    Workers return only the extracted records (small), never Docs, which is what makes a
-    plain process pool several times faster than ``nlp.pipe(n_process=...)``. With
-    ``jobs <= 1`` everything runs in this process.
+    Workers receive only the texts and return only what they found (mentions and sentence
+    spans), never Docs or papers, which is what makes a plain process pool several times
+    faster than ``nlp.pipe(n_process=...)``. With ``jobs <= 1`` everything runs in this
+    process.
     """
     if jobs <= 1:
         yield from extract(papers, nlp or make_pipeline(config))
@@ -126,12 +137,14 @@ def extract_parallel(papers: Iterable[Paper], config: ExtractConfig, jobs: int,
         # At most a few chunks per worker in flight (Pool.imap would read the whole input
         # ahead into its task queue), collected in input order.
         for chunk in islice(chunks, 3 * jobs):
-            pending.append(pool.apply_async(_work, (chunk,)))
+            pending.append((chunk, pool.apply_async(_work, ([p.text for p in chunk],))))
         while pending:
-            result = pending.popleft().get()
-            for chunk in islice(chunks, 1):
-                pending.append(pool.apply_async(_work, (chunk,)))
-            yield from result
+            chunk, result = pending.popleft()
+            found = result.get()
+            for nxt in islice(chunks, 1):
+                pending.append((nxt, pool.apply_async(_work, ([p.text for p in nxt],))))
+            for paper, f in zip(chunk, found):
+                yield to_extraction(paper, f)
 
 
 def default_jobs() -> int:

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
 from kg.model import Paper, Problem
 
-_WS = re.compile(r"\s+")
 _FILLABLE = ("title", "date_text", "date", "author_count", "url", "upvotes")
 
 
 def normalize_text(s: str) -> str:
     """Lower case, Unicode NFKC, whitespace collapsed: the key two copies of a text share."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", s).lower()).strip()
+    return " ".join(unicodedata.normalize("NFKC", s).lower().split())
 
 
 def _digest(s: str) -> str:

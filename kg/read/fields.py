@@ -28,7 +28,6 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$")
 _ARXIV_ID = re.compile(r"^(?:arXiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.I)
-_WS = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -56,7 +55,7 @@ def clean(value: Any) -> str | None:
         return None
     if not isinstance(value, (str, int, float)):
         raise RecordError(f"expected text, got {type(value).__name__}")
-    s = _WS.sub(" ", valid_text(str(value))).strip()
+    s = " ".join(valid_text(str(value)).split())  # str.split() splits where regex \s+ would
     return s or None
 
 

@@ -1,0 +1,92 @@
+"""One pass over the papers feeds every export (kg.export.sinks), with the same files as
+writing each format on its own, and a failure anywhere leaves no file behind."""
+
+from __future__ import annotations
+
+import pyoxigraph
+import pytest
+
+from kg.assemble import assemble
+from kg.config import EXPORT_FORMATS, BuildConfig, sample_corpus_dir
+from kg.export import Bundle, export, sink, writer
+from kg.export.sinks import run_sinks
+from kg.extract import extract, make_pipeline
+from kg.read import Corpus
+
+
+class CountingList(list):
+    """A list that counts how often it is iterated from the start."""
+
+    passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        return super().__iter__()
+
+
+@pytest.fixture(scope="module")
+def sample_kg():
+    corpus = Corpus([sample_corpus_dir()])
+    kg = assemble(list(extract(corpus, make_pipeline())), finalize=corpus.finalize)
+    kg.extractions = CountingList(kg.extractions)
+    return kg
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_one_pass_writes_what_each_writer_writes(sample_kg, tmp_path):
+    # a page limit below the graph's size takes the entity view, which keeps only some papers
+    config = BuildConfig(html_max_nodes=300)
+    together, alone = tmp_path / "together", tmp_path / "alone"
+    sample_kg.extractions.passes = 0
+    out = export(Bundle(sample_kg, config, work_dir=together), EXPORT_FORMATS, together)
+    assert sample_kg.extractions.passes == 1
+    assert list(out) == list(EXPORT_FORMATS)
+    for fmt in EXPORT_FORMATS:
+        if fmt != "store":  # a database folder: compared by its answers in tests/query
+            writer(fmt)(Bundle(sample_kg, config, work_dir=alone), alone)
+    got, want = _files(together), _files(alone)
+    got = {k: v for k, v in got.items() if not k.startswith("store/")}
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name] == want[name], name
+    # the store, loaded in a background thread during the pass, holds exactly the N-Triples
+    # (compared through a store of its own: stores keep numbers in canonical form)
+    store = pyoxigraph.Store.read_only(str(together / "store"))
+    reference = pyoxigraph.Store()
+    reference.bulk_load(path=str(together / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(store) == len(reference) > 0
+    assert {q.triple for q in store} == {q.triple for q in reference}
+
+
+def test_a_failing_sink_abandons_every_file(sample_kg, tmp_path):
+    def broken():
+        seen = 0
+        while (yield) is not None:
+            seen += 1
+            if seen == 10:
+                raise ValueError("disk on fire")
+        return []
+
+    bundle = Bundle(sample_kg, work_dir=tmp_path)
+    sinks = {f: sink(f)(bundle, tmp_path) for f in ("ntriples", "graphml", "gexf", "neo4j", "tables", "html", "store")}
+    with pytest.raises(ValueError, match="disk on fire"):
+        run_sinks({**sinks, "broken": broken()}, sample_kg.extractions)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_sink_that_does_not_stop_is_an_error(sample_kg):
+    def endless():
+        while True:
+            yield
+
+    with pytest.raises(RuntimeError, match="endless"):
+        run_sinks({"endless": endless()}, sample_kg.extractions[:3])
+
+
+def test_unknown_format_is_named(sample_kg, tmp_path):
+    with pytest.raises(ValueError, match="pdf"):
+        export(Bundle(sample_kg), ["graphml", "pdf"], tmp_path)
