@@ -64,7 +64,7 @@ def paper_name(label: str, surfaces: list[str]) -> str:
     if not surfaces:
         return label
     low = label.lower()
-    forms = [_without_generic_head(s) for s in surfaces]
+    forms = surfaces + [_without_generic_head(s) for s in surfaces]
     if any(s.lower() == low or singular_phrase(s).lower() == low for s in forms):
         return label
     words = [s for s in surfaces if not _is_acronym(s)]

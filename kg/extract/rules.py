@@ -53,6 +53,24 @@ _ADJECTIVES = frozenset("""small large big tiny huge deep shallow wide wider nar
     untrainable trainable robust powerful online offline social modern classical human
     significant substantial potential possible main major minor critical crucial essential
     limited unlimited""".split())
+#: Hypernyms that type the examples listed after them ("robotic tasks such as localization,
+#: mapping and obstacle detection"; Hearst 1992, "Automatic acquisition of hyponyms").
+HYPERNYM_TYPES = {
+    "task": "Task", "application": "Task", "problem": "Task",
+    "dataset": "Dataset", "benchmark": "Dataset", "corpus": "Dataset",
+    "metric": "Metric", "measure": "Metric",
+    "model": "Architecture", "architecture": "Architecture", "network": "Architecture",
+    "backbone": "Architecture", "layer": "Architecture",
+    "method": "Method", "technique": "Method", "algorithm": "Method",
+}
+#: Words that may sit between a hypernym and its cue ("applications in various fields such as").
+_HYPERNYM_PREPOSITIONS = frozenset({"in", "of", "for", "on", "with", "from"})
+_DETERMINERS = frozenset("the a an their its our his her this these those that which whose".split())
+#: Heads of application areas, places and things, which are not tasks.
+_NOT_TASK_HEADS = frozenset("""system industry device platform tool domain field area sector market
+    setting environment scenario product service company organization""".split())
+#: Words that introduce the examples ("such as" is found by its first word).
+_EXAMPLE_CUES = frozenset({"such", "e.g.", "e.g", "eg", "including"})
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
@@ -71,7 +89,7 @@ _BAD_MODIFIERS = frozenset("""based using via with without from into across with
 def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
-    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | {"dataset", "benchmark", "corpus"}
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES)
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -134,6 +152,109 @@ def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
         if head:
             votes[head] = votes.get(head, 0) + 1
     return max(votes, key=votes.get) if votes else None
+
+
+def _hypernym_type(tk: TokenView, sing: list[str], cue: int) -> str | None:
+    """The type given by the hypernym before an example cue ("tasks such as", "models (e.g.,"),
+    or None when there is none or it is a coordination of two types ("architectures and tasks")."""
+    k, skipped = cue - 1, 0
+    while k >= 0 and tk.text[k] in ("(", ","):
+        k -= 1
+    while k >= 0 and skipped < 4 and not tk.punct[k]:
+        typ = HYPERNYM_TYPES.get(sing[k])
+        if typ is not None:
+            if k >= 2 and tk.lower[k - 1] in ("and", "or") and HYPERNYM_TYPES.get(sing[k - 2], typ) != typ:
+                return None
+            return typ
+        if tk.sent_start[k] or tk.stop[k] and tk.lower[k] not in _HYPERNYM_PREPOSITIONS \
+                and tk.lower[k] not in EVALUATIVE:
+            break  # "methods such as X but also including Y": Y is not an example of the methods
+        k -= 1
+        skipped += 1
+    return None
+
+
+def _example_items(tk: TokenView, start: int) -> list[tuple[int, int, bool]]:
+    """The items of the list that starts at token ``start``: (start, end, closed) where closed
+    says that a comma, conjunction or bracket ends the item (the last item of a list that runs
+    on into the sentence may have swallowed a following word: "such as BatchNorm force the")."""
+    items: list[tuple[int, int, bool]] = []
+    text, lower, n = tk.text, tk.lower, tk.n
+    i = j = start
+    last = False  # after "and"/"or" comes the list's last item
+    while j < n and j < start + 30:
+        w = text[j]
+        if w in (",", ";") or lower[j] in ("and", "or"):
+            if j > i:
+                items.append((i, j, True))
+                if last:
+                    return items  # "models such as X and Y, solve ...": the list ended
+            last = last or lower[j] in ("and", "or")
+            i = j + 1
+        elif w == "-" and j > i and not tk.ws[j - 1] and not tk.ws[j]:
+            j += 1  # "match-to-sample": the word after a hyphen belongs to the compound
+        elif tk.punct[j] or tk.sent_start[j] and j > start or tk.stop[j] or lower[j] in ("etc", "etc."):
+            closed = tk.punct[j] or lower[j] in ("etc", "etc.")
+            # an item followed by a determiner is a verb with its object ("gathering their values");
+            # an item after the list's commas without a conjunction is the clause going on
+            # ("methods such as X, suffer from")
+            if j > i and lower[j] not in _DETERMINERS and (last or closed or not items):
+                if not closed and text[i][:1].isupper():
+                    # a name runs on into a verb: "such as TumorVisNet highlight ..."
+                    k = i + 1
+                    while k < j and (text[k][:1].isupper() or tk.num[k] or text[k] == "-"
+                                     or text[k - 1] == "-"):
+                        k += 1
+                    j = k
+                items.append((i, j, closed))
+            break
+        j += 1
+    return items
+
+
+def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
+    """Candidates for the examples of a typed hypernym: "tasks such as X, Y and Z",
+    "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X"."""
+    out: list[Candidate] = []
+    lower, text, n = tk.lower, tk.text, tk.n
+    for cue in (i for i, w in enumerate(lower) if w in _EXAMPLE_CUES):
+        if lower[cue] == "such":
+            if cue + 1 >= n or lower[cue + 1] != "as":
+                continue
+            start = cue + 2
+        else:
+            start = cue + 1
+        typ = _hypernym_type(tk, sing, cue)
+        if typ is None:
+            continue
+        while start < n and text[start] == ",":
+            start += 1
+        for s, e, closed in _example_items(tk, start):
+            words = [k for k in range(s, e) if text[k] != "-"]
+            if not 1 <= len(words) <= 4 or tk.num[s] or not (tk.alpha[s] or text[s][:1].isupper()):
+                continue
+            first = lower[s]
+            compound = s + 1 < e and text[s + 1] == "-"
+            if first in EVALUATIVE or first in _BAD_MODIFIERS or first in _ADJECTIVES and not compound or \
+                    first.endswith(_NOT_MODIFIER_SUFFIX) or \
+                    len(words) > 1 and first.endswith(("ing", "ed")) and not text[s][:1].isupper():
+                continue  # "traversing neighboring nodes": a clause, not a name
+            head = HYPERNYM_TYPES.get(sing[e - 1]) or NAME_HEADS.get(sing[e - 1])
+            if head is not None and head != typ:
+                continue  # "pre-trained vision models" among tasks
+            if typ == "Task" and singularize(lower[e - 1]) in _NOT_TASK_HEADS:
+                continue  # "health care system", "entertainment industry": where, not what
+            inside = [c for c in known if s <= c.start and c.end <= e]
+            if any(c.start == s and c.end == e for c in inside) or not closed and any(c.start == s for c in inside):
+                continue  # the vocabulary knows it, or the last item ran on past a known name
+            phrase = tk.span_text(s, e)
+            if vocab.is_generic(phrase) or vocab.lookup(phrase):
+                continue
+            # names stay as written ("QFVS" is no plural); plain phrases are singular, lower case
+            name = any(c.isupper() for c in phrase[1:]) or _is_coined(phrase)
+            label = phrase if name else singular_phrase(phrase).lower()
+            out.append(Candidate(s, e, entity_key(label), label, typ, "rule:example-of", 0.6))
+    return out
 
 
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
@@ -207,6 +328,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue  # "Web dataset", "Small benchmark": a capitalized word is not a name
             if not vocab.is_generic(name) and not vocab.lookup(name):
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
+    # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
+    out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- head-noun phrases -------------------------------------------------------------------
     vocab_ends = {c.end for c in (doc._.kg_candidates or ())}
     for i in range(n):

@@ -1,0 +1,59 @@
+"""Context rules for names no vocabulary knows (kg.extract.rules), on real sentences.
+
+Unless a test says otherwise the sentences are from arXiv abstracts (shared/data/arxiv).
+"""
+
+from __future__ import annotations
+
+from kg.extract import extract, paper_entities
+from kg.model import Paper
+
+
+def found(nlp, text, title=None):
+    """(type, lower-cased name) -> rules that found it, for one paper."""
+    ex = next(extract([Paper(id="x", title=title, abstract=text)], nlp))
+    rules: dict[str, set] = {}
+    for m in ex.mentions:
+        rules.setdefault(m.key, set()).add(m.rule)
+    return {(e["type"], e["name"].lower()): rules[e["key"]] for e in paper_entities(ex)}
+
+
+# -- examples of a typed hypernym (Hearst patterns) ----------------------------------------------
+
+def test_examples_of_tasks_are_tasks(nlp):
+    got = found(nlp, "In low-light environments, the performance of computer vision algorithms often "
+                     "deteriorates significantly, adversely affecting key vision tasks such as segmentation, "
+                     "detection, and classification.")
+    for task in ("segmentation", "detection", "classification"):
+        assert ("Task", task) in got
+
+
+def test_examples_of_methods_and_datasets_take_the_hypernym_type(nlp):
+    got = found(nlp, "Inspired by methods such as SiTH and MagicMan, which perform 360-degree reconstruction "
+                     "from a frontal image, we introduce a pipeline.")
+    assert ("Method", "sith") in got and ("Method", "magicman") in got
+    got = found(nlp, "Experimental results show that SpiVG surpasses existing methods across multiple datasets "
+                     "such as SumMe, TVSum, VideoXum, and QFVS.")
+    assert ("Dataset", "qfvs") in got and "rule:example-of" in got[("Dataset", "qfvs")]
+
+
+def test_the_sentence_after_a_list_is_not_an_example(nlp):
+    got = found(nlp, "The obtained results reveal that even top-performing models, such as OpenAI o3 and "
+                     "GPT-5, solve only half of the problems, highlighting the challenge of code generation.")
+    assert ("Architecture", "gpt-5") in got
+    assert not any(name in ("solve", "solve only half") for _, name in got)
+
+
+def test_a_verb_with_its_object_is_not_an_example(nlp):
+    # daily-papers sample (PyTorch-Direct)
+    got = found(nlp, "Unlike conventional neural networks, mini-batching input samples in GNNs requires "
+                     "complicated tasks such as traversing neighboring nodes and gathering their feature values.")
+    assert not any(t == "Task" for t, _ in got)
+
+
+def test_coordinated_hypernyms_of_two_types_give_no_type(nlp):
+    # daily-papers sample (SortedNet): "architectures and tasks" could type the examples either way
+    got = found(nlp, "Our general dynamic training approach is demonstrated across various architectures and "
+                     "tasks, including large language models and pre-trained vision models.")
+    assert ("Architecture", "large language model") in got
+    assert not any(t == "Task" for t, _ in got)
