@@ -71,6 +71,8 @@ _NOT_TASK_HEADS = frozenset("""system industry device platform tool domain field
     setting environment scenario product service company organization""".split())
 #: Words that introduce the examples ("such as" is found by its first word).
 _EXAMPLE_CUES = frozenset({"such", "e.g.", "e.g", "eg", "including"})
+#: Endings of verb forms that are not modifiers ("delivering", "utilizes", "generates").
+_VERB_SUFFIXES = ("ing", "izes", "ises", "ates", "ifies")
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
@@ -129,7 +131,9 @@ def _modifier_ok(tk: TokenView, i: int) -> bool:
     if low in EVALUATIVE or low in _BAD_MODIFIERS or low in _ADJECTIVES or low.endswith(_NOT_MODIFIER_SUFFIX):
         return False
     # verb forms ("encourages", "delivering", "learned") unless part of a compound ("self-supervised")
-    return "-" in low or not (low.endswith(("ing", "ed")) or low.endswith("es") and low[:-2] + "e" in _BAD_MODIFIERS)
+    # ("seed", "speed" and "feed" are nouns)
+    return "-" in low or not (low.endswith(_VERB_SUFFIXES) or low.endswith("ed") and not low.endswith("eed")
+                              or low.endswith("es") and low[:-2] + "e" in _BAD_MODIFIERS)
 
 
 def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:

@@ -57,3 +57,19 @@ def test_coordinated_hypernyms_of_two_types_give_no_type(nlp):
                      "tasks, including large language models and pre-trained vision models.")
     assert ("Architecture", "large language model") in got
     assert not any(t == "Task" for t, _ in got)
+
+
+# -- head-noun phrases ---------------------------------------------------------------------------
+
+def test_a_noun_ending_in_eed_is_a_modifier_not_a_past_tense(nlp):
+    # daily-papers sample (USAGE)
+    got = found(nlp, "Seed area generation is usually the starting point of weakly supervised semantic "
+                     "segmentation (WSSS).")
+    assert ("Task", "seed area generation") in got
+
+
+def test_a_verb_in_the_third_person_is_not_a_modifier(nlp):
+    got = found(nlp, "To address these challenges, we propose DeepMesh, a framework that optimizes mesh "
+                     "generation through two key innovations.")
+    assert ("Task", "mesh generation") in got
+    assert not any("optimizes" in name for _, name in got)
