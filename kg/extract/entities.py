@@ -122,7 +122,10 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
                 prop = is_proposal(tk.lower, starts[si], c.start)
         if prop:
             proposed_keys.add(c.key)
-        mentions.append((c, tk.span_text(c.start, c.end), tk.idx[c.start], si))
+        text = tk.span_text(c.start, c.end)
+        if text.endswith(".") and not c.label.endswith("."):
+            text = text[:-1]  # "MobilenetV3-S." at a sentence end: the tokenizer kept the full stop
+        mentions.append((c, text, tk.idx[c.start], si))
     return [
         Mention(key=c.key, label=c.label, type=c.type, text=canonical_surface(text),
                 start=start, end=start + len(text), sentence=si, rule=c.rule,

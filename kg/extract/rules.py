@@ -71,6 +71,9 @@ _NOT_TASK_HEADS = frozenset("""system industry device platform tool domain field
     setting environment scenario product service company organization""".split())
 #: Words that introduce the examples ("such as" is found by its first word).
 _EXAMPLE_CUES = frozenset({"such", "e.g.", "e.g", "eg", "including"})
+#: Last parts of hyphenated adjectives ("MLP-based", "CPU-centric", "task-specific").
+_ADJECTIVE_PARTS = frozenset("""based centric aware driven free like specific level wise oriented
+    agnostic guided dependent independent intensive friendly related only style""".split())
 #: Endings of verb forms that are not modifiers ("delivering", "utilizes", "generates").
 _VERB_SUFFIXES = ("ing", "izes", "ises", "ates", "ifies")
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
@@ -298,6 +301,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue
         if not name[0].isalnum() or vocab.lookup(name) or vocab.is_generic(name):
             continue
+        if e - s > 1 and lower[e - 1] in _ADJECTIVE_PARTS:
+            continue  # "MLP-based models", "CPU-centric approach": an adjective, not a name
         head = NAME_HEADS.get(sing[e]) if e < n else None
         label = singular_phrase(name)
         if head is not None:
@@ -314,7 +319,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     for (s, e), c in known.items():
         if e + 1 < n and text[e] == "-" and not tk.ws[e - 1] and not tk.ws[e] \
                 and text[e + 1][:1].isalnum() and any(ch.isdigit() or ch.isupper() for ch in text[e + 1]):
-            name = tk.span_text(s, e + 2)
+            name = tk.span_text(s, e + 2).rstrip(".")  # "MobilenetV3-S." ends a sentence
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
     # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------

@@ -73,3 +73,25 @@ def test_a_verb_in_the_third_person_is_not_a_modifier(nlp):
                      "generation through two key innovations.")
     assert ("Task", "mesh generation") in got
     assert not any("optimizes" in name for _, name in got)
+
+
+# -- coined names --------------------------------------------------------------------------------
+
+def test_a_hyphenated_adjective_is_not_a_name(nlp):
+    got = found(nlp, "From the sample concepts tested, we achieved high classification accuracy, suggesting the "
+                     "potential for LLM-based methods to improve computational phenotyping processes.")
+    assert not any(name == "llm-based" for _, name in got)
+    assert ("Architecture", "large language model") in got  # the LLM inside it still counts
+
+
+def test_a_coined_name_ending_in_lm_is_a_language_model(nlp):
+    # daily-papers sample (MLP Memory)
+    got = found(nlp, "Unlike kNN-LM, which impairs reasoning, our MLP memory improves StrategyQA performance.")
+    assert ("Architecture", "knn-lm") in got
+
+
+def test_a_named_variant_does_not_keep_the_full_stop(nlp):
+    got = found(nlp, "In this paper, we systematically revisit forgetting in DFT across two standard benchmarks "
+                     "under eight CSS settings using two representative backbones: ResNet101 and Swin-B. "
+                     "The results hold.")
+    assert ("Architecture", "swin-b") in got
