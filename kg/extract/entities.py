@@ -91,12 +91,33 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
     return out
 
 
+_SUBJECTS = frozenset("we i they you it can could may might will would should must first then also".split())
+_DETERMINERS = frozenset("the a an our their its this these those his her".split())
+#: Metric words that, followed by "to", name a property ("sensitivity to noise").
+_PROPERTY_READINGS = frozenset({"sensitivity"})
+
+
+def is_metric_use(lower: list[str], num: list[bool], start: int, end: int) -> bool:
+    """False when a metric word is used as a verb ("we first recall the ...", "speed up the
+    convergence"), as a property ("sensitivity to noise") or in an idiom ("at inference
+    time"), where it names nothing measured (guidelines 7.6, 7.7)."""
+    before = lower[start - 1] if start else ""
+    after = lower[end] if end < len(lower) else ""
+    if before in _SUBJECTS or after in _DETERMINERS:
+        return False
+    if after == "to" and lower[end - 1] in _PROPERTY_READINGS and not (end + 1 < len(lower) and num[end + 1]):
+        return False
+    return not (before in ("at", "during") and lower[end - 1] == "time")
+
+
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
     """Choose the mentions of a Doc from its candidates (see the module docstring)."""
     cands: list[Candidate] = list(doc._.kg_candidates or [])
     by_span = {(c.start, c.end): c for c in cands if c.rule.startswith("vocabulary")}
     cands.extend(_abbreviation_candidates(doc, vocab, by_span))
-    cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic]
+    tk = tokens(doc)
+    cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
+             and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))]
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
     taken = bytearray(len(doc))
     chosen: list[Candidate] = []
@@ -107,7 +128,6 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
 
-    tk = tokens(doc)
     starts = [s for s, _ in tk.sentence_bounds()]
     tname = title_name(doc, doc._.title_end)
     proposed_keys = set()
