@@ -16,6 +16,7 @@ Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
 from __future__ import annotations
 
 from bisect import bisect_right
+from difflib import SequenceMatcher
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -49,6 +50,16 @@ def trim_modifiers(span: Span) -> Span:
     return doc[i:span.end]
 
 
+def _same_head_concept(vocab: Vocabulary, short: str, long: str):
+    """The vocabulary's concept for a short form when the paper's long form ends in the same
+    word as that concept's label ("RAG" defined as "Retriever-augmented generation"); None when
+    the short form is unknown or names something else there ("UDC" as a dataset)."""
+    concept = vocab.lookup(short)
+    if concept is None:
+        return None
+    return concept if entity_key(concept.label).rsplit(" ", 1)[-1] == entity_key(long).rsplit(" ", 1)[-1] else None
+
+
 def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list[Candidate]:
     """Candidates from abbreviation definitions and every later use of the short forms."""
     out: list[Candidate] = []
@@ -68,6 +79,15 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
         elif concept is not None:
             key, label, typ, conf, inv = concept.key, concept.label, concept.type, 0.9, True
             src = f"vocabulary:{concept.source}"
+        elif (sc := _same_head_concept(vocab, short.text, long.text)) is not None:
+            if SequenceMatcher(None, sc.key, entity_key(long.text)).ratio() >= 0.9:
+                # "Retriever-augmented generation (RAG)": a variant spelling of the known RAG
+                key, label, typ, conf, inv = sc.key, sc.label, sc.type, 0.85, True
+                src = f"vocabulary:{sc.source}"
+            else:
+                # "spoken language models (SLMs)": not the vocabulary's SLM, but of its type
+                label = singular_phrase(long.text)
+                key, typ, conf, inv, src = entity_key(label), sc.type, 0.7, False, "abbreviation"
         else:
             guess = guess_type([t.text for t in long if not t.is_punct]) or guess_type([short.text])
             if guess is None:

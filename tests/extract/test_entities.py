@@ -31,3 +31,23 @@ def test_at_inference_time_is_an_idiom_and_inference_speed_a_metric(nlp):
                          "distillation technique called MiniPuzzle.")
     assert "inference time" not in found
     assert "inference speed" in found
+
+
+def ents(nlp, text):
+    ex = next(extract([Paper(id="x", title=None, abstract=text)], nlp))
+    return {e["key"]: e for e in paper_entities(ex)}
+
+
+def test_a_known_short_form_with_a_variant_long_form_is_the_known_concept(nlp):
+    found = ents(nlp, "Retriever-augmented generation (RAG) offers a solution, but the non-parametric nature of "
+                      "the retriever hinders its deep interaction with LLM.")  # daily-papers sample
+    rag = found["retrieval augmented generation"]
+    assert rag["type"] == "Method" and set(rag["mentions"]) == {"Retriever-augmented generation", "RAG"}
+
+
+def test_a_known_short_form_for_another_concept_lends_only_its_type(nlp):
+    found = ents(nlp, "We use four spoken language models (SLMs) to complete the two tasks and use humans and "
+                      "ALLMs to judge the SLMs' responses.")
+    slm = found["spoken language model"]
+    assert slm["type"] == "Architecture" and "SLMs" in slm["mentions"]
+    assert "small language model" not in found
