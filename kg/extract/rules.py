@@ -145,8 +145,8 @@ def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
     name = tk.text[s:e]
     width = e - s
     votes: dict[str, int] = {}
-    for i in range(e, tk.n - width):
-        if tk.text[i:i + width] != name:
+    for i in range(s, tk.n - width + 1):
+        if i < e and i != s or tk.text[i:i + width] != name:
             continue
         j = i + width
         head = NAME_HEADS.get(sing[j]) if j < tk.n else None
@@ -156,6 +156,10 @@ def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
                 if tk.punct[k]:
                     break
                 head = NAME_HEADS.get(sing[k]) or head
+        if head is None and i > 1:
+            # the head before it: "a hybrid model MaTVLM", "Our proposed network, FastDepth"
+            k = i - 2 if tk.text[i - 1] == "," else i - 1
+            head = NAME_HEADS.get(sing[k])
         if head:
             votes[head] = votes.get(head, 0) + 1
     return max(votes, key=votes.get) if votes else None
@@ -313,7 +317,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             before = lower[max(0, s - 6):s]
             if any(w in NAMING_CUES for w in before[-2:]) or (
                     any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before)):
-                out.append(Candidate(s, e, entity_key(label), label, "Method", "rule:proposed-name", 0.6))
+                typ = _usage_type(tk, sing, s, e) or "Method"
+                out.append(Candidate(s, e, entity_key(label), label, typ, "rule:proposed-name", 0.6))
     # -- named variants of known architectures: "EfficientNet-B4" (its own entity) ---------------
     known = {(c.start, c.end): c for c in (doc._.kg_candidates or ()) if c.type == "Architecture"}
     for (s, e), c in known.items():

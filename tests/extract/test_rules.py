@@ -95,3 +95,19 @@ def test_a_named_variant_does_not_keep_the_full_stop(nlp):
                      "under eight CSS settings using two representative backbones: ResNet101 and Swin-B. "
                      "The results hold.")
     assert ("Architecture", "swin-b") in got
+
+
+def test_a_proposed_name_takes_the_type_of_its_apposition(nlp):
+    got = found(nlp, "In this paper, we introduce FontGuard, a novel font watermarking model that harnesses the "
+                     "capabilities of font models and language-guided contrastive learning.")
+    assert ("Architecture", "fontguard") in got
+    got = found(nlp, "To address these limitations, we introduce LoVR, a benchmark specifically designed for long "
+                     "video-text retrieval.")
+    assert ("Dataset", "lovr") in got
+
+
+def test_a_title_name_takes_the_type_of_the_head_before_it(nlp):
+    # daily-papers sample (FastDepth)
+    got = found(nlp, "Our proposed network, FastDepth, runs at 178 fps on an NVIDIA Jetson TX2 GPU.",
+                title="FastDepth: Fast Monocular Depth Estimation on Embedded Systems")
+    assert ("Architecture", "fastdepth") in got
