@@ -63,6 +63,13 @@ HYPERNYM_TYPES = {
     "backbone": "Architecture", "layer": "Architecture",
     "method": "Method", "technique": "Method", "algorithm": "Method",
 }
+#: Heads of what a paper says it proposes ("we introduce a dynamic feature aggregation module"):
+#: components keep the head in their name, generic heads of methods do not ("a tree-sharing
+#: approach" -> tree-sharing).
+PROPOSAL_HEADS = {w: ("Architecture", True) for w in "layer module block mechanism unit encoder decoder".split()} | {
+    w: ("Method", False) for w in "approach method technique strategy scheme algorithm".split()}
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ary", "ful", "able", "ible")
+_PROPOSAL_SUBJECTS = frozenset({"we", "our", "paper", "work", "article", "study"})
 #: Words that may sit between a hypernym and its cue ("applications in various fields such as").
 _HYPERNYM_PREPOSITIONS = frozenset({"in", "of", "for", "on", "with", "from"})
 _DETERMINERS = frozenset("the a an their its our his her this these those that which whose".split())
@@ -94,7 +101,7 @@ _BAD_MODIFIERS = frozenset("""based using via with without from into across with
 def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
-    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES)
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | set(PROPOSAL_HEADS)
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -268,6 +275,69 @@ def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known
     return out
 
 
+def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
+    """What the paper says it proposes, named by a plain noun phrase with a typed head:
+    "we introduce a dynamic feature aggregation module", "we further propose feature gating and
+    interaction aggregation layers", "we introduce a tree-sharing approach"."""
+    out: list[Candidate] = []
+    lower, text, n = tk.lower, tk.text, tk.n
+    known_ends = {c.end for c in known}
+    for v in (i for i, w in enumerate(lower) if w in PROPOSAL_VERBS):
+        k = v - 1
+        while k >= 0 and v - k <= 6 and not tk.punct[k] and lower[k] not in _PROPOSAL_SUBJECTS:
+            k -= 1
+        if k < 0 or lower[k] not in _PROPOSAL_SUBJECTS:
+            continue
+        # the object: up to two noun phrases joined by "and", after articles and evaluative words
+        k = v + 1
+        while k < n and lower[k] in EVALUATIVE:
+            k += 1
+        phrases, start = [], k
+        while k < n and k - start <= 6:
+            if text[k] == "-" and k > start and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
+                k += 2  # "tree-sharing"
+            elif lower[k] == "and" and k > start and not phrases and not (k + 1 < n and lower[k + 1] in PROPOSAL_VERBS):
+                phrases.append((start, k))
+                start = k = k + 1
+            elif _modifier_ok(tk, k) or k > start and tk.alpha[k] and lower[k].endswith("ing") \
+                    and lower[k] not in _BAD_MODIFIERS:
+                k += 1  # a nominal "-ing" after a modifier: "feature gating"
+            else:
+                break
+        phrases.append((start, k))
+        typed = []
+        for s, e in phrases:
+            if e - s < 1 or lower[s] in _ADJECTIVES:
+                typed.append(None)
+                continue
+            typed.append(PROPOSAL_HEADS.get(sing[e - 1]))
+        for (s, e), head in zip(phrases, typed):
+            keep = True
+            if head is None:
+                other = [h for h in typed if h is not None]
+                if len(phrases) < 2 or not other or e - s > 3:
+                    continue
+                typ = other[0][0]  # "feature gating and interaction aggregation layers"
+            else:
+                typ, keep = head
+            end = e if keep else e - 1
+            if end <= s or end in known_ends:
+                continue  # nothing left, or a known term with a modifier ("lightweight [encoder-decoder]")
+            last = lower[end - 1]
+            if last.endswith(_ADJECTIVE_ENDINGS) or last in _ADJECTIVE_PARTS or PHRASE_HEADS.get(sing[end - 1]) == "Task":
+                continue  # "a hierarchical approach", "an agent-based method", "a fall detection method"
+            if not keep and end - s == 1:
+                continue  # "a novel annotation method": one plain word names no method
+            phrase = tk.span_text(s, end)
+            if vocab.is_generic(phrase) or vocab.lookup(phrase):
+                continue
+            label = singular_phrase(phrase)
+            if not any(c.isupper() for c in phrase[1:]):
+                label = label.lower()
+            out.append(Candidate(s, end, entity_key(label), label, typ, "rule:proposal", 0.6))
+    return out
+
+
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -342,6 +412,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue  # "Web dataset", "Small benchmark": a capitalized word is not a name
             if not vocab.is_generic(name) and not vocab.lookup(name):
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
+    # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
+    out.extend(_proposal_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- head-noun phrases -------------------------------------------------------------------
