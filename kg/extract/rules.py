@@ -6,6 +6,10 @@
 * **Head-noun phrases**: a few plain modifiers before a head noun that fixes the type
   ("scene text recognition" -> Task, "pointer network" -> Architecture).
 * **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
+* **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
+  "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
+* **What the paper proposes**: "we introduce a dynamic feature aggregation module" (Architecture),
+  "we introduce a tree-sharing approach" (Method: tree-sharing).
 
 Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from the
 ``kg_rules`` component.
