@@ -9,6 +9,7 @@ grouped into entities, the shape `kg extract` writes).
 from __future__ import annotations
 
 from kg.extract.normalize import singular_phrase
+from kg.extract.vocabulary import GENERIC_HEADS
 from kg.extract.pipeline import default_jobs, extract, extract_parallel, make_pipeline
 from kg.model import Extraction
 
@@ -39,20 +40,34 @@ def paper_entities(ex: Extraction) -> list[dict]:
     return list(out.values())
 
 
+def _is_acronym(s: str) -> bool:
+    """One all-capitals token, possibly with a plural "s" ("CNN", "GNNs"); "MS COCO" is a name."""
+    return " " not in s and (s.isupper() or s[:-1].isupper() and s.endswith("s"))
+
+
+def _without_generic_head(s: str) -> str:
+    """The name without a trailing generic head noun ("Transformer architectures" -> "Transformer"),
+    which the guidelines (section 4) leave out of a mention."""
+    head, sep, last = s.rpartition(" ")
+    return head if sep and last.lower() in GENERIC_HEADS else s
+
+
 def paper_name(label: str, surfaces: list[str]) -> str:
     """The name of an entity as this paper writes it.
 
-    The label when the paper writes it (in any case, singular or plural); otherwise the
-    paper's longest spelling that is not an acronym ("network pruning" rather than the
-    vocabulary's "pruning", "MS COCO" rather than "COCO"); the label for an entity the paper
-    names only by an acronym ("CNN" -> "convolutional neural network").
+    The label when the paper writes it (in any case, singular or plural, or followed by a
+    generic head noun such as "architecture"); otherwise the paper's longest spelling that is
+    not an acronym ("network pruning" rather than the vocabulary's "pruning", "MS COCO" rather
+    than "COCO"); the label for an entity the paper names only by an acronym ("CNN" ->
+    "convolutional neural network").
     """
     if not surfaces:
         return label
     low = label.lower()
-    if any(s.lower() == low or singular_phrase(s).lower() == low for s in surfaces):
+    forms = surfaces + [_without_generic_head(s) for s in surfaces]
+    if any(s.lower() == low or singular_phrase(s).lower() == low for s in forms):
         return label
-    words = [s for s in surfaces if not (s.isupper() or s[:-1].isupper() and s.endswith("s"))]
+    words = [s for s in surfaces if not _is_acronym(s)]
     if not words:
         return label
     return max(words, key=len)

@@ -110,10 +110,14 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
                 long = _long_form_span(doc, inner, i, sent_start)
                 if long is not None:
                     pairs.append((long, inner))
-        elif j - k >= 2 and i > 0 and is_short_form(text[i - 1]):
-            # SHORT (long form)
-            if find_long_form(text[i - 1], inner.text) == 0:
-                pairs.append((inner, doc[i - 1:i]))
+        elif j - k >= 2 and i > 0:
+            # SHORT (long form); the short form may be hyphenated ("TI-CNN (Text and Image ...)")
+            s0 = i - 1
+            while s0 >= 2 and text[s0 - 1] == "-" and not tk.ws[s0 - 2] and not tk.ws[s0 - 1]:
+                s0 -= 2
+            short = doc[s0:i]
+            if is_short_form(short.text) and find_long_form(short.text, inner.text) == 0:
+                pairs.append((inner, short))
     return pairs
 
 

@@ -16,6 +16,7 @@ Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
 from __future__ import annotations
 
 from bisect import bisect_right
+from difflib import SequenceMatcher
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -49,6 +50,16 @@ def trim_modifiers(span: Span) -> Span:
     return doc[i:span.end]
 
 
+def _same_head_concept(vocab: Vocabulary, short: str, long: str):
+    """The vocabulary's concept for a short form when the paper's long form ends in the same
+    word as that concept's label ("RAG" defined as "Retriever-augmented generation"); None when
+    the short form is unknown or names something else there ("UDC" as a dataset)."""
+    concept = vocab.lookup(short)
+    if concept is None:
+        return None
+    return concept if entity_key(concept.label).rsplit(" ", 1)[-1] == entity_key(long).rsplit(" ", 1)[-1] else None
+
+
 def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list[Candidate]:
     """Candidates from abbreviation definitions and every later use of the short forms."""
     out: list[Candidate] = []
@@ -68,6 +79,15 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
         elif concept is not None:
             key, label, typ, conf, inv = concept.key, concept.label, concept.type, 0.9, True
             src = f"vocabulary:{concept.source}"
+        elif (sc := _same_head_concept(vocab, short.text, long.text)) is not None:
+            if SequenceMatcher(None, sc.key, entity_key(long.text)).ratio() >= 0.9:
+                # "Retriever-augmented generation (RAG)": a variant spelling of the known RAG
+                key, label, typ, conf, inv = sc.key, sc.label, sc.type, 0.85, True
+                src = f"vocabulary:{sc.source}"
+            else:
+                # "spoken language models (SLMs)": not the vocabulary's SLM, but of its type
+                label = singular_phrase(long.text)
+                key, typ, conf, inv, src = entity_key(label), sc.type, 0.7, False, "abbreviation"
         else:
             guess = guess_type([t.text for t in long if not t.is_punct]) or guess_type([short.text])
             if guess is None:
@@ -91,12 +111,33 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
     return out
 
 
+_SUBJECTS = frozenset("we i they you it can could may might will would should must first then also".split())
+_DETERMINERS = frozenset("the a an our their its this these those his her".split())
+#: Metric words that, followed by "to", name a property ("sensitivity to noise").
+_PROPERTY_READINGS = frozenset({"sensitivity"})
+
+
+def is_metric_use(lower: list[str], num: list[bool], start: int, end: int) -> bool:
+    """False when a metric word is used as a verb ("we first recall the ...", "speed up the
+    convergence"), as a property ("sensitivity to noise") or in an idiom ("at inference
+    time"), where it names nothing measured (guidelines 7.6, 7.7)."""
+    before = lower[start - 1] if start else ""
+    after = lower[end] if end < len(lower) else ""
+    if before in _SUBJECTS or after in _DETERMINERS:
+        return False
+    if after == "to" and lower[end - 1] in _PROPERTY_READINGS and not (end + 1 < len(lower) and num[end + 1]):
+        return False
+    return not (before in ("at", "during") and lower[end - 1] == "time")
+
+
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
     """Choose the mentions of a Doc from its candidates (see the module docstring)."""
     cands: list[Candidate] = list(doc._.kg_candidates or [])
     by_span = {(c.start, c.end): c for c in cands if c.rule.startswith("vocabulary")}
     cands.extend(_abbreviation_candidates(doc, vocab, by_span))
-    cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic]
+    tk = tokens(doc)
+    cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
+             and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))]
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
     taken = bytearray(len(doc))
     chosen: list[Candidate] = []
@@ -107,7 +148,6 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
 
-    tk = tokens(doc)
     starts = [s for s, _ in tk.sentence_bounds()]
     tname = title_name(doc, doc._.title_end)
     proposed_keys = set()
@@ -122,7 +162,10 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
                 prop = is_proposal(tk.lower, starts[si], c.start)
         if prop:
             proposed_keys.add(c.key)
-        mentions.append((c, tk.span_text(c.start, c.end), tk.idx[c.start], si))
+        text = tk.span_text(c.start, c.end)
+        if text.endswith(".") and not c.label.endswith("."):
+            text = text[:-1]  # "MobilenetV3-S." at a sentence end: the tokenizer kept the full stop
+        mentions.append((c, text, tk.idx[c.start], si))
     return [
         Mention(key=c.key, label=c.label, type=c.type, text=canonical_surface(text),
                 start=start, end=start + len(text), sentence=si, rule=c.rule,

@@ -35,7 +35,7 @@ for _t, _words in {
         HEAD_TYPES.setdefault(_w, _t)  # type: ignore[arg-type]
 
 #: Suffixes of coined model names ("ResNet", "MCUFormer", "HTNet", "DeepONet").
-ARCHITECTURE_SUFFIXES = ("net", "former", "gpt", "bert", "vit", "mamba", "gan", "vae", "llama",
+ARCHITECTURE_SUFFIXES = ("net", "former", "gpt", "bert", "vit", "mamba", "gan", "vae", "llama", "lm",
                          "mlp", "cnn", "rnn", "lstm", "gnn", "nerf", "unet", "diffusion")
 
 #: Modifiers dropped from the start of a phrase: scope and evaluative words (guidelines §4).

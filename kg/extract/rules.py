@@ -6,6 +6,10 @@
 * **Head-noun phrases**: a few plain modifiers before a head noun that fixes the type
   ("scene text recognition" -> Task, "pointer network" -> Architecture).
 * **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
+* **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
+  "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
+* **What the paper proposes**: "we introduce a dynamic feature aggregation module" (Architecture),
+  "we introduce a tree-sharing approach" (Method: tree-sharing).
 
 Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from the
 ``kg_rules`` component.
@@ -53,6 +57,36 @@ _ADJECTIVES = frozenset("""small large big tiny huge deep shallow wide wider nar
     untrainable trainable robust powerful online offline social modern classical human
     significant substantial potential possible main major minor critical crucial essential
     limited unlimited""".split())
+#: Hypernyms that type the examples listed after them ("robotic tasks such as localization,
+#: mapping and obstacle detection"; Hearst 1992, "Automatic acquisition of hyponyms").
+HYPERNYM_TYPES = {
+    "task": "Task", "application": "Task", "problem": "Task",
+    "dataset": "Dataset", "benchmark": "Dataset", "corpus": "Dataset",
+    "metric": "Metric", "measure": "Metric",
+    "model": "Architecture", "architecture": "Architecture", "network": "Architecture",
+    "backbone": "Architecture", "layer": "Architecture",
+    "method": "Method", "technique": "Method", "algorithm": "Method",
+}
+#: Heads of what a paper says it proposes ("we introduce a dynamic feature aggregation module"):
+#: components keep the head in their name, generic heads of methods do not ("a tree-sharing
+#: approach" -> tree-sharing).
+PROPOSAL_HEADS = {w: ("Architecture", True) for w in "layer module block mechanism unit encoder decoder".split()} | {
+    w: ("Method", False) for w in "approach method technique strategy scheme algorithm".split()}
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ary", "ful", "able", "ible")
+_PROPOSAL_SUBJECTS = frozenset({"we", "our", "paper", "work", "article", "study"})
+#: Words that may sit between a hypernym and its cue ("applications in various fields such as").
+_HYPERNYM_PREPOSITIONS = frozenset({"in", "of", "for", "on", "with", "from"})
+_DETERMINERS = frozenset("the a an their its our his her this these those that which whose".split())
+#: Heads of application areas, places and things, which are not tasks.
+_NOT_TASK_HEADS = frozenset("""system industry device platform tool domain field area sector market
+    setting environment scenario product service company organization""".split())
+#: Words that introduce the examples ("such as" is found by its first word).
+_EXAMPLE_CUES = frozenset({"such", "e.g.", "e.g", "eg", "including"})
+#: Last parts of hyphenated adjectives ("MLP-based", "CPU-centric", "task-specific").
+_ADJECTIVE_PARTS = frozenset("""based centric aware driven free like specific level wise oriented
+    agnostic guided dependent independent intensive friendly related only style""".split())
+#: Endings of verb forms that are not modifiers ("delivering", "utilizes", "generates").
+_VERB_SUFFIXES = ("ing", "izes", "ises", "ates", "ifies")
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
@@ -71,7 +105,7 @@ _BAD_MODIFIERS = frozenset("""based using via with without from into across with
 def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
-    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | {"dataset", "benchmark", "corpus"}
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | set(PROPOSAL_HEADS)
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -111,7 +145,9 @@ def _modifier_ok(tk: TokenView, i: int) -> bool:
     if low in EVALUATIVE or low in _BAD_MODIFIERS or low in _ADJECTIVES or low.endswith(_NOT_MODIFIER_SUFFIX):
         return False
     # verb forms ("encourages", "delivering", "learned") unless part of a compound ("self-supervised")
-    return "-" in low or not (low.endswith(("ing", "ed")) or low.endswith("es") and low[:-2] + "e" in _BAD_MODIFIERS)
+    # ("seed", "speed" and "feed" are nouns)
+    return "-" in low or not (low.endswith(_VERB_SUFFIXES) or low.endswith("ed") and not low.endswith("eed")
+                              or low.endswith("es") and low[:-2] + "e" in _BAD_MODIFIERS)
 
 
 def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
@@ -120,8 +156,8 @@ def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
     name = tk.text[s:e]
     width = e - s
     votes: dict[str, int] = {}
-    for i in range(e, tk.n - width):
-        if tk.text[i:i + width] != name:
+    for i in range(s, tk.n - width + 1):
+        if i < e and i != s or tk.text[i:i + width] != name:
             continue
         j = i + width
         head = NAME_HEADS.get(sing[j]) if j < tk.n else None
@@ -131,9 +167,179 @@ def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
                 if tk.punct[k]:
                     break
                 head = NAME_HEADS.get(sing[k]) or head
+        if head is None and i > 1:
+            # the head before it: "a hybrid model MaTVLM", "Our proposed network, FastDepth"
+            k = i - 2 if tk.text[i - 1] == "," else i - 1
+            head = NAME_HEADS.get(sing[k])
         if head:
             votes[head] = votes.get(head, 0) + 1
     return max(votes, key=votes.get) if votes else None
+
+
+def _hypernym_type(tk: TokenView, sing: list[str], cue: int) -> str | None:
+    """The type given by the hypernym before an example cue ("tasks such as", "models (e.g.,"),
+    or None when there is none or it is a coordination of two types ("architectures and tasks")."""
+    k, skipped = cue - 1, 0
+    while k >= 0 and tk.text[k] in ("(", ","):
+        k -= 1
+    while k >= 0 and skipped < 4 and not tk.punct[k]:
+        typ = HYPERNYM_TYPES.get(sing[k])
+        if typ is not None:
+            if k >= 2 and tk.lower[k - 1] in ("and", "or") and HYPERNYM_TYPES.get(sing[k - 2], typ) != typ:
+                return None
+            return typ
+        if tk.sent_start[k] or tk.stop[k] and tk.lower[k] not in _HYPERNYM_PREPOSITIONS \
+                and tk.lower[k] not in EVALUATIVE:
+            break  # "methods such as X but also including Y": Y is not an example of the methods
+        k -= 1
+        skipped += 1
+    return None
+
+
+def _example_items(tk: TokenView, start: int) -> list[tuple[int, int, bool]]:
+    """The items of the list that starts at token ``start``: (start, end, closed) where closed
+    says that a comma, conjunction or bracket ends the item (the last item of a list that runs
+    on into the sentence may have swallowed a following word: "such as BatchNorm force the")."""
+    items: list[tuple[int, int, bool]] = []
+    text, lower, n = tk.text, tk.lower, tk.n
+    i = j = start
+    last = False  # after "and"/"or" comes the list's last item
+    while j < n and j < start + 30:
+        w = text[j]
+        if w in (",", ";") or lower[j] in ("and", "or"):
+            if j > i:
+                items.append((i, j, True))
+                if last:
+                    return items  # "models such as X and Y, solve ...": the list ended
+            last = last or lower[j] in ("and", "or")
+            i = j + 1
+        elif w == "-" and j > i and not tk.ws[j - 1] and not tk.ws[j]:
+            j += 1  # "match-to-sample": the word after a hyphen belongs to the compound
+        elif tk.punct[j] or tk.sent_start[j] and j > start or tk.stop[j] or lower[j] in ("etc", "etc."):
+            closed = tk.punct[j] or lower[j] in ("etc", "etc.")
+            # an item followed by a determiner is a verb with its object ("gathering their values");
+            # an item after the list's commas without a conjunction is the clause going on
+            # ("methods such as X, suffer from")
+            if j > i and lower[j] not in _DETERMINERS and (last or closed or not items):
+                if not closed and text[i][:1].isupper():
+                    # a name runs on into a verb: "such as TumorVisNet highlight ..."
+                    k = i + 1
+                    while k < j and (text[k][:1].isupper() or tk.num[k] or text[k] == "-"
+                                     or text[k - 1] == "-"):
+                        k += 1
+                    j = k
+                items.append((i, j, closed))
+            break
+        j += 1
+    return items
+
+
+def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
+    """Candidates for the examples of a typed hypernym: "tasks such as X, Y and Z",
+    "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X"."""
+    out: list[Candidate] = []
+    lower, text, n = tk.lower, tk.text, tk.n
+    for cue in (i for i, w in enumerate(lower) if w in _EXAMPLE_CUES):
+        if lower[cue] == "such":
+            if cue + 1 >= n or lower[cue + 1] != "as":
+                continue
+            start = cue + 2
+        else:
+            start = cue + 1
+        typ = _hypernym_type(tk, sing, cue)
+        if typ is None:
+            continue
+        while start < n and text[start] == ",":
+            start += 1
+        for s, e, closed in _example_items(tk, start):
+            words = [k for k in range(s, e) if text[k] != "-"]
+            if not 1 <= len(words) <= 4 or tk.num[s] or not (tk.alpha[s] or text[s][:1].isupper()):
+                continue
+            first = lower[s]
+            compound = s + 1 < e and text[s + 1] == "-"
+            if first in EVALUATIVE or first in _BAD_MODIFIERS or first in _ADJECTIVES and not compound or \
+                    first.endswith(_NOT_MODIFIER_SUFFIX) or \
+                    len(words) > 1 and first.endswith(("ing", "ed")) and not text[s][:1].isupper():
+                continue  # "traversing neighboring nodes": a clause, not a name
+            head = HYPERNYM_TYPES.get(sing[e - 1]) or NAME_HEADS.get(sing[e - 1])
+            if head is not None and head != typ:
+                continue  # "pre-trained vision models" among tasks
+            if typ == "Task" and singularize(lower[e - 1]) in _NOT_TASK_HEADS:
+                continue  # "health care system", "entertainment industry": where, not what
+            inside = [c for c in known if s <= c.start and c.end <= e]
+            if any(c.start == s and c.end == e for c in inside) or not closed and any(c.start == s for c in inside):
+                continue  # the vocabulary knows it, or the last item ran on past a known name
+            phrase = tk.span_text(s, e)
+            if vocab.is_generic(phrase) or vocab.lookup(phrase):
+                continue
+            # names stay as written ("QFVS" is no plural); plain phrases are singular, lower case
+            name = any(c.isupper() for c in phrase[1:]) or _is_coined(phrase)
+            label = phrase if name else singular_phrase(phrase).lower()
+            out.append(Candidate(s, e, entity_key(label), label, typ, "rule:example-of", 0.6))
+    return out
+
+
+def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
+    """What the paper says it proposes, named by a plain noun phrase with a typed head:
+    "we introduce a dynamic feature aggregation module", "we further propose feature gating and
+    interaction aggregation layers", "we introduce a tree-sharing approach"."""
+    out: list[Candidate] = []
+    lower, text, n = tk.lower, tk.text, tk.n
+    known_ends = {c.end for c in known}
+    for v in (i for i, w in enumerate(lower) if w in PROPOSAL_VERBS):
+        k = v - 1
+        while k >= 0 and v - k <= 6 and not tk.punct[k] and lower[k] not in _PROPOSAL_SUBJECTS:
+            k -= 1
+        if k < 0 or lower[k] not in _PROPOSAL_SUBJECTS:
+            continue
+        # the object: up to two noun phrases joined by "and", after articles and evaluative words
+        k = v + 1
+        while k < n and lower[k] in EVALUATIVE:
+            k += 1
+        phrases, start = [], k
+        while k < n and k - start <= 6:
+            if text[k] == "-" and k > start and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
+                k += 2  # "tree-sharing"
+            elif lower[k] == "and" and k > start and not phrases and not (k + 1 < n and lower[k + 1] in PROPOSAL_VERBS):
+                phrases.append((start, k))
+                start = k = k + 1
+            elif _modifier_ok(tk, k) or k > start and tk.alpha[k] and lower[k].endswith("ing") \
+                    and lower[k] not in _BAD_MODIFIERS:
+                k += 1  # a nominal "-ing" after a modifier: "feature gating"
+            else:
+                break
+        phrases.append((start, k))
+        typed = []
+        for s, e in phrases:
+            if e - s < 1 or lower[s] in _ADJECTIVES:
+                typed.append(None)
+                continue
+            typed.append(PROPOSAL_HEADS.get(sing[e - 1]))
+        for (s, e), head in zip(phrases, typed):
+            keep = True
+            if head is None:
+                other = [h for h in typed if h is not None]
+                if len(phrases) < 2 or not other or e - s > 3:
+                    continue
+                typ = other[0][0]  # "feature gating and interaction aggregation layers"
+            else:
+                typ, keep = head
+            end = e if keep else e - 1
+            if end <= s or end in known_ends:
+                continue  # nothing left, or a known term with a modifier ("lightweight [encoder-decoder]")
+            last = lower[end - 1]
+            if last.endswith(_ADJECTIVE_ENDINGS) or last in _ADJECTIVE_PARTS or PHRASE_HEADS.get(sing[end - 1]) == "Task":
+                continue  # "a hierarchical approach", "an agent-based method", "a fall detection method"
+            if not keep and end - s == 1:
+                continue  # "a novel annotation method": one plain word names no method
+            phrase = tk.span_text(s, end)
+            if vocab.is_generic(phrase) or vocab.lookup(phrase):
+                continue
+            label = singular_phrase(phrase)
+            if not any(c.isupper() for c in phrase[1:]):
+                label = label.lower()
+            out.append(Candidate(s, end, entity_key(label), label, typ, "rule:proposal", 0.6))
+    return out
 
 
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
@@ -173,6 +379,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue
         if not name[0].isalnum() or vocab.lookup(name) or vocab.is_generic(name):
             continue
+        if e - s > 1 and lower[e - 1] in _ADJECTIVE_PARTS:
+            continue  # "MLP-based models", "CPU-centric approach": an adjective, not a name
         head = NAME_HEADS.get(sing[e]) if e < n else None
         label = singular_phrase(name)
         if head is not None:
@@ -183,13 +391,14 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             before = lower[max(0, s - 6):s]
             if any(w in NAMING_CUES for w in before[-2:]) or (
                     any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before)):
-                out.append(Candidate(s, e, entity_key(label), label, "Method", "rule:proposed-name", 0.6))
+                typ = _usage_type(tk, sing, s, e) or "Method"
+                out.append(Candidate(s, e, entity_key(label), label, typ, "rule:proposed-name", 0.6))
     # -- named variants of known architectures: "EfficientNet-B4" (its own entity) ---------------
     known = {(c.start, c.end): c for c in (doc._.kg_candidates or ()) if c.type == "Architecture"}
     for (s, e), c in known.items():
         if e + 1 < n and text[e] == "-" and not tk.ws[e - 1] and not tk.ws[e] \
                 and text[e + 1][:1].isalnum() and any(ch.isdigit() or ch.isupper() for ch in text[e + 1]):
-            name = tk.span_text(s, e + 2)
+            name = tk.span_text(s, e + 2).rstrip(".")  # "MobilenetV3-S." ends a sentence
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
     # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
@@ -207,6 +416,10 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue  # "Web dataset", "Small benchmark": a capitalized word is not a name
             if not vocab.is_generic(name) and not vocab.lookup(name):
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
+    # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
+    out.extend(_proposal_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
+    out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- head-noun phrases -------------------------------------------------------------------
     vocab_ends = {c.end for c in (doc._.kg_candidates or ())}
     for i in range(n):

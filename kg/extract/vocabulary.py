@@ -36,6 +36,10 @@ GENERIC_HEADS = frozenset({"architecture", "architectures", "model", "models", "
                            "method", "methods", "approach", "network", "networks", "dataset", "datasets",
                            "benchmark", "benchmarks", "algorithm", "algorithms", "technique", "score"})
 
+#: Modifiers that name a subtype in common use and stay in an architecture's surface form while
+#: the mention remains one of the base entity ("deep convolutional networks" is the CNN).
+SUBTYPE_PREFIXES = frozenset({"deep"})
+
 #: When two files define the same surface form, the earlier source wins.
 SOURCE_PRIORITY = ("curated", "pwc-methods", "pwc-metrics", "pwc-tasks", "pwc-datasets")
 
@@ -302,6 +306,10 @@ class VocabularyMatcher:
                     if key is not None:
                         c = concepts[key]
                         found.append(Candidate(i, j, key, c.label, c.type, f"vocabulary:{c.source}", conf, True))
+                        if i and c.type == "Architecture" and tk.lower[i - 1] in SUBTYPE_PREFIXES:
+                            # "deep convolutional networks" is a form of the CNN (guidelines 4)
+                            found.append(Candidate(i - 1, j, key, c.label, c.type, f"vocabulary:{c.source}",
+                                                   conf, True))
                     if j >= n:
                         break
                     node = node.get(words[j])

@@ -52,3 +52,13 @@ def test_never_crosses_the_title_boundary(nlp):
 
 def test_no_pair_for_citations_and_numbers(nlp):
     assert pairs(nlp, "It improves accuracy (93%) over prior work (2019) on three tasks (see below).") == []
+
+
+def test_hyphenated_short_form_before_its_long_form(nlp):
+    # arXiv abstracts (shared/data/arxiv)
+    text = ("To address the first issue, we propose a multi-task learning framework EO-IUR (Editing "
+            "Operation-guided Incomplete Utterance Rewriting) that introduces the editing operation labels.")
+    assert pairs(nlp, text) == [("Editing Operation-guided Incomplete Utterance Rewriting", "EO-IUR")]
+    text = ("To address these limitations, we propose GS-LTS (Gaussian Splatting for Long-Term Service), a "
+            "3DGS-based system enabling indoor robots to manage diverse tasks in dynamic environments over time.")
+    assert pairs(nlp, text) == [("Gaussian Splatting for Long-Term Service", "GS-LTS")]

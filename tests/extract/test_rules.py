@@ -1,0 +1,147 @@
+"""Context rules for names no vocabulary knows (kg.extract.rules), on real sentences.
+
+Unless a test says otherwise the sentences are from arXiv abstracts (shared/data/arxiv).
+"""
+
+from __future__ import annotations
+
+from kg.extract import extract, paper_entities
+from kg.model import Paper
+
+
+def found(nlp, text, title=None):
+    """(type, lower-cased name) -> rules that found it, for one paper."""
+    ex = next(extract([Paper(id="x", title=title, abstract=text)], nlp))
+    rules: dict[str, set] = {}
+    for m in ex.mentions:
+        rules.setdefault(m.key, set()).add(m.rule)
+    return {(e["type"], e["name"].lower()): rules[e["key"]] for e in paper_entities(ex)}
+
+
+# -- examples of a typed hypernym (Hearst patterns) ----------------------------------------------
+
+def test_examples_of_tasks_are_tasks(nlp):
+    got = found(nlp, "In low-light environments, the performance of computer vision algorithms often "
+                     "deteriorates significantly, adversely affecting key vision tasks such as segmentation, "
+                     "detection, and classification.")
+    for task in ("segmentation", "detection", "classification"):
+        assert ("Task", task) in got
+
+
+def test_examples_of_methods_and_datasets_take_the_hypernym_type(nlp):
+    got = found(nlp, "Inspired by methods such as SiTH and MagicMan, which perform 360-degree reconstruction "
+                     "from a frontal image, we introduce a pipeline.")
+    assert ("Method", "sith") in got and ("Method", "magicman") in got
+    got = found(nlp, "Experimental results show that SpiVG surpasses existing methods across multiple datasets "
+                     "such as SumMe, TVSum, VideoXum, and QFVS.")
+    assert ("Dataset", "qfvs") in got and "rule:example-of" in got[("Dataset", "qfvs")]
+
+
+def test_the_sentence_after_a_list_is_not_an_example(nlp):
+    got = found(nlp, "The obtained results reveal that even top-performing models, such as OpenAI o3 and "
+                     "GPT-5, solve only half of the problems, highlighting the challenge of code generation.")
+    assert ("Architecture", "gpt-5") in got
+    assert not any(name in ("solve", "solve only half") for _, name in got)
+
+
+def test_a_verb_with_its_object_is_not_an_example(nlp):
+    # daily-papers sample (PyTorch-Direct)
+    got = found(nlp, "Unlike conventional neural networks, mini-batching input samples in GNNs requires "
+                     "complicated tasks such as traversing neighboring nodes and gathering their feature values.")
+    assert not any(t == "Task" for t, _ in got)
+
+
+def test_coordinated_hypernyms_of_two_types_give_no_type(nlp):
+    # daily-papers sample (SortedNet): "architectures and tasks" could type the examples either way
+    got = found(nlp, "Our general dynamic training approach is demonstrated across various architectures and "
+                     "tasks, including large language models and pre-trained vision models.")
+    assert ("Architecture", "large language model") in got
+    assert not any(t == "Task" for t, _ in got)
+
+
+# -- head-noun phrases ---------------------------------------------------------------------------
+
+def test_a_noun_ending_in_eed_is_a_modifier_not_a_past_tense(nlp):
+    # daily-papers sample (USAGE)
+    got = found(nlp, "Seed area generation is usually the starting point of weakly supervised semantic "
+                     "segmentation (WSSS).")
+    assert ("Task", "seed area generation") in got
+
+
+def test_a_verb_in_the_third_person_is_not_a_modifier(nlp):
+    got = found(nlp, "To address these challenges, we propose DeepMesh, a framework that optimizes mesh "
+                     "generation through two key innovations.")
+    assert ("Task", "mesh generation") in got
+    assert not any("optimizes" in name for _, name in got)
+
+
+# -- coined names --------------------------------------------------------------------------------
+
+def test_a_hyphenated_adjective_is_not_a_name(nlp):
+    got = found(nlp, "From the sample concepts tested, we achieved high classification accuracy, suggesting the "
+                     "potential for LLM-based methods to improve computational phenotyping processes.")
+    assert not any(name == "llm-based" for _, name in got)
+    assert ("Architecture", "large language model") in got  # the LLM inside it still counts
+
+
+def test_a_coined_name_ending_in_lm_is_a_language_model(nlp):
+    # daily-papers sample (MLP Memory)
+    got = found(nlp, "Unlike kNN-LM, which impairs reasoning, our MLP memory improves StrategyQA performance.")
+    assert ("Architecture", "knn-lm") in got
+
+
+def test_a_named_variant_does_not_keep_the_full_stop(nlp):
+    got = found(nlp, "In this paper, we systematically revisit forgetting in DFT across two standard benchmarks "
+                     "under eight CSS settings using two representative backbones: ResNet101 and Swin-B. "
+                     "The results hold.")
+    assert ("Architecture", "swin-b") in got
+
+
+def test_a_proposed_name_takes_the_type_of_its_apposition(nlp):
+    got = found(nlp, "In this paper, we introduce FontGuard, a novel font watermarking model that harnesses the "
+                     "capabilities of font models and language-guided contrastive learning.")
+    assert ("Architecture", "fontguard") in got
+    got = found(nlp, "To address these limitations, we introduce LoVR, a benchmark specifically designed for long "
+                     "video-text retrieval.")
+    assert ("Dataset", "lovr") in got
+
+
+def test_a_title_name_takes_the_type_of_the_head_before_it(nlp):
+    # daily-papers sample (FastDepth)
+    got = found(nlp, "Our proposed network, FastDepth, runs at 178 fps on an NVIDIA Jetson TX2 GPU.",
+                title="FastDepth: Fast Monocular Depth Estimation on Embedded Systems")
+    assert ("Architecture", "fastdepth") in got
+
+
+# -- what the paper proposes -----------------------------------------------------------------------
+
+def test_a_proposed_component_keeps_its_head_and_is_proposed(nlp):
+    ex = next(extract([Paper(id="x", title=None, abstract=(
+        "During inference, we devise a Geometry-Guided Pooling module to further denoise the point cloud and "
+        "ensure the semantic and structural consistency."))], nlp))
+    ents = {e["name"].lower(): e for e in paper_entities(ex)}
+    module = ents["geometry-guided pooling module"]
+    assert module["type"] == "Architecture" and module["proposed"]
+
+
+def test_a_proposed_method_loses_its_generic_head(nlp):
+    got = found(nlp, "In addition, we introduce a consistency-aware token selection strategy that filters out AR "
+                     "tokens that are less aligned with the final generated content.")
+    assert ("Method", "consistency-aware token selection") in got
+
+
+def test_an_adjective_or_a_single_word_before_a_generic_head_is_no_name(nlp):
+    got = found(nlp, "To enable dynamic and adaptive parameter sharing, we have designed a hierarchical approach "
+                     "that consists of global and local information of the mobility resources.")
+    assert not any(name == "hierarchical" for _, name in got)
+    got = found(nlp, "To address this problem, we propose a novel annotation method to construct a cyberbullying "
+                     "dataset that organized by incidents.")
+    assert not any(name == "annotation" for _, name in got)
+
+
+def test_coordinated_proposals_share_the_head_type(nlp):
+    # daily-papers sample (FinalMLP)
+    got = found(nlp, "Based on this observation, we further propose feature gating and interaction aggregation "
+                     "layers that can be easily plugged to make an enhanced two-stream MLP model, FinalMLP.")
+    assert ("Architecture", "feature gating") in got
+    assert ("Architecture", "interaction aggregation layer") in got
