@@ -23,9 +23,10 @@ class TokenView:
     def __init__(self, doc: Doc):
         arr = doc.to_array([IS_ALPHA, IS_STOP, IS_PUNCT, LIKE_NUM, IS_SPACE, IDX, SPACY, ORTH]) if len(doc) else None
         cols = arr.T.tolist() if arr is not None else [[]] * 8
-        self.alpha, self.stop, self.punct, self.num, self.space = (list(map(bool, c)) for c in cols[:5])
+        # flags stay 0/1 ints (converting them to bools cost more than all sentence splitting)
+        self.alpha, self.stop, self.punct, self.num, self.space = cols[:5]
         self.idx = cols[5]  #: character offset of each token
-        self.ws = list(map(bool, cols[6]))  #: followed by a space
+        self.ws = cols[6]  #: followed by a space
         strings = doc.vocab.strings
         # the string store gives each token's text far more cheaply than Token objects (or
         # Doc.text, which joins them) do
