@@ -23,6 +23,10 @@ from kg.model import ENTITY_TYPES, Entity, Extraction, Paper
 
 #: Extractions kept in memory before the spool moves to disk.
 SPOOL_MEMORY_LIMIT = 20_000
+#: Pair codes kept in a Python list before they move to a numpy chunk.
+BUFFER_CODES = 1_000_000
+#: Pair codes buffered before they are folded into the table of distinct pairs (8 bytes each).
+COMPACT_CODES = 20_000_000
 _CHUNK = 2_000
 
 
@@ -149,13 +153,22 @@ class Cooccurrence(Mapping):
 
 
 class _PairCounter:
-    """Counts entity pairs per paper as int64 codes, in chunks, summed with numpy at the end."""
+    """Counts entity pairs per paper as int64 codes, summed with numpy.
 
-    def __init__(self) -> None:
+    Codes are buffered in chunks; once :data:`COMPACT_CODES` are buffered they are folded
+    into one sorted table of distinct pairs and their counts, so memory follows the number
+    of distinct pairs, not the number of papers.
+    """
+
+    def __init__(self, compact_at: int = 0) -> None:
         self.index: dict[str, int] = {}
         self.keys: list[str] = []
         self._chunks: list[np.ndarray] = []
+        self._buffered = 0
         self._buf: list[int] = []
+        self._codes = np.zeros(0, dtype=np.int64)
+        self._counts = np.zeros(0, dtype=np.int64)
+        self.compact_at = compact_at or COMPACT_CODES
 
     def add(self, keys: Iterable[str]) -> None:
         ids = []
@@ -167,21 +180,33 @@ class _PairCounter:
             ids.append(i)
         ids.sort()
         self._buf.extend((a << 32) | b for a, b in combinations(ids, 2))
-        if len(self._buf) > 1_000_000:
-            self._chunks.append(np.array(self._buf, dtype=np.int64))
-            self._buf = []
+        if len(self._buf) >= BUFFER_CODES:
+            self._flush()
 
-    def result(self, min_weight: int) -> Cooccurrence:
+    def _flush(self) -> None:
         if self._buf:
             self._chunks.append(np.array(self._buf, dtype=np.int64))
+            self._buffered += len(self._buf)
             self._buf = []
+        if self._buffered >= self.compact_at:
+            self._compact()
+
+    def _compact(self) -> None:
         if not self._chunks:
-            return Cooccurrence.empty()
-        codes, counts = np.unique(np.concatenate(self._chunks), return_counts=True)
-        self._chunks = []
-        keep = counts >= min_weight
-        codes, counts = codes[keep], counts[keep]
-        return Cooccurrence(self.keys, codes >> 32, codes & 0xFFFFFFFF, counts.astype(np.int64), min_weight)
+            return
+        codes = np.concatenate([self._codes, *self._chunks])
+        counts = np.concatenate([self._counts, np.ones(self._buffered, dtype=np.int64)])
+        self._chunks, self._buffered = [], 0
+        self._codes, inverse = np.unique(codes, return_inverse=True)
+        self._counts = np.bincount(inverse.ravel(), weights=counts, minlength=len(self._codes)).astype(np.int64)
+
+    def result(self, min_weight: int) -> Cooccurrence:
+        self._flush()
+        self._compact()
+        keep = self._counts >= min_weight
+        codes, counts = self._codes[keep], self._counts[keep]
+        self._codes = self._counts = np.zeros(0, dtype=np.int64)
+        return Cooccurrence(self.keys, codes >> 32, codes & 0xFFFFFFFF, counts, min_weight)
 
 
 @dataclass

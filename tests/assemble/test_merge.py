@@ -1,0 +1,75 @@
+"""Assembly of the sample corpus: merged entities, co-occurrence counts, the disk spool."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+
+import pytest
+
+from kg.assemble import assemble, merge
+from kg.config import sample_corpus_dir
+from kg.extract import extract, make_pipeline
+from kg.read import Corpus
+
+
+@pytest.fixture(scope="module")
+def sample():
+    corpus = Corpus([sample_corpus_dir()])
+    return list(extract(corpus, make_pipeline())), corpus.finalize
+
+
+def _brute_force_pairs(extractions) -> Counter:
+    pairs: Counter = Counter()
+    for ex in extractions:
+        pairs.update(combinations(sorted({m.key for m in ex.mentions}), 2))
+    return pairs
+
+
+def test_cooccurrence_counts_papers_mentioning_both(sample):
+    extractions, finalize = sample
+    kg = assemble(extractions, finalize=finalize)
+    want = _brute_force_pairs(extractions)
+    assert dict(kg.cooccurrence.items()) == dict(want)
+    a, b = want.most_common(1)[0][0]
+    assert kg.cooccurrence[(b, a)] == want[(a, b)] >= 2  # either order
+    assert kg.cooccurrence[("no such", "pair")] == 0
+
+
+def test_folding_pair_codes_early_gives_the_same_counts(sample, monkeypatch):
+    extractions, finalize = sample
+    monkeypatch.setattr(merge, "BUFFER_CODES", 1)  # a chunk per paper with pairs ...
+    monkeypatch.setattr(merge, "COMPACT_CODES", 1)  # ... folded into the table at once
+    kg = assemble(extractions, finalize=finalize)
+    assert dict(kg.cooccurrence.items()) == dict(_brute_force_pairs(extractions))
+
+
+def test_large_build_keeps_pairs_seen_twice(sample):
+    extractions, finalize = sample
+    kg = assemble(extractions, finalize=finalize, large=10)
+    want = {p: w for p, w in _brute_force_pairs(extractions).items() if w >= 2}
+    assert dict(kg.cooccurrence.items()) == want
+    assert not kg.evidence
+
+
+def test_spool_on_disk_reads_back_what_went_in(sample, tmp_path):
+    extractions, finalize = sample
+    in_memory = assemble(extractions, finalize=finalize)
+    on_disk = assemble(extractions, finalize=finalize, spool_dir=tmp_path, memory_limit=10)
+    assert on_disk.extractions.on_disk and not in_memory.extractions.on_disk
+    assert list(on_disk.extractions) == list(in_memory.extractions)
+    assert list(on_disk.extractions) == list(in_memory.extractions)  # re-iterable
+    assert on_disk.entities == in_memory.entities
+    on_disk.extractions.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_paper_is_kept_and_entities_list_their_papers(sample):
+    extractions, finalize = sample
+    kg = assemble(extractions, finalize=finalize)
+    assert kg.paper_count == len(extractions)
+    assert kg.papers_without_entities == sum(1 for ex in extractions if not ex.mentions)
+    for ex in extractions:
+        for m in ex.mentions:
+            assert ex.paper.id in kg.entities[m.key].papers
+    assert kg.mention_count == sum(len(ex.mentions) for ex in extractions)
