@@ -91,8 +91,9 @@ def build(config: BuildConfig) -> BuildResult:
         result = BuildResult(report, kg, timings=timings)
         spent: dict[str, float] = {}
         with _timed(timings, "export"):
-            result.outputs = export(bundle, config.formats, staging, extra={"cache": sink_cache(staging, config.extract)},
-                                    timings=spent, quiet=config.quiet)
+            cache = sink_cache(staging, config.extract)
+            result.outputs = export(bundle, config.formats, staging, extra={"cache": cache}, timings=spent,
+                                    quiet=config.quiet)
         timings.update((f"export:{f}" if f != "cache" else f, t) for f, t in spent.items())
         with _timed(timings, "commit"):
             result.outputs = {f: [_move_into(p, staging, out_dir) for p in paths]

@@ -24,6 +24,7 @@ pass wrote.
 from __future__ import annotations
 
 import importlib
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -66,8 +67,6 @@ class Bundle:
     @cached_property
     def ntriples_file(self) -> Path:
         """The RDF graph as an N-Triples file, written (atomically) on first use."""
-        import tempfile
-
         from kg.assemble.rdf import write_ntriples
         from kg.atomic import atomic_write
 
@@ -139,7 +138,9 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     spent: dict[str, float] = {}
     sinks: dict[str, Sink] = {}
     if any(f in formats for f in ("ntriples", *FROM_NTRIPLES)):
-        sinks["ntriples"] = sink("ntriples")(bundle, out_dir)
+        if "ntriples" not in formats and bundle.work_dir is None:  # a by-product: not in out_dir
+            bundle.work_dir = Path(tempfile.mkdtemp(prefix="kg-bundle-"))
+        sinks["ntriples"] = sink("ntriples")(bundle, out_dir if "ntriples" in formats else bundle.work_dir)
     sinks.update((f, sink(f)(bundle, out_dir)) for f in formats if f in SINK_FORMATS and f != "ntriples")
     sinks.update(extra or {})
     kg = bundle.kg

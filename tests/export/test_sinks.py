@@ -90,3 +90,9 @@ def test_a_sink_that_does_not_stop_is_an_error(sample_kg):
 def test_unknown_format_is_named(sample_kg, tmp_path):
     with pytest.raises(ValueError, match="pdf"):
         export(Bundle(sample_kg), ["graphml", "pdf"], tmp_path)
+
+
+def test_turtle_alone_leaves_no_ntriples_in_the_output_folder(sample_kg, tmp_path):
+    out = export(Bundle(sample_kg), ["turtle"], tmp_path)
+    assert out == {"turtle": [tmp_path / "graph.ttl"]}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
