@@ -60,6 +60,20 @@ def _same_head_concept(vocab: Vocabulary, short: str, long: str):
     return concept if entity_key(concept.label).rsplit(" ", 1)[-1] == entity_key(long).rsplit(" ", 1)[-1] else None
 
 
+def _named_long_form(doc: Doc, long: Span) -> bool:
+    """Whether a long form no head noun types still reads as the name of a method: the paper
+    introduces it ("we propose frequency shifting (FreSh)", or it is in the title), it is a
+    gerund ("frequency shifting") or it is written as a name ("Divide-Conquer-Reunion (DCR)").
+    Other untyped long forms are mostly things and conditions ("optical coherence tomography",
+    "diabetic retinopathy", "verifiable credentials") and are left out."""
+    if long.start < doc._.title_end or long[-1].lower_.endswith("ing"):
+        return True
+    if all(t.text[:1].isupper() for t in long if t.is_alpha and not t.is_stop):
+        return True
+    lower = tokens(doc).lower
+    return is_proposal(lower, long.sent.start, long.start)
+
+
 def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list[Candidate]:
     """Candidates from abbreviation definitions and every later use of the short forms."""
     out: list[Candidate] = []
@@ -89,9 +103,11 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
                 label = singular_phrase(long.text)
                 key, typ, conf, inv, src = entity_key(label), sc.type, 0.7, False, "abbreviation"
         else:
-            guess = guess_type([t.text for t in long if not t.is_punct]) or guess_type([short.text])
+            # whitespace-separated words: "Click-through rate" is not cut at its "through"
+            guess = guess_type([w for w in long.text.split() if any(ch.isalnum() for ch in w)]) \
+                or guess_type([short.text])
             if guess is None:
-                typ, conf = "Method", 0.55
+                typ, conf = "Method", 0.55 if _named_long_form(doc, long) else 0.45
             else:
                 typ, conf = guess
             label = singular_phrase(long.text)
