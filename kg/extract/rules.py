@@ -8,6 +8,9 @@
 * **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
 * **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
   "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
+* **Training procedures**: an adjective or compound before a training gerund ("joint training",
+  "few-shot fine-tuning", "a progressive training strategy") -> Method; not when the gerund
+  modifies a noun ("synthetic training data") or the adjective is an amount ("extensive training").
 * **What the paper proposes**: "we introduce a dynamic feature aggregation module" (Architecture),
   "we introduce a tree-sharing approach" (Method: tree-sharing).
 
@@ -72,6 +75,18 @@ HYPERNYM_TYPES = {
 #: approach" -> tree-sharing).
 PROPOSAL_HEADS = {w: ("Architecture", True) for w in "layer module block mechanism unit encoder decoder".split()} | {
     w: ("Method", False) for w in "approach method technique strategy scheme algorithm".split()}
+#: Gerund heads of training procedures: "joint training", "few-shot fine-tuning" (Method).
+TRAINING_HEADS = frozenset("training fine-tuning finetuning pretraining pre-training".split())
+#: Adjectives of amount, cost or manner that make no named procedure ("extensive training").
+_NOT_PROCEDURE = frozenset("""extensive expensive massive intensive exhaustive excessive prohibitive
+    costly additional extra further continued repeated extended required necessary sufficient
+    careful naive proper successful unsupervised supervised minimal designated specialized
+    dedicated external internal biased accelerated independent separate local global surgical
+    medical clinical professional in-house""".split())
+#: Words after a procedure that keep it a procedure ("a progressive training strategy").
+_PROCEDURE_FOLLOWERS = frozenset("""strategy strategies scheme schemes paradigm paradigms procedure
+    procedures recipe recipes stage stages phase phases approach approaches method methods
+    framework frameworks pipeline pipelines""".split())
 _ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ary", "ful", "able", "ible")
 _PROPOSAL_SUBJECTS = frozenset({"we", "our", "paper", "work", "article", "study"})
 #: Words that may sit between a hypernym and its cue ("applications in various fields such as").
@@ -342,6 +357,49 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
     return out
 
 
+def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list[Candidate]:
+    """Training procedures named by an adjective or a compound before a training gerund:
+    "joint training", "sorted training", "few-shot fine-tuning", "multi-task pretraining".
+    Noun modifiers name what is trained ("GNN training", "model training") and are left out."""
+    out: list[Candidate] = []
+    lower, text = tk.lower, tk.text
+    known_spans = {(c.start, c.end) for c in known}
+    for i in range(1, tk.n):
+        if lower[i] not in TRAINING_HEADS:
+            continue
+        j = i - 1
+        if tk.sent_start[i] or not tk.alpha[j] or tk.stop[j]:
+            continue
+        compound = False
+        while j > 1 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and (tk.alpha[j - 2] or tk.num[j - 2]):
+            j -= 2
+            compound = True
+        if j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:
+            continue  # part of a longer compound we could not read
+        word = lower[i - 1]
+        first = lower[j] if not compound else "".join(lower[j:i])  # "end-to-end" is evaluative
+        if i + 1 < tk.n and text[i + 1] == "-" and not tk.ws[i]:
+            continue  # "Training-Free"
+        if first in EVALUATIVE or first in _ADJECTIVES or first in _BAD_MODIFIERS or first in _NOT_PROCEDURE \
+                or word in _NOT_PROCEDURE or word in _ADJECTIVE_PARTS and word not in ("wise", "level", "aware"):
+            continue
+        if not compound and not (word == "joint" or word.endswith(("al", "ic", "ive", "ous", "ed"))):
+            continue
+        if j > 0 and lower[j - 1] in _NOT_PROCEDURE:
+            continue  # "without requiring extensive spectral pretraining": an amount of training
+        if (j, i + 1) in known_spans or any(c.start < i and c.end > j for c in known):
+            continue  # known, or the modifier is a known term ("transformer-based pretraining")
+        nxt = i + 1
+        if nxt < tk.n and not (tk.punct[nxt] or tk.stop[nxt] or lower[nxt] in _PROCEDURE_FOLLOWERS):
+            continue  # a modifier of what follows: "synthetic training data", "aligned training dynamics"
+        phrase = tk.span_text(j, i + 1)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase):
+            continue
+        label = phrase.lower() if not any(c.isupper() for c in phrase[1:]) else phrase
+        out.append(Candidate(j, i + 1, entity_key(label), label, "Method", "rule:procedure", 0.6))
+    return out
+
+
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -418,6 +476,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
     out.extend(_proposal_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
+    out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- head-noun phrases -------------------------------------------------------------------

@@ -145,3 +145,25 @@ def test_coordinated_proposals_share_the_head_type(nlp):
                      "layers that can be easily plugged to make an enhanced two-stream MLP model, FinalMLP.")
     assert ("Architecture", "feature gating") in got
     assert ("Architecture", "interaction aggregation layer") in got
+
+
+def test_an_adjective_before_a_training_gerund_names_a_procedure(nlp):
+    # arXiv 2507.20019, 2508.02324
+    assert ("Method", "episodic training") in found(
+        nlp, "Our method combines episodic training with prototypical networks and domain resampling to adapt "
+             "quickly to new anomaly detection tasks.")
+    assert ("Method", "progressive training") in found(
+        nlp, "Moreover, we adopt a progressive training strategy that starts with non-text-to-text rendering, "
+             "evolves from simple to complex textual inputs, and gradually scales up to paragraph-level "
+             "descriptions.")
+
+
+def test_a_training_gerund_modifying_a_noun_or_an_amount_is_no_procedure(nlp):
+    # arXiv 2505.05475, 2508.01731
+    assert not any(t.endswith(" training") for _, t in found(
+        nlp, "Our method generates synthetic training data through video diffusion, enhances it with identity "
+             "preservation and image restoration modules, and utilizes this refined data to train 3DGS avatars."))
+    assert not any(t.endswith(" pretraining") for _, t in found(
+        nlp, "To leverage the advantages of spectral imagery in earth observation, we explore whether existing "
+             "RSFMs can be effectively adapted to process diverse spectral modalities without requiring extensive "
+             "spectral pretraining."))
