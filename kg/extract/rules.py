@@ -102,6 +102,8 @@ _ADJECTIVE_PARTS = frozenset("""based centric aware driven free like specific le
     agnostic guided dependent independent intensive friendly related only style""".split())
 #: Endings of verb forms that are not modifiers ("delivering", "utilizes", "generates").
 _VERB_SUFFIXES = ("ing", "izes", "ises", "ates", "ifies")
+#: Endings of singular words in "s" ("news", "physics", "status", "analysis", "bias", "series").
+_NOUN_S = ("ss", "us", "is", "as", "ics", "news", "ous", "ys", "series", "species")
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
@@ -503,6 +505,11 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 break
         if j == i_mod or lower[j] in _ADJECTIVES or lower[j] in EVALUATIVE:
             continue
+        if j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:
+            continue  # the end of a compound: "end-to-[end automatic generation]"
+        if lower[j].endswith("s") and not lower[j].endswith(_NOUN_S) \
+                and tk.alpha[j] and not text[j][:1].isupper():
+            continue  # a verb in the third person before its object: "progressively refines predictions"
         phrase = tk.span_text(j, i + 1)
         label = singular_phrase(phrase)
         if not any(c.isupper() for c in phrase[1:]):

@@ -167,3 +167,20 @@ def test_a_training_gerund_modifying_a_noun_or_an_amount_is_no_procedure(nlp):
         nlp, "To leverage the advantages of spectral imagery in earth observation, we explore whether existing "
              "RSFMs can be effectively adapted to process diverse spectral modalities without requiring extensive "
              "spectral pretraining."))
+
+
+def test_a_verb_in_the_third_person_before_a_task_head_is_no_modifier(nlp):
+    # arXiv 2504.14309, 2504.03520
+    assert not any("prediction" in t for _, t in found(
+        nlp, "Combined with deep supervision, this mechanism progressively refines predictions, ap-plying "
+             "supervision at each recursive step to ensure consistent improvements in accuracy."))
+    assert ("Task", "bias detection") in found(
+        nlp, "Traditional bias detection methods, predominantly reliant on human moderation, suffer from "
+             "subjective interpretations and scalability constraints.")
+
+
+def test_the_end_of_a_hyphenated_compound_starts_no_phrase(nlp):
+    # arXiv 2509.25857
+    assert not any(t.startswith("end ") for _, t in found(
+        nlp, "In this paper, we propose a novel end-to-end automatic generation approach for vector sketch "
+             "animation."))
