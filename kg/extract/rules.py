@@ -11,6 +11,8 @@
 * **Training procedures**: an adjective or compound before a training gerund ("joint training",
   "few-shot fine-tuning", "a progressive training strategy") -> Method; not when the gerund
   modifies a noun ("synthetic training data") or the adjective is an amount ("extensive training").
+* **The means a title names** after "via" ("Introducing Inductive Bias via Representational
+  Alignment") -> Method, or the type of the phrase's head noun.
 * **What the paper proposes**: "we introduce a dynamic feature aggregation module" (Architecture),
   "we introduce a tree-sharing approach" (Method: tree-sharing).
 
@@ -26,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -402,6 +404,44 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
     return out
 
 
+#: Title words before the means by which the paper does something ("... via Representational Alignment").
+_MEANS_CUES = frozenset({"via"})
+
+
+def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, known: list) -> list[Candidate]:
+    """The means a title names after "via": "Introducing Inductive Bias via Representational
+    Alignment" (Method: representational alignment), "... via Progressive Consistency
+    Distillation". Typed by the phrase's head noun when it has one, else Method."""
+    out: list[Candidate] = []
+    lower, text = tk.lower, tk.text
+    for v in range(min(title_end, tk.n)):
+        if lower[v] not in _MEANS_CUES:
+            continue
+        s = k = v + 1
+        while k < title_end and k - s < 9:
+            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < title_end:
+                k += 2  # "Multi-Expert", "Image-to-Image"
+            elif tk.alpha[k] and not tk.stop[k] and lower[k] not in _TITLE_STOPS:
+                k += 1
+            else:
+                break
+        if k == s or text[k - 1] == "-" or k - s > 7 or (k < title_end and not (
+                tk.punct[k] or lower[k] in _TITLE_STOPS)):
+            continue  # nothing, or a phrase that runs on ("via Learnable Activation Functions in ...")
+        if any(c.start < k and c.end > s for c in known) or lower[s] in EVALUATIVE or lower[s] in _ADJECTIVES:
+            continue  # the vocabulary has it (or a part of it), or it starts with a scope word
+        phrase = tk.span_text(s, k)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase):
+            continue
+        guess = guess_type([w for w in phrase.split()])
+        typ = guess[0] if guess else "Method"
+        # title case is dropped, acronyms and coined words are kept ("Difficulty-Aware GRPO")
+        label = " ".join(w if _is_coined(w) or w.isupper() and len(w) > 1 else w.lower()
+                         for w in singular_phrase(phrase).split())
+        out.append(Candidate(s, k, entity_key(label), label, typ, "rule:title-means", 0.6))
+    return out
+
+
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -478,6 +518,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
     out.extend(_proposal_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    # -- the means a title names: "... via Representational Alignment" -----------------------------
+    if doc._.title_end:
+        out.extend(_title_means_candidates(tk, doc._.title_end, vocab, doc._.kg_candidates or []))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------

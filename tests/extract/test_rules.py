@@ -184,3 +184,22 @@ def test_the_end_of_a_hyphenated_compound_starts_no_phrase(nlp):
     assert not any(t.startswith("end ") for _, t in found(
         nlp, "In this paper, we propose a novel end-to-end automatic generation approach for vector sketch "
              "animation."))
+
+
+# -- the means a title names after "via" ---------------------------------------------------------
+
+def test_the_means_after_via_in_a_title_is_a_method(nlp):
+    # arXiv 2507.21084, 2507.21619
+    abstract = "Large language models (LLMs) are frequently fine-tuned or unlearned to adapt to new tasks."
+    assert ("Method", "sparse model diffing") in found(
+        nlp, abstract, title="Reviving Your MNEME: Predicting The Side Effects of LLM Unlearning and Fine-Tuning "
+                             "via Sparse Model Diffing")
+    assert ("Method", "difficulty-aware grpo") in found(
+        nlp, "Industrial anomaly detection (IAD) plays a crucial role in maintaining the safety and reliability "
+             "of manufacturing systems.",
+        title="EMIT: Enhancing MLLMs for Industrial Anomaly Detection via Difficulty-Aware GRPO")
+
+
+def test_via_in_the_abstract_or_before_a_running_phrase_gives_nothing(nlp):
+    assert not any(t == "sparse model diffing" for _, t in found(
+        nlp, "We predict the side effects of unlearning via sparse model diffing and probing."))
