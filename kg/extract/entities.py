@@ -7,7 +7,8 @@ It decides, in order:
    form in the document becomes a mention of it ("UDC" -> unified neural divide-and-conquer
    framework, even where the vocabulary says CO is something else).
 2. Overlaps: the longest candidate wins; on a tie, abbreviation > vocabulary > rules.
-3. Generic words ("model", "deep learning") are never entities.
+3. Generic words ("model", "deep learning") are never entities, nor a procedure named by a
+   gerund that only describes the data after it ("pretraining data").
 4. Proposed or used (:mod:`kg.extract.proposed`).
 
 Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
@@ -146,6 +147,18 @@ def is_metric_use(lower: list[str], num: list[bool], start: int, end: int) -> bo
     return not (before in ("at", "during") and lower[end - 1] == "time")
 
 
+#: Nouns of data that a training gerund before them only describes ("the pretraining dataset").
+_DATA_NOUNS = frozenset("""data dataset datasets corpus corpora set sets sample samples example
+    examples split splits instance instances""".split())
+
+
+def is_data_modifier(lower: list[str], end: int, label: str) -> bool:
+    """True when a procedure named by a gerund ("pretraining", "fine-tuning") only describes the
+    data after it ("on the entire pretraining dataset", "fine-tuning data"): the data is meant,
+    not the procedure."""
+    return end < len(lower) and lower[end] in _DATA_NOUNS and label.endswith("ing")
+
+
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
     """Choose the mentions of a Doc from its candidates (see the module docstring)."""
     cands: list[Candidate] = list(doc._.kg_candidates or [])
@@ -153,7 +166,8 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     cands.extend(_abbreviation_candidates(doc, vocab, by_span))
     tk = tokens(doc)
     cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
-             and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))]
+             and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))
+             and (c.type != "Method" or not is_data_modifier(tk.lower, c.end, c.label))]
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
     taken = bytearray(len(doc))
     chosen: list[Candidate] = []

@@ -82,3 +82,11 @@ def test_a_long_form_is_typed_by_its_head_word_and_hyphens_do_not_cut_it(nlp):
     found = ents(nlp, "Extensive offline evaluations and large-scale online A/B testing demonstrate that LocalSUG "
                       "improves click-through rate (CTR) by +0.")
     assert found["click through rate"]["type"] == "Metric"
+
+
+def test_a_training_gerund_before_data_describes_the_data(nlp):
+    # arXiv 2503.21248
+    assert "pretraining" not in ents(
+        nlp, "To prevent data contamination, we focus exclusively on papers published in 2024, ensuring minimal "
+             "overlap with LLM pretraining data.")
+    assert "pretraining" in ents(nlp, "We study the effect of pretraining on the robustness of vision models.")
