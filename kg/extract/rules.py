@@ -8,6 +8,8 @@
 * **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
 * **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
   "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
+* **One-word tasks** that something is for or that stand among other tasks: "fed to a classifier
+  for detection.", "for classification, regression, and anomaly detection", "classification tasks".
 * **Training procedures**: an adjective or compound before a training gerund ("joint training",
   "few-shot fine-tuning", "a progressive training strategy") -> Method; not when the gerund
   modifies a noun ("synthetic training data") or the adjective is an amount ("extensive training").
@@ -442,6 +444,32 @@ def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, kn
     return out
 
 
+#: One-word tasks, annotated when the text presents them as what something is for (guidelines 7.10).
+BARE_TASKS = frozenset("""classification regression segmentation detection recommendation retrieval
+    forecasting translation summarization captioning tracking localization clustering""".split())
+_BARE_TASK_BEFORE = frozenset({"for", "and", "or", ","})
+_BARE_TASK_AFTER = frozenset({"and", "or", ",", ".", ";", ":", ")", "task", "tasks", "problems"})
+
+
+def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
+    """One-word tasks standing alone as what something is for or among other tasks: "widely used
+    for classification.", "tasks for online advertising and recommendation", "small
+    classification tasks"."""
+    out: list[Candidate] = []
+    lower = tk.lower
+    covered = bytearray(tk.n)
+    for c in known:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    for i in range(1, tk.n - 1):
+        if lower[i] not in BARE_TASKS or covered[i] or lower[i - 1] not in _BARE_TASK_BEFORE \
+                or lower[i + 1] not in _BARE_TASK_AFTER:
+            continue
+        if lower[i - 1] in ("and", "or", ",") and not (i > 1 and (lower[i - 2] in BARE_TASKS or covered[i - 2])):
+            continue  # a coordination with a task before it: "detection and tracking"
+        out.append(Candidate(i, i + 1, lower[i], lower[i], "Task", "rule:bare-task", 0.6))
+    return out
+
+
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -521,6 +549,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     # -- the means a title names: "... via Representational Alignment" -----------------------------
     if doc._.title_end:
         out.extend(_title_means_candidates(tk, doc._.title_end, vocab, doc._.kg_candidates or []))
+    # -- one-word tasks: "used for classification." -----------------------------------------------
+    out.extend(_bare_task_candidates(tk, doc._.kg_candidates or []))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------

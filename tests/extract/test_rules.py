@@ -203,3 +203,22 @@ def test_the_means_after_via_in_a_title_is_a_method(nlp):
 def test_via_in_the_abstract_or_before_a_running_phrase_gives_nothing(nlp):
     assert not any(t == "sparse model diffing" for _, t in found(
         nlp, "We predict the side effects of unlearning via sparse model diffing and probing."))
+
+
+# -- one-word tasks ------------------------------------------------------------------------------
+
+def test_a_one_word_task_that_something_is_for_is_a_task(nlp):
+    # arXiv 2508.02409, 2507.21471
+    assert ("Task", "detection") in found(
+        nlp, "Then, we develop a transformer-based encoder to capture the inherent connection among the multiple "
+             "feature images to generate a feature map, which is further fed to a classifier for detection.")
+    tasks = found(nlp, "The selected methods transform each spectrum into low dimensional feature sets, which are "
+                       "fed into few shot prompt templates for classification, regression, and anomaly detection.")
+    assert ("Task", "classification") in tasks and ("Task", "regression") in tasks
+
+
+def test_a_one_word_task_with_a_complement_is_left_alone(nlp):
+    # arXiv 2503.17024: "classification of ..." is not presented as a task of its own here
+    assert ("Task", "classification") not in found(
+        nlp, "Supervised contrastive learning (SupCon) has proven to be a powerful alternative to the standard "
+             "cross-entropy loss for classification of multi-class balanced datasets.")
