@@ -446,7 +446,8 @@ def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, kn
 
 #: One-word tasks, annotated when the text presents them as what something is for (guidelines 7.10).
 BARE_TASKS = frozenset("""classification regression segmentation detection recommendation retrieval
-    forecasting translation summarization captioning tracking localization clustering""".split())
+    forecasting translation summarization captioning tracking localization clustering navigation
+    planning mapping editing denoising inpainting""".split())
 _BARE_TASK_BEFORE = frozenset({"for", "and", "or", ","})
 _BARE_TASK_AFTER = frozenset({"and", "or", ",", ".", ";", ":", ")", "task", "tasks", "problems"})
 
