@@ -370,10 +370,10 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
     out: list[Candidate] = []
     lower, text = tk.lower, tk.text
     known_spans = {(c.start, c.end) for c in known}
-    for i in range(1, tk.n):
-        if lower[i] not in TRAINING_HEADS:
-            continue
+    for i in [k for k, w in enumerate(lower) if w in TRAINING_HEADS]:
         j = i - 1
+        if j < 0:
+            continue
         if tk.sent_start[i] or not tk.alpha[j] or tk.stop[j]:
             continue
         compound = False
@@ -416,9 +416,7 @@ def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, kn
     Distillation". Typed by the phrase's head noun when it has one, else Method."""
     out: list[Candidate] = []
     lower, text = tk.lower, tk.text
-    for v in range(min(title_end, tk.n)):
-        if lower[v] not in _MEANS_CUES:
-            continue
+    for v in [k for k in range(min(title_end, tk.n)) if lower[k] in _MEANS_CUES]:
         s = k = v + 1
         while k < title_end and k - s < 9:
             if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < title_end:
@@ -458,12 +456,14 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     classification tasks"."""
     out: list[Candidate] = []
     lower = tk.lower
+    hits = [i for i, w in enumerate(lower) if w in BARE_TASKS and 0 < i < tk.n - 1]
+    if not hits:
+        return out
     covered = bytearray(tk.n)
     for c in known:
         covered[c.start:c.end] = b"\x01" * (c.end - c.start)
-    for i in range(1, tk.n - 1):
-        if lower[i] not in BARE_TASKS or covered[i] or lower[i - 1] not in _BARE_TASK_BEFORE \
-                or lower[i + 1] not in _BARE_TASK_AFTER:
+    for i in hits:
+        if covered[i] or lower[i - 1] not in _BARE_TASK_BEFORE or lower[i + 1] not in _BARE_TASK_AFTER:
             continue
         if lower[i - 1] in ("and", "or", ",") and not (i > 1 and (lower[i - 2] in BARE_TASKS or covered[i - 2])):
             continue  # a coordination with a task before it: "detection and tracking"
