@@ -86,7 +86,7 @@ _NOT_PROCEDURE = frozenset("""extensive expensive massive intensive exhaustive e
     costly additional extra further continued repeated extended required necessary sufficient
     careful naive proper successful unsupervised supervised minimal designated specialized
     dedicated external internal biased accelerated independent separate local global surgical
-    medical clinical professional in-house""".split())
+    medical clinical professional in-house added""".split())
 #: Words after a procedure that keep it a procedure ("a progressive training strategy").
 _PROCEDURE_FOLLOWERS = frozenset("""strategy strategies scheme schemes paradigm paradigms procedure
     procedures recipe recipes stage stages phase phases approach approaches method methods
@@ -370,11 +370,14 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
     out: list[Candidate] = []
     lower, text = tk.lower, tk.text
     known_spans = {(c.start, c.end) for c in known}
-    for i in [k for k, w in enumerate(lower) if w in TRAINING_HEADS]:
-        j = i - 1
-        if j < 0:
+    for i in [k for k, w in enumerate(lower) if w in TRAINING_HEADS or w == "tuning"]:
+        h = i  # the head's first token: "fine - tuning" is three
+        if i >= 2 and text[i - 1] == "-" and not tk.ws[i - 2] and not tk.ws[i - 1] and lower[i - 2] in ("fine", "pre"):
+            h = i - 2
+        elif lower[i] == "tuning":
             continue
-        if tk.sent_start[i] or not tk.alpha[j] or tk.stop[j]:
+        j = h - 1
+        if j < 0 or tk.sent_start[h] or not tk.alpha[j] or tk.stop[j]:
             continue
         compound = False
         while j > 1 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and (tk.alpha[j - 2] or tk.num[j - 2]):
@@ -382,8 +385,8 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
             compound = True
         if j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:
             continue  # part of a longer compound we could not read
-        word = lower[i - 1]
-        first = lower[j] if not compound else "".join(lower[j:i])  # "end-to-end" is evaluative
+        word = lower[h - 1]
+        first = lower[j] if not compound else "".join(lower[j:h])  # "end-to-end" is evaluative
         if i + 1 < tk.n and text[i + 1] == "-" and not tk.ws[i]:
             continue  # "Training-Free"
         if first in EVALUATIVE or first in _ADJECTIVES or first in _BAD_MODIFIERS or first in _NOT_PROCEDURE \
@@ -393,7 +396,7 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
             continue
         if j > 0 and lower[j - 1] in _NOT_PROCEDURE:
             continue  # "without requiring extensive spectral pretraining": an amount of training
-        if (j, i + 1) in known_spans or any(c.start < i and c.end > j for c in known):
+        if (j, i + 1) in known_spans or any(c.start < h and c.end > j for c in known):
             continue  # known, or the modifier is a known term ("transformer-based pretraining")
         nxt = i + 1
         if nxt < tk.n and not (tk.punct[nxt] or tk.stop[nxt] or lower[nxt] in _PROCEDURE_FOLLOWERS):

@@ -158,6 +158,13 @@ def test_an_adjective_before_a_training_gerund_names_a_procedure(nlp):
              "descriptions.")
 
 
+def test_a_compound_before_fine_tuning_names_a_procedure(nlp):
+    # arXiv 2505.22067: "fine-tuning" is three tokens
+    assert ("Method", "few-shot fine-tuning") in found(
+        nlp, "The selected scenarios are used for few-shot fine-tuning, enabling targeted adaptation with "
+             "minimal data.")
+
+
 def test_a_training_gerund_modifying_a_noun_or_an_amount_is_no_procedure(nlp):
     # arXiv 2505.05475, 2508.01731
     assert not any(t.endswith(" training") for _, t in found(
