@@ -61,13 +61,18 @@ def _same_head_concept(vocab: Vocabulary, short: str, long: str):
     return concept if entity_key(concept.label).rsplit(" ", 1)[-1] == entity_key(long).rsplit(" ", 1)[-1] else None
 
 
+#: Nouns in "-ing" that name things, not procedures ("magnetic resonance imaging").
+_NOT_GERUNDS = frozenset("imaging building clothing housing string thing setting ring spring".split())
+
+
 def _named_long_form(doc: Doc, long: Span) -> bool:
     """Whether a long form no head noun types still reads as the name of a method: the paper
     introduces it ("we propose frequency shifting (FreSh)", or it is in the title), it is a
     gerund ("frequency shifting") or it is written as a name ("Divide-Conquer-Reunion (DCR)").
     Other untyped long forms are mostly things and conditions ("optical coherence tomography",
     "diabetic retinopathy", "verifiable credentials") and are left out."""
-    if long.start < doc._.title_end or long[-1].lower_.endswith("ing"):
+    last = long[-1].lower_
+    if long.start < doc._.title_end or last.endswith("ing") and last not in _NOT_GERUNDS:
         return True
     if all(t.text[:1].isupper() for t in long if t.is_alpha and not t.is_stop):
         return True

@@ -24,7 +24,7 @@ for _t, _words in {
     "Dataset": "dataset benchmark corpus suite database collection bank leaderboard",
     "Metric": """accuracy error score rate precision recall auc loss latency throughput
         perplexity divergence bleu rouge f1 mse rmse mae mape iou map similarity
-        flops complexity""",
+        flops complexity index""",
     "Task": """detection classification segmentation recognition prediction forecasting
         generation translation retrieval answering captioning tracking localization
         summarization parsing tagging reconstruction synthesis completion matching

@@ -90,3 +90,13 @@ def test_a_training_gerund_before_data_describes_the_data(nlp):
         nlp, "To prevent data contamination, we focus exclusively on papers published in 2024, ensuring minimal "
              "overlap with LLM pretraining data.")
     assert "pretraining" in ents(nlp, "We study the effect of pretraining on the robustness of vision models.")
+
+
+def test_an_imaging_technique_is_no_gerund_method_and_an_index_is_a_metric(nlp):
+    # arXiv 2503.18836, 2504.06785
+    assert "magnetic resonance imaging" not in ents(
+        nlp, "Magnetic resonance imaging (MRI) is a vital diagnostic tool, but its inherently long acquisition "
+             "times reduce clinical efficiency and patient comfort.")
+    found = ents(nlp, "Multiple LLM-based assessment models were developed, employing prompt engineering strategies "
+                      "aligned with the Pavement Surface Condition Index (PSCI) standards.")
+    assert found["pavement surface condition index"]["type"] == "Metric"
