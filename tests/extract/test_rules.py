@@ -229,3 +229,20 @@ def test_a_one_word_task_with_a_complement_is_left_alone(nlp):
     assert ("Task", "classification") not in found(
         nlp, "Supervised contrastive learning (SupCon) has proven to be a powerful alternative to the standard "
              "cross-entropy loss for classification of multi-class balanced datasets.")
+
+
+# -- appositions that call a phrase a method ----------------------------------------------------
+
+def test_a_phrase_that_an_apposition_calls_a_method_is_a_method(nlp):
+    # arXiv 2509.02510
+    assert ("Method", "top-h decoding") in found(
+        nlp, "Finally, we present top-H decoding, a computationally efficient greedy algorithm to solve the ECMM "
+             "problem.")
+
+
+def test_a_phrase_before_an_apposition_that_starts_with_as_is_no_method(nlp):
+    # arXiv 2508.12643
+    assert not any(t.endswith("principle") for _, t in found(
+        nlp, "As a fundamental principle, an ideal CTTA method should rapidly adapt to new domains (exploration) "
+             "while retaining and exploiting knowledge from previously encountered domains to handle similar "
+             "domains in the future."))
