@@ -571,6 +571,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             continue  # "MLP-based models", "CPU-centric approach": an adjective, not a name
         head = NAME_HEADS.get(sing[e]) if e < n else None
         label = singular_phrase(name)
+        if head is not None and e - s > 1 and all(text[k].istitle() and text[k].isalpha() or text[k] == "-"
+                                                   for k in range(s, e)) and text[e][:1].isupper():
+            continue  # a title-case compound before a title-case head: "A Zero-Shot Approach", "Multi-Agent Framework"
         if head is not None:
             out.append(Candidate(s, e, entity_key(label), label, head, "rule:name+head", 0.7))
         elif name.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(name):

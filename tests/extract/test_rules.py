@@ -266,3 +266,15 @@ def test_a_coined_name_or_a_one_word_task_makes_no_compound_task(nlp):
     assert not any(t == "post-denoising" for _, t in found(
         nlp, "Additionally, we design a reflection-aware correction module (RACM) to guide color restoration "
              "post-denoising and suppress overexposed regions."))
+
+
+def test_a_title_case_compound_before_a_title_case_head_is_no_name(nlp):
+    # arXiv 2507.21035, 2507.16158
+    assert not any(t == "multi-agent" for _, t in found(
+        nlp, "Gene expression analysis holds the key to many biomedical discoveries, yet extracting insights from "
+             "raw transcriptomic data remains formidable.",
+        title="GenoMAS: A Multi-Agent Framework for Scientific Discovery via Code-Driven Gene Expression Analysis"))
+    assert not any(t == "multi-modal" for _, t in found(
+        nlp, "Semantic segmentation in remote sensing (RS) has advanced significantly with the incorporation of "
+             "multi-modal data.",
+        title="AMMNet: An Asymmetric Multi-Modal Network for Remote Sensing Semantic Segmentation"))
