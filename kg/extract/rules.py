@@ -344,8 +344,8 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
             keep = True
             if head is None:
                 other = [h for h in typed if h is not None]
-                if len(phrases) < 2 or not other or e - s > 3:
-                    continue
+                if len(phrases) < 2 or not other or not 2 <= e - s <= 3:
+                    continue  # one word shares no head: "a Time and Semantic-aware Split module"
                 typ = other[0][0]  # "feature gating and interaction aggregation layers"
             else:
                 typ, keep = head
@@ -358,8 +358,8 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
             if not keep and end - s == 1:
                 continue  # "a novel annotation method": one plain word names no method
             phrase = tk.span_text(s, end)
-            if vocab.is_generic(phrase) or vocab.lookup(phrase):
-                continue
+            if vocab.is_generic(phrase) or vocab.lookup(phrase) or phrase.lower() in EVALUATIVE:
+                continue  # "we present the end-to-end approach"
             label = singular_phrase(phrase)
             if not any(c.isupper() for c in phrase[1:]):
                 label = label.lower()

@@ -284,3 +284,14 @@ def test_the_loss_of_a_method_phrase_is_a_method(nlp):
     # arXiv 2505.10827 (guidelines 7.5: loss terms that are parts of a method are Method)
     assert ("Method", "geometry-aware distillation loss") in found(
         nlp, "Our geometry-aware distillation loss significantly enhances rendering and geometric quality.")
+
+
+def test_a_one_word_conjunct_or_an_evaluative_compound_is_no_proposal(nlp):
+    # arXiv 2508.03484, 2507.22938
+    assert not any(t == "time" for _, t in found(
+        nlp, "First, we design a Time and Semantic-aware Split module to divide long behavior sequences into "
+             "manageable, semantically coherent subsequences under dual time-span constraints."))
+    assert not any(t == "end-to-end" for _, t in found(
+        nlp, "We present the end-to-end approach from processing technical documents, classifying image types, "
+             "building graph representations, and incorporating them with the text embedding pipeline for "
+             "efficient retrieval."))
