@@ -82,14 +82,15 @@ HYPERNYM_TYPES = {
 #: approach" -> tree-sharing).
 PROPOSAL_HEADS = {w: ("Architecture", True) for w in "layer module block mechanism unit encoder decoder".split()} | {
     w: ("Method", False) for w in "approach method technique strategy scheme algorithm".split()}
-#: Gerund heads of training procedures: "joint training", "few-shot fine-tuning" (Method).
-TRAINING_HEADS = frozenset("training fine-tuning finetuning pretraining pre-training".split())
+#: Heads of training and inference procedures: "joint training", "few-shot fine-tuning",
+#: "dynamic inference" (Method).
+TRAINING_HEADS = frozenset("training fine-tuning finetuning pretraining pre-training inference".split())
 #: Adjectives of amount, cost or manner that make no named procedure ("extensive training").
 _NOT_PROCEDURE = frozenset("""extensive expensive massive intensive exhaustive excessive prohibitive
     costly additional extra further continued repeated extended required necessary sufficient
     careful naive proper successful unsupervised supervised minimal designated specialized
     dedicated external internal biased accelerated independent separate local global surgical
-    medical clinical professional in-house added""".split())
+    medical clinical professional in-house added real-time continuous""".split())
 #: Words after a procedure that keep it a procedure ("a progressive training strategy").
 _PROCEDURE_FOLLOWERS = frozenset("""strategy strategies scheme schemes paradigm paradigms procedure
     procedures recipe recipes stage stages phase phases approach approaches method methods

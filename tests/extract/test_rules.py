@@ -295,3 +295,13 @@ def test_a_one_word_conjunct_or_an_evaluative_compound_is_no_proposal(nlp):
         nlp, "We present the end-to-end approach from processing technical documents, classifying image types, "
              "building graph representations, and incorporating them with the text embedding pipeline for "
              "efficient retrieval."))
+
+
+def test_an_adjective_before_inference_names_a_procedure_but_real_time_does_not(nlp):
+    # arXiv 2507.19182, 2507.12600
+    assert ("Method", "lifted inference") in found(
+        nlp, "We investigate lifted inference on ordered domains with predecessor relations, where the elements of "
+             "the domain respect a total (cyclic) order.")
+    assert not any(t.endswith(" inference") for _, t in found(
+        nlp, "Our method offers real-time inference for both static single-frame drapes and dynamic drapes over "
+             "pose sequences."))
