@@ -61,6 +61,17 @@ def _same_head_concept(vocab: Vocabulary, short: str, long: str):
     return concept if entity_key(concept.label).rsplit(" ", 1)[-1] == entity_key(long).rsplit(" ", 1)[-1] else None
 
 
+def _head_after(doc: Doc, short: Span):
+    """The type of the head noun right after an abbreviation's short form, which then names
+    only a part of a longer name: "a once-for-all (OFA) network", "our Decoupled Anomaly
+    Alignment (DA) loss"."""
+    i = short.end + (short.end < len(doc) and doc[short.end].text == ")")
+    if i >= len(doc) or not doc[i].is_alpha:
+        return None
+    guess = guess_type([doc[i].text])
+    return guess[0] if guess and guess[0] in ("Architecture", "Method", "Dataset") else None
+
+
 #: Nouns in "-ing" that name things, not procedures ("magnetic resonance imaging").
 _NOT_GERUNDS = frozenset("imaging building clothing housing string thing setting ring spring".split())
 
@@ -88,6 +99,9 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
         # S-H already anchors the long form on the acronym's first letter: drop only articles.
         while len(long) > 1 and long[0].lower_ in ("a", "an", "the", "our", "this"):
             long = long[1:]
+        while long.start > 0 and (long[0].text == "-" or doc[long.start - 1].text == "-") \
+                and not doc[long.start - 1].whitespace_:
+            long = doc[long.start - 1:long.end]  # "Analog In-[memory Computing] (IMC)": the whole compound
         if not len(long) or vocab.is_generic(long.text) or vocab.is_generic(short.text):
             continue
         known = by_span.get((long.start, long.end))
@@ -112,6 +126,9 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
             # whitespace-separated words: "Click-through rate" is not cut at its "through"
             guess = guess_type([w for w in long.text.split() if any(ch.isalnum() for ch in w)]) \
                 or guess_type([short.text])
+            after = _head_after(doc, short)
+            if guess is None and after is not None:
+                guess = after, 0.6  # "once-for-all (OFA) network": the head after the short form
             if guess is None:
                 typ, conf = "Method", 0.55 if _named_long_form(doc, long) else 0.45
             else:
