@@ -439,8 +439,9 @@ def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, kn
         if any(c.start < k and c.end > s for c in known) or lower[s] in EVALUATIVE or lower[s] in _ADJECTIVES:
             continue  # the vocabulary has it (or a part of it), or it starts with a scope word
         phrase = tk.span_text(s, k)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase):
-            continue
+        if vocab.is_generic(phrase) or vocab.lookup(phrase) or not 2 <= len(phrase.split()) <= 4 \
+                and not (len(phrase.split()) == 1 and ("-" in phrase or _is_coined(phrase))):
+            continue  # one plain word ("via Information") or a clause ("via Prompts Makes NLP Models ...")
         guess = guess_type([w for w in phrase.split()])
         typ = guess[0] if guess else "Method"
         # title case is dropped, acronyms and coined words are kept ("Difficulty-Aware GRPO")

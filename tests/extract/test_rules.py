@@ -305,3 +305,15 @@ def test_an_adjective_before_inference_names_a_procedure_but_real_time_does_not(
     assert not any(t.endswith(" inference") for _, t in found(
         nlp, "Our method offers real-time inference for both static single-frame drapes and dynamic drapes over "
              "pose sequences."))
+
+
+def test_a_clause_or_one_plain_word_after_via_is_no_method(nlp):
+    # daily-papers sample titles (not in the gold set)
+    assert not any(t.startswith("prompts") for _, t in found(
+        nlp, "In recent years, NLP practitioners have converged on the following practice: (i) import an "
+             "off-the-shelf pretrained (masked) language model.",
+        title="Model-tuning Via Prompts Makes NLP Models Adversarially Robust"))
+    assert ("Method", "information") not in found(
+        nlp, "Despite their great success, there is still no comprehensive theoretical understanding of learning "
+             "with Deep Neural Networks (DNNs) or their inner organization.",
+        title="Opening the Black Box of Deep Neural Networks via Information")
