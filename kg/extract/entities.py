@@ -7,7 +7,8 @@ It decides, in order:
    form in the document becomes a mention of it ("UDC" -> unified neural divide-and-conquer
    framework, even where the vocabulary says CO is something else).
 2. Overlaps: the longest candidate wins; on a tie, abbreviation > vocabulary > rules.
-3. Generic words ("model", "deep learning") are never entities.
+3. Generic words ("model", "deep learning") are never entities, nor a procedure named by a
+   gerund that only describes the data after it ("pretraining data").
 4. Proposed or used (:mod:`kg.extract.proposed`).
 
 Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
@@ -60,6 +61,36 @@ def _same_head_concept(vocab: Vocabulary, short: str, long: str):
     return concept if entity_key(concept.label).rsplit(" ", 1)[-1] == entity_key(long).rsplit(" ", 1)[-1] else None
 
 
+def _head_after(doc: Doc, short: Span):
+    """The type of the head noun right after an abbreviation's short form, which then names
+    only a part of a longer name: "a once-for-all (OFA) network", "our Decoupled Anomaly
+    Alignment (DA) loss"."""
+    i = short.end + (short.end < len(doc) and doc[short.end].text == ")")
+    if i >= len(doc) or not doc[i].is_alpha:
+        return None
+    guess = guess_type([doc[i].text])
+    return guess[0] if guess and guess[0] in ("Architecture", "Method", "Dataset") else None
+
+
+#: Nouns in "-ing" that name things, not procedures ("magnetic resonance imaging").
+_NOT_GERUNDS = frozenset("imaging building clothing housing string thing setting ring spring".split())
+
+
+def _named_long_form(doc: Doc, long: Span) -> bool:
+    """Whether a long form no head noun types still reads as the name of a method: the paper
+    introduces it ("we propose frequency shifting (FreSh)", or it is in the title), it is a
+    gerund ("frequency shifting") or it is written as a name ("Divide-Conquer-Reunion (DCR)").
+    Other untyped long forms are mostly things and conditions ("optical coherence tomography",
+    "diabetic retinopathy", "verifiable credentials") and are left out."""
+    last = long[-1].lower_
+    if long.start < doc._.title_end or last.endswith("ing") and last not in _NOT_GERUNDS:
+        return True
+    if all(t.text[:1].isupper() for t in long if t.is_alpha and not t.is_stop):
+        return True
+    lower = tokens(doc).lower
+    return is_proposal(lower, long.sent.start, long.start)
+
+
 def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list[Candidate]:
     """Candidates from abbreviation definitions and every later use of the short forms."""
     out: list[Candidate] = []
@@ -68,6 +99,9 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
         # S-H already anchors the long form on the acronym's first letter: drop only articles.
         while len(long) > 1 and long[0].lower_ in ("a", "an", "the", "our", "this"):
             long = long[1:]
+        while long.start > 0 and (long[0].text == "-" or doc[long.start - 1].text == "-") \
+                and not doc[long.start - 1].whitespace_:
+            long = doc[long.start - 1:long.end]  # "Analog In-[memory Computing] (IMC)": the whole compound
         if not len(long) or vocab.is_generic(long.text) or vocab.is_generic(short.text):
             continue
         known = by_span.get((long.start, long.end))
@@ -89,9 +123,14 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
                 label = singular_phrase(long.text)
                 key, typ, conf, inv, src = entity_key(label), sc.type, 0.7, False, "abbreviation"
         else:
-            guess = guess_type([t.text for t in long if not t.is_punct]) or guess_type([short.text])
+            # whitespace-separated words: "Click-through rate" is not cut at its "through"
+            guess = guess_type([w for w in long.text.split() if any(ch.isalnum() for ch in w)]) \
+                or guess_type([short.text])
+            after = _head_after(doc, short)
+            if guess is None and after is not None:
+                guess = after, 0.6  # "once-for-all (OFA) network": the head after the short form
             if guess is None:
-                typ, conf = "Method", 0.55
+                typ, conf = "Method", 0.55 if _named_long_form(doc, long) else 0.45
             else:
                 typ, conf = guess
             label = singular_phrase(long.text)
@@ -130,6 +169,18 @@ def is_metric_use(lower: list[str], num: list[bool], start: int, end: int) -> bo
     return not (before in ("at", "during") and lower[end - 1] == "time")
 
 
+#: Nouns of data that a training gerund before them only describes ("the pretraining dataset").
+_DATA_NOUNS = frozenset("""data dataset datasets corpus corpora set sets sample samples example
+    examples split splits instance instances""".split())
+
+
+def is_data_modifier(lower: list[str], end: int, label: str) -> bool:
+    """True when a procedure named by a gerund ("pretraining", "fine-tuning") only describes the
+    data after it ("on the entire pretraining dataset", "fine-tuning data"): the data is meant,
+    not the procedure."""
+    return end < len(lower) and lower[end] in _DATA_NOUNS and label.endswith("ing")
+
+
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
     """Choose the mentions of a Doc from its candidates (see the module docstring)."""
     cands: list[Candidate] = list(doc._.kg_candidates or [])
@@ -137,7 +188,8 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     cands.extend(_abbreviation_candidates(doc, vocab, by_span))
     tk = tokens(doc)
     cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
-             and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))]
+             and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))
+             and (c.type != "Method" or not is_data_modifier(tk.lower, c.end, c.label))]
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
     taken = bytearray(len(doc))
     chosen: list[Candidate] = []

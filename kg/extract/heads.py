@@ -13,22 +13,24 @@ HEAD_TYPES: dict[str, EntityType] = {}
 for _t, _words in {
     "Architecture": """network net transformer former encoder decoder autoencoder perceptron
         layer block module unit cell attention convolution embedding head adapter backbone
-        gnn cnn rnn lstm gru mlp llm vit gan vae kan machine""",
+        gnn cnn rnn lstm gru mlp llm vit gan vae kan machine model tree forest""",
     "Method": """learning training distillation optimization optimisation regularization
         normalization augmentation search descent propagation backpropagation sampling pruning
         quantization tuning finetuning fine-tuning pretraining pre-training algorithm method
         technique strategy procedure scheme analysis inference estimation decomposition
         factorization aggregation initialization adaptation alignment loss mechanism
-        programming retrieval-augmented dropout compression encoding prompting""",
-    "Dataset": "dataset benchmark corpus suite database collection bank",
+        programming retrieval-augmented dropout compression encoding prompting
+        framework paradigm""",
+    "Dataset": "dataset benchmark corpus suite database collection bank leaderboard",
     "Metric": """accuracy error score rate precision recall auc loss latency throughput
         perplexity divergence bleu rouge f1 mse rmse mae mape iou map similarity
-        flops complexity""",
+        flops complexity index""",
     "Task": """detection classification segmentation recognition prediction forecasting
         generation translation retrieval answering captioning tracking localization
         summarization parsing tagging reconstruction synthesis completion matching
         regression clustering identification diagnosis verification inpainting
         super-resolution denoising editing navigation planning control modeling modelling
+        categorization
         understanding reasoning""",
 }.items():
     for _w in _words.split():

@@ -8,6 +8,16 @@
 * **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
 * **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
   "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
+* **Known tasks inside a hyphenated compound**: "Vision-[Language Modeling]" -> the compound
+  task "vision-language modeling" (not in coined names: "Synergos-[VQA]").
+* **Appositions** that call a phrase a method: "ridgelet analysis, a harmonic analysis method".
+* **One-word tasks** that something is for or that stand among other tasks: "fed to a classifier
+  for detection.", "for classification, regression, and anomaly detection", "classification tasks".
+* **Training procedures**: an adjective or compound before a training gerund ("joint training",
+  "few-shot fine-tuning", "a progressive training strategy") -> Method; not when the gerund
+  modifies a noun ("synthetic training data") or the adjective is an amount ("extensive training").
+* **The means a title names** after "via" ("Introducing Inductive Bias via Representational
+  Alignment") -> Method, or the type of the phrase's head noun.
 * **What the paper proposes**: "we introduce a dynamic feature aggregation module" (Architecture),
   "we introduce a tree-sharing approach" (Method: tree-sharing).
 
@@ -23,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -72,6 +82,19 @@ HYPERNYM_TYPES = {
 #: approach" -> tree-sharing).
 PROPOSAL_HEADS = {w: ("Architecture", True) for w in "layer module block mechanism unit encoder decoder".split()} | {
     w: ("Method", False) for w in "approach method technique strategy scheme algorithm".split()}
+#: Heads of training and inference procedures: "joint training", "few-shot fine-tuning",
+#: "dynamic inference" (Method).
+TRAINING_HEADS = frozenset("training fine-tuning finetuning pretraining pre-training inference".split())
+#: Adjectives of amount, cost or manner that make no named procedure ("extensive training").
+_NOT_PROCEDURE = frozenset("""extensive expensive massive intensive exhaustive excessive prohibitive
+    costly additional extra further continued repeated extended required necessary sufficient
+    careful naive proper successful unsupervised supervised minimal designated specialized
+    dedicated external internal biased accelerated independent separate local global surgical
+    medical clinical professional in-house added real-time continuous""".split())
+#: Words after a procedure that keep it a procedure ("a progressive training strategy").
+_PROCEDURE_FOLLOWERS = frozenset("""strategy strategies scheme schemes paradigm paradigms procedure
+    procedures recipe recipes stage stages phase phases approach approaches method methods
+    framework frameworks pipeline pipelines""".split())
 _ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ary", "ful", "able", "ible")
 _PROPOSAL_SUBJECTS = frozenset({"we", "our", "paper", "work", "article", "study"})
 #: Words that may sit between a hypernym and its cue ("applications in various fields such as").
@@ -87,6 +110,8 @@ _ADJECTIVE_PARTS = frozenset("""based centric aware driven free like specific le
     agnostic guided dependent independent intensive friendly related only style""".split())
 #: Endings of verb forms that are not modifiers ("delivering", "utilizes", "generates").
 _VERB_SUFFIXES = ("ing", "izes", "ises", "ates", "ifies")
+#: Endings of singular words in "s" ("news", "physics", "status", "analysis", "bias", "series").
+_NOUN_S = ("ss", "us", "is", "as", "ics", "news", "ous", "ys", "series", "species")
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
@@ -105,7 +130,8 @@ _BAD_MODIFIERS = frozenset("""based using via with without from into across with
 def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
-    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | set(PROPOSAL_HEADS)
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | set(PROPOSAL_HEADS) \
+        | _APPOSITION_HEADS
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -319,8 +345,8 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
             keep = True
             if head is None:
                 other = [h for h in typed if h is not None]
-                if len(phrases) < 2 or not other or e - s > 3:
-                    continue
+                if len(phrases) < 2 or not other or not 2 <= e - s <= 3:
+                    continue  # one word shares no head: "a Time and Semantic-aware Split module"
                 typ = other[0][0]  # "feature gating and interaction aggregation layers"
             else:
                 typ, keep = head
@@ -333,12 +359,176 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
             if not keep and end - s == 1:
                 continue  # "a novel annotation method": one plain word names no method
             phrase = tk.span_text(s, end)
-            if vocab.is_generic(phrase) or vocab.lookup(phrase):
-                continue
+            if vocab.is_generic(phrase) or vocab.lookup(phrase) or phrase.lower() in EVALUATIVE:
+                continue  # "we present the end-to-end approach"
             label = singular_phrase(phrase)
             if not any(c.isupper() for c in phrase[1:]):
                 label = label.lower()
             out.append(Candidate(s, end, entity_key(label), label, typ, "rule:proposal", 0.6))
+    return out
+
+
+def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list[Candidate]:
+    """Training procedures named by an adjective or a compound before a training gerund:
+    "joint training", "sorted training", "few-shot fine-tuning", "multi-task pretraining".
+    Noun modifiers name what is trained ("GNN training", "model training") and are left out."""
+    out: list[Candidate] = []
+    lower, text = tk.lower, tk.text
+    known_spans = {(c.start, c.end) for c in known}
+    for i in [k for k, w in enumerate(lower) if w in TRAINING_HEADS or w == "tuning"]:
+        h = i  # the head's first token: "fine - tuning" is three
+        if i >= 2 and text[i - 1] == "-" and not tk.ws[i - 2] and not tk.ws[i - 1] and lower[i - 2] in ("fine", "pre"):
+            h = i - 2
+        elif lower[i] == "tuning":
+            continue
+        j = h - 1
+        if j < 0 or tk.sent_start[h] or not tk.alpha[j] or tk.stop[j]:
+            continue
+        compound = False
+        while j > 1 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and (tk.alpha[j - 2] or tk.num[j - 2]):
+            j -= 2
+            compound = True
+        if j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:
+            continue  # part of a longer compound we could not read
+        word = lower[h - 1]
+        first = lower[j] if not compound else "".join(lower[j:h])  # "end-to-end" is evaluative
+        if i + 1 < tk.n and text[i + 1] == "-" and not tk.ws[i]:
+            continue  # "Training-Free"
+        if first in EVALUATIVE or first in _ADJECTIVES or first in _BAD_MODIFIERS or first in _NOT_PROCEDURE \
+                or word in _NOT_PROCEDURE or word in _ADJECTIVE_PARTS and word not in ("wise", "level", "aware"):
+            continue
+        if not compound and not (word == "joint" or word.endswith(("al", "ic", "ive", "ous", "ed"))):
+            continue
+        if j > 0 and lower[j - 1] in _NOT_PROCEDURE:
+            continue  # "without requiring extensive spectral pretraining": an amount of training
+        if (j, i + 1) in known_spans or any(c.start < h and c.end > j for c in known):
+            continue  # known, or the modifier is a known term ("transformer-based pretraining")
+        nxt = i + 1
+        if nxt < tk.n and not (tk.punct[nxt] or tk.stop[nxt] or lower[nxt] in _PROCEDURE_FOLLOWERS):
+            continue  # a modifier of what follows: "synthetic training data", "aligned training dynamics"
+        phrase = tk.span_text(j, i + 1)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase):
+            continue
+        label = phrase.lower() if not any(c.isupper() for c in phrase[1:]) else phrase
+        out.append(Candidate(j, i + 1, entity_key(label), label, "Method", "rule:procedure", 0.6))
+    return out
+
+
+#: Title words before the means by which the paper does something ("... via Representational Alignment").
+_MEANS_CUES = frozenset({"via"})
+
+
+def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, known: list) -> list[Candidate]:
+    """The means a title names after "via": "Introducing Inductive Bias via Representational
+    Alignment" (Method: representational alignment), "... via Progressive Consistency
+    Distillation". Typed by the phrase's head noun when it has one, else Method."""
+    out: list[Candidate] = []
+    lower, text = tk.lower, tk.text
+    for v in [k for k in range(min(title_end, tk.n)) if lower[k] in _MEANS_CUES]:
+        s = k = v + 1
+        while k < title_end and k - s < 9:
+            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < title_end:
+                k += 2  # "Multi-Expert", "Image-to-Image"
+            elif tk.alpha[k] and not tk.stop[k] and lower[k] not in _TITLE_STOPS:
+                k += 1
+            else:
+                break
+        if k == s or text[k - 1] == "-" or k - s > 7 or (k < title_end and not (
+                tk.punct[k] or lower[k] in _TITLE_STOPS)):
+            continue  # nothing, or a phrase that runs on ("via Learnable Activation Functions in ...")
+        if any(c.start < k and c.end > s for c in known) or lower[s] in EVALUATIVE or lower[s] in _ADJECTIVES:
+            continue  # the vocabulary has it (or a part of it), or it starts with a scope word
+        phrase = tk.span_text(s, k)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase) or not 2 <= len(phrase.split()) <= 4 \
+                and not (len(phrase.split()) == 1 and ("-" in phrase or _is_coined(phrase))):
+            continue  # one plain word ("via Information") or a clause ("via Prompts Makes NLP Models ...")
+        guess = guess_type([w for w in phrase.split()])
+        typ = guess[0] if guess else "Method"
+        # title case is dropped, acronyms and coined words are kept ("Difficulty-Aware GRPO")
+        label = " ".join(w if _is_coined(w) or w.isupper() and len(w) > 1 else w.lower()
+                         for w in singular_phrase(phrase).split())
+        out.append(Candidate(s, k, entity_key(label), label, typ, "rule:title-means", 0.6))
+    return out
+
+
+#: One-word tasks, annotated when the text presents them as what something is for (guidelines 7.10).
+BARE_TASKS = frozenset("""classification regression segmentation detection recommendation retrieval
+    forecasting translation summarization captioning tracking localization clustering navigation
+    planning mapping editing denoising inpainting""".split())
+_BARE_TASK_BEFORE = frozenset({"for", "and", "or", ","})
+_BARE_TASK_AFTER = frozenset({"and", "or", ",", ".", ";", ":", ")", "task", "tasks", "problems"})
+
+
+def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
+    """One-word tasks standing alone as what something is for or among other tasks: "widely used
+    for classification.", "tasks for online advertising and recommendation", "small
+    classification tasks"."""
+    out: list[Candidate] = []
+    lower = tk.lower
+    hits = [i for i, w in enumerate(lower) if w in BARE_TASKS and 0 < i < tk.n - 1]
+    if not hits:
+        return out
+    covered = bytearray(tk.n)
+    for c in known:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    for i in hits:
+        if covered[i] or lower[i - 1] not in _BARE_TASK_BEFORE or lower[i + 1] not in _BARE_TASK_AFTER:
+            continue
+        if lower[i - 1] in ("and", "or", ",") and not (i > 1 and (lower[i - 2] in BARE_TASKS or covered[i - 2])):
+            continue  # a coordination with a task before it: "detection and tracking"
+        out.append(Candidate(i, i + 1, lower[i], lower[i], "Task", "rule:bare-task", 0.6))
+    return out
+
+
+#: Heads of an apposition that says what a phrase is ("X, a harmonic analysis method").
+_APPOSITION_HEADS = frozenset("method technique algorithm procedure".split())
+#: Verbs that introduce the phrase before such an apposition ("we apply randomized smoothing, a ...").
+_USE_VERBS = frozenset("""use uses using used apply applies applying employ employs employing adopt
+    adopts adopting leverage leverages leveraging exploit exploits exploiting automate utilize
+    utilizes utilizing facilitate""".split()) | PROPOSAL_VERBS
+
+
+def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
+    """A phrase that an apposition calls a method: "we apply randomized smoothing, a statistical
+    robustness certification technique", "the technique of ridgelet analysis, a harmonic analysis
+    method", "we introduce view packing, a novel technique"."""
+    out: list[Candidate] = []
+    lower, text, n = tk.lower, tk.text, tk.n
+    known_ends = {c.end for c in known}
+    for c in [k for k, w in enumerate(text) if w == ","]:
+        if c < 2 or c + 2 >= n or lower[c + 1] not in ("a", "an") or c in known_ends:
+            continue
+        k = c + 2
+        while k < n and k - c < 7 and not tk.punct[k] and sing[k] not in _APPOSITION_HEADS \
+                and not (tk.stop[k] and lower[k] not in EVALUATIVE):
+            k += 1
+        if k >= n or sing[k] not in _APPOSITION_HEADS:
+            continue
+        j, words = c, 0
+        while j > 0 and words < 4 and not tk.sent_start[j]:
+            w = lower[j - 1]
+            if w in _USE_VERBS or w in _BAD_MODIFIERS or tk.stop[j - 1] or not (tk.alpha[j - 1] or w == "-") \
+                    or w.endswith("ly") or w.endswith("s") and not w.endswith(_NOUN_S) and text[j - 1] == w \
+                    and j < c:
+                break  # a verb or an adverb: "our approach even outperforms MWSIS, a method that"
+            if w == "-" and not tk.ws[j - 2] and not tk.ws[j - 1]:
+                j -= 2  # a hyphenated compound: "max-variance"
+            else:
+                j -= 1
+                words += 1
+        if j > 0 and text[j - 1] == "-" or j >= c or c - j < 2 and "-" not in text[j:c]:
+            continue  # nothing, the end of a compound, or one plain word ("caching")
+        if lower[j] in EVALUATIVE or lower[j] in _ADJECTIVES or any(x.start < c and x.end > j for x in known) \
+                or sing[c - 1] in NAME_HEADS or sing[c - 1] in _APPOSITION_HEADS or "as" in lower[max(0, j - 2):j]:
+            continue  # "the Filter & Reconnect method, a ...", "As a fundamental principle, an ideal method"
+        phrase = tk.span_text(j, c)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase) or guess_type(phrase.split()) not in (None,) \
+                and guess_type(phrase.split())[0] != "Method":
+            continue  # a phrase whose head names another type ("a hierarchical labeling system")
+        label = singular_phrase(phrase)
+        if not any(ch.isupper() for ch in phrase[1:]):
+            label = label.lower()
+        out.append(Candidate(j, c, entity_key(label), label, "Method", "rule:apposition", 0.6))
     return out
 
 
@@ -383,6 +573,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             continue  # "MLP-based models", "CPU-centric approach": an adjective, not a name
         head = NAME_HEADS.get(sing[e]) if e < n else None
         label = singular_phrase(name)
+        if head is not None and e - s > 1 and all(text[k].istitle() and text[k].isalpha() or text[k] == "-"
+                                                   for k in range(s, e)) and text[e][:1].isupper():
+            continue  # a title-case compound before a title-case head: "A Zero-Shot Approach", "Multi-Agent Framework"
         if head is not None:
             out.append(Candidate(s, e, entity_key(label), label, head, "rule:name+head", 0.7))
         elif name.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(name):
@@ -418,8 +611,34 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
     out.extend(_proposal_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    # -- the means a title names: "... via Representational Alignment" -----------------------------
+    if doc._.title_end:
+        out.extend(_title_means_candidates(tk, doc._.title_end, vocab, doc._.kg_candidates or []))
+    # -- a phrase an apposition calls a method: "ridgelet analysis, a harmonic analysis method" ----
+    out.extend(_apposition_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    # -- one-word tasks: "used for classification." -----------------------------------------------
+    out.extend(_bare_task_candidates(tk, doc._.kg_candidates or []))
+    # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
+    out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    # -- known tasks inside a hyphenated compound: "Vision-[Language Modeling]" --------------------
+    for c in doc._.kg_candidates or ():
+        s = c.start
+        if c.type != "Task" or s < 2 or text[s - 1] != "-" or tk.ws[s - 2] or tk.ws[s - 1] or c.end - s < 2:
+            continue  # (one-word tasks make compounds of anything: "post-denoising", "self-summarization")
+        j = s
+        while j >= 2 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and tk.alpha[j - 2]:
+            j -= 2
+        if j > 0 and text[j - 1] == "-" or lower[j] in EVALUATIVE or lower[j] in _BAD_MODIFIERS:
+            continue
+        if any(text[k].isupper() and len(text[k]) > 1 or _is_coined(text[k]) for k in range(j, c.end)):
+            continue  # a coined name: "Synergos-VQA", "Covid-QA", "CORE-ReID"
+        phrase = tk.span_text(j, c.end)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase) or "".join(lower[j:s - 1]) in EVALUATIVE:
+            continue
+        label = singular_phrase(phrase).lower()
+        out.append(Candidate(j, c.end, entity_key(label), label, "Task", "rule:task-compound", 0.6))
     # -- head-noun phrases -------------------------------------------------------------------
     vocab_ends = {c.end for c in (doc._.kg_candidates or ())}
     for i in range(n):
@@ -443,6 +662,11 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 break
         if j == i_mod or lower[j] in _ADJECTIVES or lower[j] in EVALUATIVE:
             continue
+        if j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:
+            continue  # the end of a compound: "end-to-[end automatic generation]"
+        if lower[j].endswith("s") and not lower[j].endswith(_NOUN_S) \
+                and tk.alpha[j] and not text[j][:1].isupper():
+            continue  # a verb in the third person before its object: "progressively refines predictions"
         phrase = tk.span_text(j, i + 1)
         label = singular_phrase(phrase)
         if not any(c.isupper() for c in phrase[1:]):
@@ -451,6 +675,12 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if key in vocab.generic or vocab.lookup(phrase):
             continue
         out.append(Candidate(j, i + 1, key, label, head_type, "rule:head-noun", 0.6))
+        if head_type == "Method" and i + 1 < n and sing[i + 1] == "loss":
+            # the loss term of a method is a Method (guidelines 7.5): "differential distillation loss"
+            label = singular_phrase(tk.span_text(j, i + 2))
+            if not any(c.isupper() for c in label[1:]):
+                label = label.lower()
+            out.append(Candidate(j, i + 2, entity_key(label), label, "Method", "rule:head-noun", 0.6))
     return out
 
 

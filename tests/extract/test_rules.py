@@ -145,3 +145,175 @@ def test_coordinated_proposals_share_the_head_type(nlp):
                      "layers that can be easily plugged to make an enhanced two-stream MLP model, FinalMLP.")
     assert ("Architecture", "feature gating") in got
     assert ("Architecture", "interaction aggregation layer") in got
+
+
+def test_an_adjective_before_a_training_gerund_names_a_procedure(nlp):
+    # arXiv 2507.20019, 2508.02324
+    assert ("Method", "episodic training") in found(
+        nlp, "Our method combines episodic training with prototypical networks and domain resampling to adapt "
+             "quickly to new anomaly detection tasks.")
+    assert ("Method", "progressive training") in found(
+        nlp, "Moreover, we adopt a progressive training strategy that starts with non-text-to-text rendering, "
+             "evolves from simple to complex textual inputs, and gradually scales up to paragraph-level "
+             "descriptions.")
+
+
+def test_a_compound_before_fine_tuning_names_a_procedure(nlp):
+    # arXiv 2505.22067: "fine-tuning" is three tokens
+    assert ("Method", "few-shot fine-tuning") in found(
+        nlp, "The selected scenarios are used for few-shot fine-tuning, enabling targeted adaptation with "
+             "minimal data.")
+
+
+def test_a_training_gerund_modifying_a_noun_or_an_amount_is_no_procedure(nlp):
+    # arXiv 2505.05475, 2508.01731
+    assert not any(t.endswith(" training") for _, t in found(
+        nlp, "Our method generates synthetic training data through video diffusion, enhances it with identity "
+             "preservation and image restoration modules, and utilizes this refined data to train 3DGS avatars."))
+    assert not any(t.endswith(" pretraining") for _, t in found(
+        nlp, "To leverage the advantages of spectral imagery in earth observation, we explore whether existing "
+             "RSFMs can be effectively adapted to process diverse spectral modalities without requiring extensive "
+             "spectral pretraining."))
+
+
+def test_a_verb_in_the_third_person_before_a_task_head_is_no_modifier(nlp):
+    # arXiv 2504.14309, 2504.03520
+    assert not any("prediction" in t for _, t in found(
+        nlp, "Combined with deep supervision, this mechanism progressively refines predictions, ap-plying "
+             "supervision at each recursive step to ensure consistent improvements in accuracy."))
+    assert ("Task", "bias detection") in found(
+        nlp, "Traditional bias detection methods, predominantly reliant on human moderation, suffer from "
+             "subjective interpretations and scalability constraints.")
+
+
+def test_the_end_of_a_hyphenated_compound_starts_no_phrase(nlp):
+    # arXiv 2509.25857
+    assert not any(t.startswith("end ") for _, t in found(
+        nlp, "In this paper, we propose a novel end-to-end automatic generation approach for vector sketch "
+             "animation."))
+
+
+# -- the means a title names after "via" ---------------------------------------------------------
+
+def test_the_means_after_via_in_a_title_is_a_method(nlp):
+    # arXiv 2507.21084, 2507.21619
+    abstract = "Large language models (LLMs) are frequently fine-tuned or unlearned to adapt to new tasks."
+    assert ("Method", "sparse model diffing") in found(
+        nlp, abstract, title="Reviving Your MNEME: Predicting The Side Effects of LLM Unlearning and Fine-Tuning "
+                             "via Sparse Model Diffing")
+    assert ("Method", "difficulty-aware grpo") in found(
+        nlp, "Industrial anomaly detection (IAD) plays a crucial role in maintaining the safety and reliability "
+             "of manufacturing systems.",
+        title="EMIT: Enhancing MLLMs for Industrial Anomaly Detection via Difficulty-Aware GRPO")
+
+
+def test_via_in_the_abstract_or_before_a_running_phrase_gives_nothing(nlp):
+    assert not any(t == "sparse model diffing" for _, t in found(
+        nlp, "We predict the side effects of unlearning via sparse model diffing and probing."))
+
+
+# -- one-word tasks ------------------------------------------------------------------------------
+
+def test_a_one_word_task_that_something_is_for_is_a_task(nlp):
+    # arXiv 2508.02409, 2507.21471
+    assert ("Task", "detection") in found(
+        nlp, "Then, we develop a transformer-based encoder to capture the inherent connection among the multiple "
+             "feature images to generate a feature map, which is further fed to a classifier for detection.")
+    tasks = found(nlp, "The selected methods transform each spectrum into low dimensional feature sets, which are "
+                       "fed into few shot prompt templates for classification, regression, and anomaly detection.")
+    assert ("Task", "classification") in tasks and ("Task", "regression") in tasks
+
+
+def test_a_one_word_task_with_a_complement_is_left_alone(nlp):
+    # arXiv 2503.17024: "classification of ..." is not presented as a task of its own here
+    assert ("Task", "classification") not in found(
+        nlp, "Supervised contrastive learning (SupCon) has proven to be a powerful alternative to the standard "
+             "cross-entropy loss for classification of multi-class balanced datasets.")
+
+
+# -- appositions that call a phrase a method ----------------------------------------------------
+
+def test_a_phrase_that_an_apposition_calls_a_method_is_a_method(nlp):
+    # arXiv 2509.02510
+    assert ("Method", "top-h decoding") in found(
+        nlp, "Finally, we present top-H decoding, a computationally efficient greedy algorithm to solve the ECMM "
+             "problem.")
+
+
+def test_a_phrase_before_an_apposition_that_starts_with_as_is_no_method(nlp):
+    # arXiv 2508.12643
+    assert not any(t.endswith("principle") for _, t in found(
+        nlp, "As a fundamental principle, an ideal CTTA method should rapidly adapt to new domains (exploration) "
+             "while retaining and exploiting knowledge from previously encountered domains to handle similar "
+             "domains in the future."))
+
+
+# -- known tasks inside a hyphenated compound ----------------------------------------------------
+
+def test_a_known_task_inside_a_compound_extends_to_the_compound(nlp):
+    # arXiv 2508.02464
+    assert ("Task", "multi-object segmentation") in found(
+        nlp, "This approach, which operates without dependency on language models, enables robust multi-object "
+             "segmentation even under sparse prompting and demonstrates superior data efficiency during "
+             "fine-tuning.")
+
+
+def test_a_coined_name_or_a_one_word_task_makes_no_compound_task(nlp):
+    # arXiv 2507.17659, 2507.18144
+    assert not any(t == "synergos-vqa" for _, t in found(
+        nlp, "Extensive experiments show that Synergos-VQA decisively establishes a new state-of-the-art on three "
+             "challenging benchmarks, including OK-VQA and A-OKVQA."))
+    assert not any(t == "post-denoising" for _, t in found(
+        nlp, "Additionally, we design a reflection-aware correction module (RACM) to guide color restoration "
+             "post-denoising and suppress overexposed regions."))
+
+
+def test_a_title_case_compound_before_a_title_case_head_is_no_name(nlp):
+    # arXiv 2507.21035, 2507.16158
+    assert not any(t == "multi-agent" for _, t in found(
+        nlp, "Gene expression analysis holds the key to many biomedical discoveries, yet extracting insights from "
+             "raw transcriptomic data remains formidable.",
+        title="GenoMAS: A Multi-Agent Framework for Scientific Discovery via Code-Driven Gene Expression Analysis"))
+    assert not any(t == "multi-modal" for _, t in found(
+        nlp, "Semantic segmentation in remote sensing (RS) has advanced significantly with the incorporation of "
+             "multi-modal data.",
+        title="AMMNet: An Asymmetric Multi-Modal Network for Remote Sensing Semantic Segmentation"))
+
+
+def test_the_loss_of_a_method_phrase_is_a_method(nlp):
+    # arXiv 2505.10827 (guidelines 7.5: loss terms that are parts of a method are Method)
+    assert ("Method", "geometry-aware distillation loss") in found(
+        nlp, "Our geometry-aware distillation loss significantly enhances rendering and geometric quality.")
+
+
+def test_a_one_word_conjunct_or_an_evaluative_compound_is_no_proposal(nlp):
+    # arXiv 2508.03484, 2507.22938
+    assert not any(t == "time" for _, t in found(
+        nlp, "First, we design a Time and Semantic-aware Split module to divide long behavior sequences into "
+             "manageable, semantically coherent subsequences under dual time-span constraints."))
+    assert not any(t == "end-to-end" for _, t in found(
+        nlp, "We present the end-to-end approach from processing technical documents, classifying image types, "
+             "building graph representations, and incorporating them with the text embedding pipeline for "
+             "efficient retrieval."))
+
+
+def test_an_adjective_before_inference_names_a_procedure_but_real_time_does_not(nlp):
+    # arXiv 2507.19182, 2507.12600
+    assert ("Method", "lifted inference") in found(
+        nlp, "We investigate lifted inference on ordered domains with predecessor relations, where the elements of "
+             "the domain respect a total (cyclic) order.")
+    assert not any(t.endswith(" inference") for _, t in found(
+        nlp, "Our method offers real-time inference for both static single-frame drapes and dynamic drapes over "
+             "pose sequences."))
+
+
+def test_a_clause_or_one_plain_word_after_via_is_no_method(nlp):
+    # daily-papers sample titles (not in the gold set)
+    assert not any(t.startswith("prompts") for _, t in found(
+        nlp, "In recent years, NLP practitioners have converged on the following practice: (i) import an "
+             "off-the-shelf pretrained (masked) language model.",
+        title="Model-tuning Via Prompts Makes NLP Models Adversarially Robust"))
+    assert ("Method", "information") not in found(
+        nlp, "Despite their great success, there is still no comprehensive theoretical understanding of learning "
+             "with Deep Neural Networks (DNNs) or their inner organization.",
+        title="Opening the Black Box of Deep Neural Networks via Information")
