@@ -30,7 +30,7 @@ def write_turtle(bundle, out_dir: Path) -> list[Path]:
 
 def sink_ntriples(bundle, out_dir: Path) -> Sink:
     """Write ``graph.nt`` from the stream of papers; it becomes the bundle's N-Triples file,
-    which the Turtle, JSON-LD and store exports then read."""
+    which the Turtle and JSON-LD exports then read."""
     path = Path(out_dir) / "graph.nt"
     kg = bundle.kg
     with atomic_write(path, "wb") as f:
