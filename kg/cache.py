@@ -19,7 +19,7 @@ from kg import __version__
 from kg.atomic import atomic_write
 from kg.config import ExtractConfig, ontology_dir
 from kg.errors import KgError
-from kg.export.sinks import Sink, write_one
+from kg.export.sinks import Sink
 from kg.model import Extraction, Paper, Problem
 from kg.read import Corpus
 
@@ -55,11 +55,6 @@ def sink_cache(out_dir: Path, config: ExtractConfig) -> Sink:
     with atomic_write(folder / "manifest.json") as f:
         json.dump({"fingerprint": fingerprint(config), "papers": n, "version": __version__}, f)
     return [folder]
-
-
-def write_cache(extractions: Iterable[Extraction], out_dir: Path, config: ExtractConfig) -> Path:
-    """Store extractions for a later `--update` (see :func:`sink_cache`)."""
-    return write_one("cache", sink_cache(out_dir, config), extractions)[0]
 
 
 def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:

@@ -63,8 +63,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "cooccurs.csv": (":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "weight:int"),
     "evaluations.csv": (":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "paperId", "evidence"),
 }
-NODE_FILES = ("papers.csv", "entities.csv")
-REL_FILES = ("mentions.csv", "proposes.csv", "cooccurs.csv", "evaluations.csv")
 
 
 # --------------------------------------------------------------------------- values -> fields
