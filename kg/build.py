@@ -93,7 +93,7 @@ def build(config: BuildConfig) -> BuildResult:
         with _timed(timings, "export"):
             cache = sink_cache(staging, config.extract)
             result.outputs = export(bundle, config.formats, staging, extra={"cache": cache}, timings=spent,
-                                    quiet=config.quiet)
+                                    quiet=config.quiet, jobs=config.jobs)
         timings.update((f"export:{f}" if f != "cache" else f, t) for f, t in spent.items())
         with _timed(timings, "commit"):
             result.outputs = {f: [_move_into(p, staging, out_dir) for p in paths]

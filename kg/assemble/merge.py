@@ -68,6 +68,11 @@ class Spool:
         pickle.dump(self._items, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._items = []
 
+    def flush(self) -> None:
+        """Write buffered items to the spill file (before another process reads it)."""
+        if self._file is not None:
+            self._file.flush()
+
     @property
     def on_disk(self) -> bool:
         return self._file is not None
@@ -77,7 +82,7 @@ class Spool:
 
     def _raw(self) -> Iterator[Extraction]:
         if self._file is not None:
-            self._file.flush()
+            self.flush()
             with open(self._path, "rb") as f:
                 while True:
                     try:

@@ -19,11 +19,11 @@ Schema instance namespace and a ``name`` attribute the schema forbids).
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from kg.assemble.rdf import clean_text
 from kg.atomic import atomic_write
@@ -121,6 +121,8 @@ def cooccurrence_edges(kg) -> Iterator[tuple[str, str, dict]]:
 
 
 def _xml_value(v) -> str:
+    if isinstance(v, str):
+        return v
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
@@ -128,16 +130,33 @@ def _xml_value(v) -> str:
     return str(v)
 
 
+def _escape(s: str) -> str:
+    """``xml.sax.saxutils.escape`` with a fast path for text that needs none (most of it)."""
+    if "&" in s or "<" in s or ">" in s:
+        s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s
+
+
 def _xml_text(v) -> str:
-    return escape(clean_text(_xml_value(v)))
+    s = v if isinstance(v, str) else _xml_value(v)
+    return _escape(s if s.isprintable() else clean_text(s))
 
 
 def _xml_attr(v) -> str:
-    return quoteattr(clean_text(str(v)))
+    """``xml.sax.saxutils.quoteattr`` (same output) with fast paths."""
+    s = _escape(clean_text(str(v)))
+    if "\n" in s or "\r" in s or "\t" in s:
+        s = s.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in s:
+        if "'" in s:
+            return '"' + s.replace('"', "&quot;") + '"'
+        return "'" + s + "'"
+    return '"' + s + '"'
 
 
 #: Characters kept as they are in a GraphML id (an xs:NMTOKEN); every other one is escaped.
 _NMTOKEN_KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:")
+_NMTOKEN_PLAIN = re.compile(r"[A-Za-z0-9.:-]+")
 
 
 def graphml_id(node) -> str:
@@ -146,7 +165,22 @@ def graphml_id(node) -> str:
     Injective (``_`` itself is escaped), so distinct nodes keep distinct ids, and stable: an
     id depends on its node only, not on the rest of the graph.
     """
-    return "".join(c if c in _NMTOKEN_KEEP else f"_x{ord(c):04X}_" for c in str(node))
+    node = str(node)
+    if _NMTOKEN_PLAIN.fullmatch(node):
+        return node
+    return "".join(c if c in _NMTOKEN_KEEP else f"_x{ord(c):04X}_" for c in node)
+
+
+class _Memo(dict):
+    """``memo[x]`` is ``fn(x)``, computed once (entity ids recur on every edge to them)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
 
 
 def _section(out_dir: Path):
@@ -161,8 +195,8 @@ def _graphml_node(n: str, attrs: dict) -> str:
             + "</node>\n")
 
 
-def _graphml_edge(u: str, v: str, attrs: dict) -> str:
-    return (f'    <edge source="{graphml_id(u)}" target="{graphml_id(v)}">'
+def _graphml_edge(u: str, v: str, attrs: dict, gid=graphml_id) -> str:
+    return (f'    <edge source="{gid(u)}" target="{gid(v)}">'
             + "".join(f'<data key="e_{k}">{_xml_text(x)}</data>' for k, x in attrs.items() if x is not None)
             + "</edge>\n")
 
@@ -181,13 +215,14 @@ def sink_graphml(bundle, out_dir: Path) -> Sink:
             for name, typ in attrs.items():
                 f.write(f'  <key id="{what[0]}_{name}" for="{what}" attr.name="{name}" attr.type="{typ}"/>\n')
         f.write('  <graph edgedefault="directed">\n')
+        gid = _Memo(graphml_id).__getitem__
         while (ex := (yield)) is not None:
             f.write(_graphml_node(*paper_node(ex)))
-            edges.write("".join(_graphml_edge(u, v, a) for u, v, a in paper_edges(ex, kg)))
+            edges.write("".join(_graphml_edge(u, v, a, gid) for u, v, a in paper_edges(ex, kg)))
         f.writelines(_graphml_node(n, a) for n, a in entity_nodes(kg))
         edges.seek(0)
         shutil.copyfileobj(edges, f, 1 << 20)
-        f.writelines(_graphml_edge(u, v, a) for u, v, a in cooccurrence_edges(kg))
+        f.writelines(_graphml_edge(u, v, a, gid) for u, v, a in cooccurrence_edges(kg))
         f.write("  </graph>\n</graphml>\n")
     return [path]
 
@@ -216,8 +251,8 @@ def _gexf_node(n: str, a: dict, ids: dict[str, str]) -> str:
             f'</node>\n')
 
 
-def _gexf_edge(i: int, u: str, v: str, a: dict, ids: dict[str, str]) -> str:
-    return (f'      <edge id="{i}" source={_xml_attr(u)} target={_xml_attr(v)} '
+def _gexf_edge(i: int, u: str, v: str, a: dict, ids: dict[str, str], qa=_xml_attr) -> str:
+    return (f'      <edge id="{i}" source={qa(u)} target={qa(v)} '
             f'weight="{float(a.get("weight", 1.0))!r}">{_gexf_attvalues(a, ids)}</edge>\n')
 
 
@@ -245,16 +280,18 @@ def sink_gexf(bundle, out_dir: Path) -> Sink:
             f.write(f'      <attribute id="e{i}" title="{k}" type="{gexf_types[EDGE_ATTRS[k]]}"/>\n')
         f.write('    </attributes>\n    <nodes>\n')
         count = 0
+        qa = _Memo(_xml_attr).__getitem__
         while (ex := (yield)) is not None:
             f.write(_gexf_node(*paper_node(ex), nid))
             links = paper_edges(ex, kg)
-            edges.write("".join(_gexf_edge(count + i, u, v, a, eid) for i, (u, v, a) in enumerate(links)))
+            edges.write("".join(_gexf_edge(count + i, u, v, a, eid, qa) for i, (u, v, a) in enumerate(links)))
             count += len(links)
         f.writelines(_gexf_node(n, a, nid) for n, a in entity_nodes(kg))
         f.write("    </nodes>\n    <edges>\n")
         edges.seek(0)
         shutil.copyfileobj(edges, f, 1 << 20)
-        f.writelines(_gexf_edge(count + i, u, v, a, eid) for i, (u, v, a) in enumerate(cooccurrence_edges(kg)))
+        f.writelines(_gexf_edge(count + i, u, v, a, eid, qa)
+                     for i, (u, v, a) in enumerate(cooccurrence_edges(kg)))
         f.write("    </edges>\n  </graph>\n</gexf>\n")
     return [path]
 

@@ -69,7 +69,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
 
 def _text(s: str) -> str:
     """One-line text: CR/LF (and NUL) become spaces."""
-    return s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\x00", " ")
+    if "\n" in s or "\r" in s or "\x00" in s:
+        s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\x00", " ")
+    return s
 
 
 def _array(items: Iterable[str]) -> str:

@@ -15,12 +15,18 @@ at a time and the end of the stream as ``None``, and return the files they wrote
 :func:`run_sinks` drives any number of them over one pass. A sink that fails, or a pass that
 is interrupted, closes every sink: ``GeneratorExit`` runs their ``with`` blocks' exits, so
 their atomic writes are abandoned and no half-written file appears.
+
+:class:`SideProcess` runs a second group of sinks in a forked process over its own read of
+the papers, so a build with two cores renders two groups of exports at once.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import signal
+import sys
 import time
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from pathlib import Path
 
 from kg.model import Extraction
@@ -30,7 +36,8 @@ Sink = Generator[None, "Extraction | None", list[Path]]
 
 
 def run_sinks(sinks: Mapping[str, Sink], extractions: Iterable[Extraction],
-              timings: dict[str, float] | None = None) -> dict[str, list[Path]]:
+              timings: dict[str, float] | None = None,
+              before_end: Callable[[], object] | None = None) -> dict[str, list[Path]]:
     """Feed every extraction to every sink in one pass; the paths each sink wrote, by name.
 
     Parameters
@@ -41,6 +48,9 @@ def run_sinks(sinks: Mapping[str, Sink], extractions: Iterable[Extraction],
         Read once.
     timings : dict, optional
         Receives the seconds spent in each sink (its share of the pass), by name.
+    before_end : callable, optional
+        Called after the last extraction, before the sinks finish their files; if it
+        raises, every sink is closed and abandons its files.
 
     Raises
     ------
@@ -60,6 +70,8 @@ def run_sinks(sinks: Mapping[str, Sink], extractions: Iterable[Extraction],
                 t = clock()
                 s.send(ex)
                 spent[name] += clock() - t
+        if before_end is not None:
+            before_end()
         out: dict[str, list[Path]] = {}
         for name, s in active:
             t = clock()
@@ -82,3 +94,83 @@ def run_sinks(sinks: Mapping[str, Sink], extractions: Iterable[Extraction],
 def write_one(name: str, sink: Sink, extractions: Iterable[Extraction]) -> list[Path]:
     """Run a single sink over ``extractions`` (what a format's ``write_*`` function does)."""
     return run_sinks({name: sink}, extractions)[name]
+
+
+def _side_main(conn, make_sinks: Callable[[], Mapping[str, Sink]], extractions: Iterable[Extraction]) -> None:
+    # SIGTERM (a cancel from the parent) becomes SystemExit, so run_sinks closes the sinks
+    # and their atomic writes are abandoned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    spent: dict[str, float] = {}
+    try:
+        written = run_sinks(make_sinks(), extractions, spent)
+    except BaseException as e:  # reported to the parent, which raises it
+        try:
+            conn.send(("error", e, spent))
+        except Exception:  # an exception that does not pickle
+            conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}"), spent))
+    else:
+        conn.send(("ok", written, spent))
+    finally:
+        conn.close()
+
+
+class SideProcess:
+    """Sinks run by a forked child process over its own pass of ``extractions``.
+
+    The child inherits the assembled graph copy-on-write (nothing is pickled but the
+    result: the paths written and the seconds spent). If this process fails before it has
+    the result, :meth:`cancel` stops the child, which abandons its files.
+
+    Parameters
+    ----------
+    make_sinks : callable
+        Called in the child; returns the sinks to run there, by name.
+    extractions : iterable of Extraction
+        Re-iterable (a list or a flushed :class:`kg.assemble.merge.Spool`).
+
+    Raises
+    ------
+    ValueError
+        Where processes cannot be forked (the caller runs the sinks itself instead).
+    """
+
+    def __init__(self, make_sinks: Callable[[], Mapping[str, Sink]], extractions: Iterable[Extraction]):
+        if "fork" not in mp.get_all_start_methods():
+            raise ValueError("this platform cannot fork a process")
+        ctx = mp.get_context("fork")
+        self._conn, child_end = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_side_main, args=(child_end, make_sinks, extractions),
+                                 name="kg-export", daemon=True)
+        self._proc.start()
+        child_end.close()
+
+    def result(self, timings: dict[str, float] | None = None) -> dict[str, list[Path]]:
+        """Wait for the child; the paths its sinks wrote, by name (re-raises its error)."""
+        try:
+            status, value, spent = self._conn.recv()
+        except EOFError:
+            self._proc.join()
+            raise RuntimeError(f"the export process died (exit code {self._proc.exitcode})") from None
+        self._proc.join()
+        if timings is not None:
+            timings.update(spent)
+        if status == "error":
+            raise value
+        return value
+
+    def cancel(self) -> dict[str, list[Path]]:
+        """Stop the child if it still runs (its sinks abandon their files). Returns the files
+        of a child that had finished before it was stopped, for the caller to remove."""
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+        finished: dict[str, list[Path]] = {}
+        if not self._conn.closed:
+            try:
+                if self._conn.poll():
+                    status, value, _ = self._conn.recv()
+                    finished = value if status == "ok" else {}
+            except Exception:  # a message cut short by the stop: the child wrote nothing
+                pass
+            self._conn.close()
+        return finished

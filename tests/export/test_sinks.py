@@ -96,3 +96,77 @@ def test_turtle_alone_leaves_no_ntriples_in_the_output_folder(sample_kg, tmp_pat
     out = export(Bundle(sample_kg), ["turtle"], tmp_path)
     assert out == {"turtle": [tmp_path / "graph.ttl"]}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
+
+
+# -- two processes ---------------------------------------------------------------------------
+
+@pytest.fixture
+def two_processes(monkeypatch):
+    """Export with a second process even for the small sample, counting the processes made."""
+    import kg.export
+    from kg.export.sinks import SideProcess
+
+    made = []
+
+    class Counted(SideProcess):
+        def __init__(self, *args):
+            made.append(self)
+            super().__init__(*args)
+
+    monkeypatch.setattr(kg.export, "PARALLEL_MIN_PAPERS", 1)
+    monkeypatch.setattr(kg.export, "SideProcess", Counted)
+    return made
+
+
+def _spilled(sample_kg, tmp_path):
+    """The sample graph with its extractions in a Spool on disk (the large-build case)."""
+    from kg.assemble.merge import Spool
+
+    spool = Spool(tmp_path, memory_limit=50)
+    for ex in sample_kg.extractions:
+        spool.append(ex)
+    assert spool.on_disk
+    sample_kg = type(sample_kg)(**{**vars(sample_kg), "extractions": spool})
+    return sample_kg
+
+
+def test_two_processes_write_the_same_files(sample_kg, tmp_path, two_processes):
+    formats = [f for f in EXPORT_FORMATS if f != "store"]
+    one, two = tmp_path / "one", tmp_path / "two"
+    export(Bundle(sample_kg, work_dir=one), formats, one, jobs=1)
+    assert two_processes == []
+    # from a spool on disk: the child reads the spill file the parent wrote (flushed first)
+    spilled = _spilled(sample_kg, tmp_path)
+    timings: dict[str, float] = {}
+    out = export(Bundle(spilled, work_dir=two), formats, two, jobs=2, timings=timings)
+    assert len(two_processes) == 1
+    assert list(out) == formats and set(timings) == set(formats)
+    assert _files(one) == _files(two)
+
+
+def test_a_failure_in_the_second_process_leaves_no_file(sample_kg, tmp_path, two_processes, monkeypatch):
+    import kg.export.graphml
+
+    def broken(ex):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.export.graphml, "paper_node", broken)  # the forked child has it too
+    with pytest.raises(OSError, match="No space left"):
+        export(Bundle(sample_kg, work_dir=tmp_path), ["ntriples", "graphml", "tables"], tmp_path, jobs=2)
+    assert len(two_processes) == 1
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_failure_here_stops_the_second_process_and_leaves_no_file(sample_kg, tmp_path, two_processes,
+                                                                      monkeypatch):
+    import kg.export.rdf
+
+    def broken(ex, kg, evidence=True):
+        raise ValueError("bad paper")
+
+    monkeypatch.setattr(kg.export.rdf, "paper_lines", broken)
+    with pytest.raises(ValueError, match="bad paper"):
+        export(Bundle(sample_kg, work_dir=tmp_path), ["ntriples", "graphml", "tables"], tmp_path, jobs=2)
+    assert len(two_processes) == 1
+    assert not two_processes[0]._proc.is_alive()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
