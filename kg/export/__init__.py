@@ -86,6 +86,13 @@ class Bundle:
             write_ntriples(self.kg, f)
         return path
 
+    @cached_property
+    def paper_triples(self):
+        """Each paper's N-Triples, made once per paper for all the sinks that write them."""
+        from kg.export.rdf import PaperTriples
+
+        return PaperTriples(self.kg)
+
     @property
     def ntriples(self) -> bytes:
         """The N-Triples as bytes (small graphs and tests)."""

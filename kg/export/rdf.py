@@ -28,20 +28,43 @@ def write_turtle(bundle, out_dir: Path) -> list[Path]:
     return _write(bundle, Path(out_dir) / "graph.ttl", pyoxigraph.RdfFormat.TURTLE)
 
 
+class PaperTriples:
+    """The N-Triples of the paper last asked for, as UTF-8 bytes, made once for every sink
+    that wants them (the N-Triples file and the store, fed the same paper in turn).
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    """
+
+    def __init__(self, kg):
+        self.kg = kg
+        self._ex = None
+        self._data = b""
+        self._entities: bytes | None = None
+
+    def entities(self) -> bytes:
+        """The entities' N-Triples (types, labels, co-occurrence), made on first use."""
+        if self._entities is None:
+            self._entities = "".join(line + "\n" for line in entity_lines(self.kg)).encode("utf-8")
+        return self._entities
+
+    def __call__(self, ex) -> bytes:
+        if ex is not self._ex:
+            self._ex = ex
+            self._data = "".join(line + "\n" for line in paper_lines(ex, self.kg, self.kg.evidence)).encode("utf-8")
+        return self._data
+
+
 def sink_ntriples(bundle, out_dir: Path) -> Sink:
     """Write ``graph.nt`` from the stream of papers; it becomes the bundle's N-Triples file,
     which the Turtle and JSON-LD exports then read."""
     path = Path(out_dir) / "graph.nt"
-    kg = bundle.kg
+    triples = bundle.paper_triples
     with atomic_write(path, "wb") as f:
-        buf: list[str] = []
         while (ex := (yield)) is not None:
-            buf.extend(paper_lines(ex, kg, kg.evidence))
-            if len(buf) >= 10_000:
-                f.write(("\n".join(buf) + "\n").encode("utf-8"))
-                buf = []
-        buf.extend(entity_lines(kg))
-        f.write("".join(line + "\n" for line in buf).encode("utf-8"))
+            f.write(triples(ex))
+        f.write(triples.entities())
     bundle.ntriples_file = path
     return [path]
 
