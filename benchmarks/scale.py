@@ -7,7 +7,9 @@ For each size it prints, measured side by side on the same cores:
 * the baseline: bare ``spacy.blank("en")`` tokenization of the same titles + abstracts with
   a pool of ``--jobs`` processes (the floor any spaCy-based extractor stands on);
 * `kg build` wall time (in a fresh subprocess, start-up included), papers/s, the ratio to the
-  baseline, the time of each stage and the peak RSS of the build (parent and workers);
+  baseline, the time of each stage, the peak RSS of the largest process of the build and the
+  peak memory of all its processes together (proportional set size, sampled twice a second:
+  pages that forked workers share are counted once);
 * with ``--rdflib``: a plain rdflib in-memory build of the same triples (parse the build's
   N-Triples, serialize Turtle) against our pyoxigraph Turtle export.
 
@@ -53,8 +55,38 @@ def tokenize_baseline(texts: list[str], jobs: int) -> float:
 
 
 BUILD = """
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 t = time.perf_counter()
+
+
+def tree_pss_mb(pid):
+    # proportional set size of a process and all its descendants: memory they really use
+    # together (pages shared after fork counted once)
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(l.split()[1]) for l in f if l.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (OSError, StopIteration, ValueError):
+            pass
+    return total / 1024
+
+
+peak = [0.0]
+
+
+def sample():
+    while True:
+        peak[0] = max(peak[0], tree_pss_mb(os.getpid()))
+        time.sleep(0.5)
+
+
+if os.path.exists("/proc/self/smaps_rollup"):
+    threading.Thread(target=sample, daemon=True).start()
 from kg.build import build
 from kg.config import BuildConfig
 r = build(BuildConfig(inputs=(sys.argv[1],), out_dir=sys.argv[2], jobs=int(sys.argv[3]),
@@ -63,7 +95,8 @@ wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "timings": r.timings, "papers": r.report.papers,
                   "entities": len(r.kg.entities), "mentions": r.kg.mention_count,
                   "rss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "pss_total_mb": peak[0]}))
 """
 
 
@@ -87,7 +120,8 @@ def main() -> None:
     rows = []
     with gzip.open(ARXIV, "rt", encoding="utf-8") as f:
         lines = [l for _, l in zip(range(max(sizes)), f)]
-    print(f"{'papers':>7} {'tokenize s':>10} {'build s':>8} {'papers/s':>8} {'ratio':>6} {'peak RSS MB':>11}  stages")
+    print(f"{'papers':>7} {'tokenize s':>10} {'build s':>8} {'papers/s':>8} {'ratio':>6} {'peak RSS MB':>11} "
+          f"{'all procs MB':>12}  stages")
     for n in sizes:
         with tempfile.TemporaryDirectory() as d:
             src = Path(d) / "in.jsonl"
@@ -100,7 +134,7 @@ def main() -> None:
             rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
             stages = " ".join(f"{k}={v:.1f}" for k, v in r["timings"].items() if v >= 0.05)
             print(f"{n:7d} {base:10.1f} {r['wall']:8.1f} {n / r['wall']:8.0f} {r['wall'] / base:6.2f} "
-                  f"{rss:11.0f}  {stages}", flush=True)
+                  f"{rss:11.0f} {r['pss_total_mb']:12.0f}  {stages}", flush=True)
             rows.append((n, base, r))
             if args.rdflib and (Path(d) / "out" / "graph.nt").exists():
                 from rdflib import Graph
@@ -144,7 +178,8 @@ def resampled(n: int, jobs: int, formats: str) -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
         stages = " ".join(f"{k}={v:.0f}" for k, v in r["timings"].items() if v >= 0.5)
-        print(f"{n:,} papers: build {r['wall']:.0f} s ({n / r['wall']:.0f} papers/s), peak RSS {rss:.0f} MB; {stages}")
+        print(f"{n:,} papers: build {r['wall']:.0f} s ({n / r['wall']:.0f} papers/s), peak RSS {rss:.0f} MB "
+              f"(all processes together {r['pss_total_mb']:.0f} MB); {stages}")
 
 
 if __name__ == "__main__":
