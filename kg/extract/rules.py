@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
+from kg.extract.lexicon import predicate_start
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -660,6 +661,10 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 words += 1
             else:
                 break
+        if j < i_mod:
+            j = predicate_start(tk, j, i + 1)  # "to boost detection", "precise segmentation"
+        if head_type == "Task" and lower[i] != sing[i]:
+            continue  # a plural names outputs, not the task: "model predictions", "English translations"
         if j == i_mod or lower[j] in _ADJECTIVES or lower[j] in EVALUATIVE:
             continue
         if j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:

@@ -317,3 +317,31 @@ def test_a_clause_or_one_plain_word_after_via_is_no_method(nlp):
         nlp, "Despite their great success, there is still no comprehensive theoretical understanding of learning "
              "with Deep Neural Networks (DNNs) or their inner organization.",
         title="Opening the Black Box of Deep Neural Networks via Information")
+
+
+# -- part-of-speech word lists (kg.extract.lexicon) ---------------------------------------------
+
+def test_a_verb_or_an_evaluative_adjective_starts_no_task_name(nlp):
+    got = found(nlp, "Recent vision-language approaches have introduced semantic textual descriptions to guide "
+                     "expression recognition, yet they often hinder localization accuracy.")
+    assert ("Task", "expression recognition") in got
+    assert not any(name in ("guide expression recognition", "hinder localization") for _, name in got)
+    got = found(nlp, "The pre-trained DINOv2 encoder achieves precise segmentation results, while noisy pseudo-labels "
+                     "lead to inaccurate classifications.")
+    assert not any(name in ("precise segmentation", "inaccurate classification") for _, name in got)
+
+
+def test_a_plural_head_names_outputs_not_a_task(nlp):
+    got = found(nlp, "Explainable AI techniques reveal that model predictions rely heavily on content, and we "
+                     "release the source texts with English translations.")
+    assert not any(t == "Task" for t, _ in got)
+    got = found(nlp, "We study construction worker detection on real sites.")
+    assert ("Task", "construction worker detection") in got
+
+
+def test_lexicon_lists_are_read(nlp):
+    from kg.extract.lexicon import word_lists
+
+    verbs, adjectives = word_lists()
+    assert {"enhance", "boost", "hinder"} <= verbs and "detection" not in verbs
+    assert {"precise", "inaccurate"} <= adjectives and not {"semantic", "visual", "object"} & adjectives
