@@ -55,7 +55,7 @@ EVALUATIVE = frozenset("""a an the our this these those its their novel new prop
 PROPOSAL_VERBS = frozenset("""propose proposes proposed introduce introduces introduced present
     presents presented develop develops developed devise devises devised design designs
     designed build builds built create creates created construct constructs constructed
-    contribute contributes offer offers""".split())
+    contribute contributes offer offers introducing proposing presenting devising""".split())
 NAMING_CUES = frozenset("dubbed called named termed coined".split())
 
 
