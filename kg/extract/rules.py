@@ -149,6 +149,16 @@ def _is_coined(text: str) -> bool:
             and not any(c in text for c in "/|@\\=:_") and "www." not in text)
 
 
+#: Coined names of benchmarks: "MIRAGE-Bench", "TCVideoRSBenchmark", "EBench-18".
+_BENCH_NAME = re.compile(r"[A-Za-z0-9]-?(?:Bench|Benchmark)(?:-?[0-9][0-9.]*[A-Za-z]?)?$")
+
+
+def _suffix_type(name: str) -> str | None:
+    """The type a coined name's own ending gives it: "-Bench" names a benchmark, a Dataset
+    (guidelines 7.9), whatever head noun follows ("VBench score") or the title says."""
+    return "Dataset" if _BENCH_NAME.search(name) else None
+
+
 def _name_units(tk: TokenView) -> list[tuple[int, int]]:
     """Maximal token runs joined by hyphens with no whitespace ("X", "-", "Net" -> one unit)."""
     units = []
@@ -555,8 +565,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                     break
                 rest.append(i)
             head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
-            typ = "Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else \
-                _usage_type(tk, sing, s, e) or head or "Method"
+            typ = _suffix_type(name) or ("Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else
+                                         _usage_type(tk, sing, s, e) or head or "Method")
             out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
     # -- coined names ----------------------------------------------------------------------
     for s, e in _name_units(tk):
@@ -577,8 +587,11 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if head is not None and e - s > 1 and all(text[k].istitle() and text[k].isalpha() or text[k] == "-"
                                                    for k in range(s, e)) and text[e][:1].isupper():
             continue  # a title-case compound before a title-case head: "A Zero-Shot Approach", "Multi-Agent Framework"
+        suffix_type = _suffix_type(name)
         if head is not None:
-            out.append(Candidate(s, e, entity_key(label), label, head, "rule:name+head", 0.7))
+            out.append(Candidate(s, e, entity_key(label), label, suffix_type or head, "rule:name+head", 0.7))
+        elif suffix_type is not None:
+            out.append(Candidate(s, e, entity_key(name), name, suffix_type, "rule:name-suffix", 0.65))
         elif name.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(name):
             out.append(Candidate(s, e, entity_key(label), label, "Architecture", "rule:name-suffix", 0.65))
         else:

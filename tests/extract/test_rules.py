@@ -345,3 +345,13 @@ def test_lexicon_lists_are_read(nlp):
     verbs, adjectives = word_lists()
     assert {"enhance", "boost", "hinder"} <= verbs and "detection" not in verbs
     assert {"precise", "inaccurate"} <= adjectives and not {"semantic", "visual", "object"} & adjectives
+
+
+def test_a_coined_bench_name_is_a_dataset(nlp):
+    got = found(nlp, "To address this gap, we introduce UserBench, a user-centric benchmark. Experiments on "
+                     "ProcessBench, MATH, and GSMPlus show the effectiveness, with a RewardBench score of 85.15.")
+    for name in ("userbench", "processbench", "rewardbench"):
+        assert ("Dataset", name) in got
+    got = found(nlp, "Our model attains state-of-the-art results.", title="MIRAGE-Bench: Measuring Illusions in "
+                                                                          "Risky Agent Settings")
+    assert ("Dataset", "mirage-bench") in got
