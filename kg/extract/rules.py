@@ -159,6 +159,21 @@ def _suffix_type(name: str) -> str | None:
     return "Dataset" if _BENCH_NAME.search(name) else None
 
 
+#: A model family's name and a version after it: "SAM2", "Llama3-8B", "Qwen2.5-VL", "Claude-3.5-Sonnet".
+#: (Not "LLM4Rail", "LMM4Edit": a word after the digit makes a "for" name.)
+_FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za-z]{0,2}(?:-[A-Za-z0-9.]+)*)$")
+
+
+def _family_variant(name: str, vocab: Vocabulary) -> bool:
+    """Whether a coined name is a numbered version of a known architecture or model family
+    ("SAM2", "Llama3-8B", "Qwen2.5-VL", "DenseNet-201"): its own entity (guidelines 4)."""
+    m = _FAMILY_VERSION.match(name)
+    if m is None or len(m.group(1)) < 3:
+        return False
+    concept = vocab.lookup(m.group(1))
+    return concept is not None and concept.type == "Architecture"
+
+
 def _name_units(tk: TokenView) -> list[tuple[int, int]]:
     """Maximal token runs joined by hyphens with no whitespace ("X", "-", "Net" -> one unit)."""
     units = []
@@ -592,6 +607,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             out.append(Candidate(s, e, entity_key(label), label, suffix_type or head, "rule:name+head", 0.7))
         elif suffix_type is not None:
             out.append(Candidate(s, e, entity_key(name), name, suffix_type, "rule:name-suffix", 0.65))
+        elif _family_variant(name.rstrip("."), vocab):
+            name = name.rstrip(".")  # "SAM2." ends a sentence
+            out.append(Candidate(s, e, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
         elif name.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(name):
             out.append(Candidate(s, e, entity_key(label), label, "Architecture", "rule:name-suffix", 0.65))
         else:

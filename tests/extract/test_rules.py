@@ -355,3 +355,12 @@ def test_a_coined_bench_name_is_a_dataset(nlp):
     got = found(nlp, "Our model attains state-of-the-art results.", title="MIRAGE-Bench: Measuring Illusions in "
                                                                           "Risky Agent Settings")
     assert ("Dataset", "mirage-bench") in got
+
+
+def test_a_numbered_version_of_a_known_model_family_is_an_architecture(nlp):
+    got = found(nlp, "We conducted extensive experiments on Qwen2.5-7B, Llama3.1-8B and SAM2, and compare with "
+                     "DenseNet-201.")
+    for name in ("qwen2.5-7b", "llama3.1-8b", "sam2", "densenet-201"):
+        assert ("Architecture", name) in got
+    got = found(nlp, "Extensive experiments show that LMM4Edit achieves outstanding performance.")
+    assert ("Architecture", "lmm4edit") not in got
