@@ -45,13 +45,21 @@ def _unit_end(tk: TokenView, j: int, end: int) -> int:
     return k
 
 
+def is_verb_s_form(low: str) -> bool:
+    """A third-person verb form of the lists ("guides", "confines", "promotes"), which in a noun
+    phrase is the verb of a clause ("ACS guides diffusion sampling")."""
+    verbs = word_lists()[0]
+    return low.endswith("s") and (low[:-1] in verbs or low.endswith("es") and low[:-2] in verbs)
+
+
 def predicate_start(tk: TokenView, j: int, end: int) -> int:
     """The start of a noun phrase [j, end) without a first word that reads as a verb or an
     evaluative adjective: a verb of the lists ("boost detection"), any word after a modal or an
     adverb ("can *affect* prediction", "often *hinder* localization", "socially *responsible*"),
     an adjective of the lists after "to" or such a verb ("lead to *inaccurate* predictions",
-    "encourage *thorough* retrieval") or right before the head ("*precise* segmentation").
-    Returns ``j`` when the first word stays."""
+    "encourage *thorough* retrieval") or right before the head ("*precise* segmentation"; further
+    from the head an adjective may name what is meant: "harmful content detection", "farthest
+    point sampling"). Returns ``j`` when the first word stays."""
     verbs, adjectives = word_lists()
     after_verb = False
     while j < end - 1:

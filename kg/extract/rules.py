@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
-from kg.extract.lexicon import predicate_start
+from kg.extract.lexicon import is_verb_s_form, predicate_start
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -55,7 +55,8 @@ PHRASE_HEADS = {w: "Task" for w in """detection classification segmentation reco
     forecasting generation translation retrieval answering captioning tracking localization
     summarization tagging completion inpainting denoising super-resolution spotting""".split()} | {
     "distillation": "Method", "regularization": "Method", "augmentation": "Method",
-    "quantization": "Method", "pruning": "Method",
+    "quantization": "Method", "pruning": "Method", "sampling": "Method", "decoding": "Method",
+    "prompting": "Method",
 }
 #: "... neural network" is an Architecture family ("random neural network"); a bare
 #: "adjective network" ("target network", "wider network") is not.
@@ -694,6 +695,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 break
         if j < i_mod:
             j = predicate_start(tk, j, i + 1)  # "to boost detection", "precise segmentation"
+        if any(is_verb_s_form(lower[k]) for k in range(j, i_mod)):
+            continue  # a clause: "ACS guides diffusion sampling", "this design confines sampling"
         if head_type == "Task" and lower[i] != sing[i]:
             continue  # a plural names outputs, not the task: "model predictions", "English translations"
         if j == i_mod or lower[j] in _ADJECTIVES or lower[j] in EVALUATIVE:

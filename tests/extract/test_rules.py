@@ -364,3 +364,12 @@ def test_a_numbered_version_of_a_known_model_family_is_an_architecture(nlp):
         assert ("Architecture", name) in got
     got = found(nlp, "Extensive experiments show that LMM4Edit achieves outstanding performance.")
     assert ("Architecture", "lmm4edit") not in got
+
+
+def test_sampling_decoding_and_prompting_phrases_are_methods_but_not_clauses(nlp):
+    got = found(nlp, "Furthermore, we adopt a contrastive decoding strategy to reduce hallucinations, and select "
+                     "experiences via reward-gated rejection sampling and zero-shot prompting.")
+    for name in ("contrastive decoding", "rejection sampling", "zero-shot prompting"):
+        assert ("Method", name) in got
+    got = found(nlp, "For generating each curriculum, ACS guides diffusion sampling process by an adversarial loss.")
+    assert not any(name.startswith("acs guides") for _, name in got)
