@@ -24,7 +24,7 @@ for _t, _words in {
     "Dataset": "dataset benchmark corpus suite database collection bank leaderboard",
     "Metric": """accuracy error score rate precision recall auc loss latency throughput
         perplexity divergence bleu rouge f1 mse rmse mae mape iou map similarity
-        flops complexity index""",
+        flops complexity index ratio""",
     "Task": """detection classification segmentation recognition prediction forecasting
         generation translation retrieval answering captioning tracking localization
         summarization parsing tagging reconstruction synthesis completion matching
@@ -84,7 +84,7 @@ def guess_type(words: list[str]) -> tuple[EntityType, float] | None:
             break
     if not words:
         return None
-    last = singularize(words[-1]).lower()
+    last = singularize(words[-1].strip("\"'`()[]{}")).lower()  # '"Hallucination Score"'
     pieces = last.split("-")
     if last in HEAD_TYPES:
         return HEAD_TYPES[last], 0.8

@@ -129,3 +129,12 @@ def test_a_title_case_long_form_is_a_method_only_when_coined_or_introduced(nlp):
     found = ents(nlp, "In this work, we bridge this gap by introducing Hierarchical Token Memory (HTM), which "
                       "reduces the cost of long contexts.")
     assert found["hierarchical token memory"]["type"] == "Method"
+
+
+def test_a_ratio_long_form_is_a_metric_and_quotes_do_not_hide_the_head(nlp):
+    # arXiv sample (offset 20000)
+    found = ents(nlp, "Our method outperforms state-of-the-art methods and achieves a higher inlier ratio (IR) and "
+                      "registration recall.")
+    assert found["inlier ratio"]["type"] == "Metric"
+    found = ents(nlp, "The judge assesses hallucinatory visual elements and generates a \"Hallucination Score\" (HS).")
+    assert any(e["type"] == "Metric" and "HS" in e["mentions"] for e in found.values())
