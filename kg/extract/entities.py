@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import EVALUATIVE, guess_type
+from kg.extract.heads import EVALUATIVE, PROPOSAL_VERBS, guess_type
 from kg.extract.normalize import canonical_surface, entity_key, singular_phrase, singularize
 from kg.extract.proposed import is_proposal, title_name
 from kg.extract.tokens import tokens
@@ -85,9 +85,13 @@ def _named_long_form(doc: Doc, long: Span) -> bool:
     last = long[-1].lower_
     if long.start < doc._.title_end or last.endswith("ing") and last not in _NOT_GERUNDS:
         return True
-    if all(t.text[:1].isupper() for t in long if t.is_alpha and not t.is_stop):
-        return True
     lower = tokens(doc).lower
+    if all(t.text[:1].isupper() for t in long if t.is_alpha and not t.is_stop):
+        # a name written as one, when coined ("Divide-Conquer-Reunion", "Tree-of-Thoughts") or
+        # introduced, by the paper or by its method ("PDAF introduces a Latent Domain Prior")
+        if sum(t.text == "-" for t in long) >= 2 \
+                or any(w in PROPOSAL_VERBS for w in lower[max(long.sent.start, long.start - 6):long.start]):
+            return True
     return is_proposal(lower, long.sent.start, long.start)
 
 

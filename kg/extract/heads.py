@@ -24,7 +24,7 @@ for _t, _words in {
     "Dataset": "dataset benchmark corpus suite database collection bank leaderboard",
     "Metric": """accuracy error score rate precision recall auc loss latency throughput
         perplexity divergence bleu rouge f1 mse rmse mae mape iou map similarity
-        flops complexity index""",
+        flops complexity index ratio""",
     "Task": """detection classification segmentation recognition prediction forecasting
         generation translation retrieval answering captioning tracking localization
         summarization parsing tagging reconstruction synthesis completion matching
@@ -55,7 +55,7 @@ EVALUATIVE = frozenset("""a an the our this these those its their novel new prop
 PROPOSAL_VERBS = frozenset("""propose proposes proposed introduce introduces introduced present
     presents presented develop develops developed devise devises devised design designs
     designed build builds built create creates created construct constructs constructed
-    contribute contributes offer offers""".split())
+    contribute contributes offer offers introducing proposing presenting devising""".split())
 NAMING_CUES = frozenset("dubbed called named termed coined".split())
 
 
@@ -84,7 +84,7 @@ def guess_type(words: list[str]) -> tuple[EntityType, float] | None:
             break
     if not words:
         return None
-    last = singularize(words[-1]).lower()
+    last = singularize(words[-1].strip("\"'`()[]{}")).lower()  # '"Hallucination Score"'
     pieces = last.split("-")
     if last in HEAD_TYPES:
         return HEAD_TYPES[last], 0.8

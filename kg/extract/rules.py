@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
+from kg.extract.lexicon import is_verb_s_form, predicate_start
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -54,7 +55,8 @@ PHRASE_HEADS = {w: "Task" for w in """detection classification segmentation reco
     forecasting generation translation retrieval answering captioning tracking localization
     summarization tagging completion inpainting denoising super-resolution spotting""".split()} | {
     "distillation": "Method", "regularization": "Method", "augmentation": "Method",
-    "quantization": "Method", "pruning": "Method",
+    "quantization": "Method", "pruning": "Method", "sampling": "Method", "decoding": "Method",
+    "prompting": "Method",
 }
 #: "... neural network" is an Architecture family ("random neural network"); a bare
 #: "adjective network" ("target network", "wider network") is not.
@@ -146,6 +148,31 @@ def _is_coined(text: str) -> bool:
     (and no URL, path or list: "https://github.com/...", "ResNet-50|ConvNeXt-T")."""
     return (bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
             and not any(c in text for c in "/|@\\=:_") and "www." not in text)
+
+
+#: Coined names of benchmarks: "MIRAGE-Bench", "TCVideoRSBenchmark", "EBench-18".
+_BENCH_NAME = re.compile(r"[A-Za-z0-9]-?(?:Bench|Benchmark)(?:-?[0-9][0-9.]*[A-Za-z]?)?$")
+
+
+def _suffix_type(name: str) -> str | None:
+    """The type a coined name's own ending gives it: "-Bench" names a benchmark, a Dataset
+    (guidelines 7.9), whatever head noun follows ("VBench score") or the title says."""
+    return "Dataset" if _BENCH_NAME.search(name) else None
+
+
+#: A model family's name and a version after it: "SAM2", "Llama3-8B", "Qwen2.5-VL", "Claude-3.5-Sonnet".
+#: (Not "LLM4Rail", "LMM4Edit": a word after the digit makes a "for" name.)
+_FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za-z]{0,2}(?:-[A-Za-z0-9.]+)*)$")
+
+
+def _family_variant(name: str, vocab: Vocabulary) -> bool:
+    """Whether a coined name is a numbered version of a known architecture or model family
+    ("SAM2", "Llama3-8B", "Qwen2.5-VL", "DenseNet-201"): its own entity (guidelines 4)."""
+    m = _FAMILY_VERSION.match(name)
+    if m is None or len(m.group(1)) < 3:
+        return False
+    concept = vocab.lookup(m.group(1))
+    return concept is not None and concept.type == "Architecture"
 
 
 def _name_units(tk: TokenView) -> list[tuple[int, int]]:
@@ -554,8 +581,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                     break
                 rest.append(i)
             head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
-            typ = "Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else \
-                _usage_type(tk, sing, s, e) or head or "Method"
+            typ = _suffix_type(name) or ("Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else
+                                         _usage_type(tk, sing, s, e) or head or "Method")
             out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
     # -- coined names ----------------------------------------------------------------------
     for s, e in _name_units(tk):
@@ -576,8 +603,14 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if head is not None and e - s > 1 and all(text[k].istitle() and text[k].isalpha() or text[k] == "-"
                                                    for k in range(s, e)) and text[e][:1].isupper():
             continue  # a title-case compound before a title-case head: "A Zero-Shot Approach", "Multi-Agent Framework"
+        suffix_type = _suffix_type(name)
         if head is not None:
-            out.append(Candidate(s, e, entity_key(label), label, head, "rule:name+head", 0.7))
+            out.append(Candidate(s, e, entity_key(label), label, suffix_type or head, "rule:name+head", 0.7))
+        elif suffix_type is not None:
+            out.append(Candidate(s, e, entity_key(name), name, suffix_type, "rule:name-suffix", 0.65))
+        elif _family_variant(name.rstrip("."), vocab):
+            name = name.rstrip(".")  # "SAM2." ends a sentence
+            out.append(Candidate(s, e, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
         elif name.lower().endswith(ARCHITECTURE_SUFFIXES) and _is_coined(name):
             out.append(Candidate(s, e, entity_key(label), label, "Architecture", "rule:name-suffix", 0.65))
         else:
@@ -660,6 +693,12 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 words += 1
             else:
                 break
+        if j < i_mod:
+            j = predicate_start(tk, j, i + 1)  # "to boost detection", "precise segmentation"
+        if any(is_verb_s_form(lower[k]) for k in range(j, i_mod)):
+            continue  # a clause: "ACS guides diffusion sampling", "this design confines sampling"
+        if head_type == "Task" and lower[i] != sing[i]:
+            continue  # a plural names outputs, not the task: "model predictions", "English translations"
         if j == i_mod or lower[j] in _ADJECTIVES or lower[j] in EVALUATIVE:
             continue
         if j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:

@@ -114,3 +114,27 @@ def test_the_head_after_a_short_form_types_an_untyped_long_form(nlp):
     found = ents(nlp, "In this work, we propose to train a once-for-all (OFA) network that supports diverse "
                       "architectural settings.")
     assert found["once for all"]["type"] == "Architecture"
+
+
+def test_a_title_case_long_form_is_a_method_only_when_coined_or_introduced(nlp):
+    # arXiv sample (offset 20000): a language variety, a data source and a concept are no methods
+    found = ents(nlp, "The Arab world is characterized by a significant gap between Modern Standard Arabic (MSA), "
+                      "the language of formal communication, and the dialects.")
+    assert "modern standard arabic" not in found
+    found = ents(nlp, "Evaluated on the Jacobs Retina Center (JRC) OCT dataset, our framework improves detail.")
+    assert not any(e["type"] == "Method" for e in found.values())
+    # introduced by the paper's method, or by the paper with a gerund verb
+    found = ents(nlp, "PDAF introduces a Latent Domain Prior (LDP) to capture domain shift in the target domain.")
+    assert found["latent domain prior"]["type"] == "Method"
+    found = ents(nlp, "In this work, we bridge this gap by introducing Hierarchical Token Memory (HTM), which "
+                      "reduces the cost of long contexts.")
+    assert found["hierarchical token memory"]["type"] == "Method"
+
+
+def test_a_ratio_long_form_is_a_metric_and_quotes_do_not_hide_the_head(nlp):
+    # arXiv sample (offset 20000)
+    found = ents(nlp, "Our method outperforms state-of-the-art methods and achieves a higher inlier ratio (IR) and "
+                      "registration recall.")
+    assert found["inlier ratio"]["type"] == "Metric"
+    found = ents(nlp, "The judge assesses hallucinatory visual elements and generates a \"Hallucination Score\" (HS).")
+    assert any(e["type"] == "Metric" and "HS" in e["mentions"] for e in found.values())

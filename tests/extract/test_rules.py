@@ -317,3 +317,59 @@ def test_a_clause_or_one_plain_word_after_via_is_no_method(nlp):
         nlp, "Despite their great success, there is still no comprehensive theoretical understanding of learning "
              "with Deep Neural Networks (DNNs) or their inner organization.",
         title="Opening the Black Box of Deep Neural Networks via Information")
+
+
+# -- part-of-speech word lists (kg.extract.lexicon) ---------------------------------------------
+
+def test_a_verb_or_an_evaluative_adjective_starts_no_task_name(nlp):
+    got = found(nlp, "Recent vision-language approaches have introduced semantic textual descriptions to guide "
+                     "expression recognition, yet they often hinder localization accuracy.")
+    assert ("Task", "expression recognition") in got
+    assert not any(name in ("guide expression recognition", "hinder localization") for _, name in got)
+    got = found(nlp, "The pre-trained DINOv2 encoder achieves precise segmentation results, while noisy pseudo-labels "
+                     "lead to inaccurate classifications.")
+    assert not any(name in ("precise segmentation", "inaccurate classification") for _, name in got)
+
+
+def test_a_plural_head_names_outputs_not_a_task(nlp):
+    got = found(nlp, "Explainable AI techniques reveal that model predictions rely heavily on content, and we "
+                     "release the source texts with English translations.")
+    assert not any(t == "Task" for t, _ in got)
+    got = found(nlp, "We study construction worker detection on real sites.")
+    assert ("Task", "construction worker detection") in got
+
+
+def test_lexicon_lists_are_read(nlp):
+    from kg.extract.lexicon import word_lists
+
+    verbs, adjectives = word_lists()
+    assert {"enhance", "boost", "hinder"} <= verbs and "detection" not in verbs
+    assert {"precise", "inaccurate"} <= adjectives and not {"semantic", "visual", "object"} & adjectives
+
+
+def test_a_coined_bench_name_is_a_dataset(nlp):
+    got = found(nlp, "To address this gap, we introduce UserBench, a user-centric benchmark. Experiments on "
+                     "ProcessBench, MATH, and GSMPlus show the effectiveness, with a RewardBench score of 85.15.")
+    for name in ("userbench", "processbench", "rewardbench"):
+        assert ("Dataset", name) in got
+    got = found(nlp, "Our model attains state-of-the-art results.", title="MIRAGE-Bench: Measuring Illusions in "
+                                                                          "Risky Agent Settings")
+    assert ("Dataset", "mirage-bench") in got
+
+
+def test_a_numbered_version_of_a_known_model_family_is_an_architecture(nlp):
+    got = found(nlp, "We conducted extensive experiments on Qwen2.5-7B, Llama3.1-8B and SAM2, and compare with "
+                     "DenseNet-201.")
+    for name in ("qwen2.5-7b", "llama3.1-8b", "sam2", "densenet-201"):
+        assert ("Architecture", name) in got
+    got = found(nlp, "Extensive experiments show that LMM4Edit achieves outstanding performance.")
+    assert ("Architecture", "lmm4edit") not in got
+
+
+def test_sampling_decoding_and_prompting_phrases_are_methods_but_not_clauses(nlp):
+    got = found(nlp, "Furthermore, we adopt a contrastive decoding strategy to reduce hallucinations, and select "
+                     "experiences via reward-gated rejection sampling and zero-shot prompting.")
+    for name in ("contrastive decoding", "rejection sampling", "zero-shot prompting"):
+        assert ("Method", name) in got
+    got = found(nlp, "For generating each curriculum, ACS guides diffusion sampling process by an adversarial loss.")
+    assert not any(name.startswith("acs guides") for _, name in got)
