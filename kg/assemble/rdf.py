@@ -56,7 +56,10 @@ def _iri(iri: str) -> str:
 
 def lit(s: str) -> str:
     """A plain string literal."""
-    return f'"{clean_text(s).translate(_ESCAPES)}"'
+    s = clean_text(s)
+    if '"' in s or "\\" in s or "\n" in s or "\r" in s:  # most text needs no escapes: skip translate()
+        s = s.translate(_ESCAPES)
+    return f'"{s}"'
 
 
 def _typed(value: str, datatype: str) -> str:
@@ -92,8 +95,22 @@ TYPE_CLASS = {t: _iri(str(KG[t])) for t in ("Method", "Architecture", "Dataset",
 _DATE, _ANYURI, _DECIMAL = str(XSD.date), str(XSD.anyURI), str(XSD.decimal)
 
 
-def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> Iterator[str]:
-    """N-Triples lines of one paper: metadata, entity links, mentions and evaluations."""
+class EntityRefs(dict):
+    """``refs[key]`` is the N-Triples term of an entity (``<IRI>``), made once per key: keep
+    one for a whole pass over the papers (an entity recurs in many of them)."""
+
+    def __missing__(self, key: str) -> str:
+        ref = self[key] = _iri(entity_iri(key))
+        return ref
+
+
+def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True,
+                refs: EntityRefs | None = None) -> Iterator[str]:
+    """N-Triples lines of one paper: metadata, entity links, mentions and evaluations.
+
+    ``refs`` caches entity terms across calls (a fresh cache by default).
+    """
+    refs = EntityRefs() if refs is None else refs
     p = ex.paper
     s = _iri(paper_iri(p.id))
     out = [f"{s} {A} {T['Paper']} .", f"{s} {T['identifier']} {lit(p.id)} ."]
@@ -117,12 +134,13 @@ def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> It
         out.append(f"{s} {T['upvotes']} {_nni(p.upvotes)} .")
     proposed = {m.key for m in ex.mentions if m.proposed}
     for key in dict.fromkeys(m.key for m in ex.mentions):
-        e = _iri(entity_iri(key))
+        e = refs[key]
         out.append(f"{s} {USES[kg.entity_type(key)]} {e} .")
         if key in proposed:
             out.append(f"{s} {T['proposes']} {e} .")
     if evidence:
-        mis = [_iri(mention_iri(p.id, n)) for n in range(len(ex.mentions))]
+        mention_base = _iri(mention_iri(p.id, 0))[:-2]  # "<...mention/SLUG/": the number goes after it
+        mis = [f"{mention_base}{n}>" for n in range(len(ex.mentions))]
         out += [f"{s} {T['hasMention']} {mi} ." for mi in mis]
         sents = [lit(x) for x in ex.sentences]
         evaluations = [ev for ev in ex.evaluations if ev.sentence < len(sents)]  # evidence required
@@ -131,7 +149,7 @@ def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> It
         for mi, m in zip(mis, ex.mentions):
             out += [
                 f"{mi} {A} {T['Mention']} .",
-                f"{mi} {T['refersTo']} {_iri(entity_iri(m.key))} .",
+                f"{mi} {T['refersTo']} {refs[m.key]} .",
                 f"{mi} {T['surfaceForm']} {lit(m.text)} .",
                 f"{mi} {T['sentenceIndex']} {_nni(m.sentence)} .",
                 f"{mi} {T['charStart']} {_nni(m.start)} .",
@@ -146,17 +164,18 @@ def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True) -> It
         for ei, ev in zip(eis, evaluations):
             out += [
                 f"{ei} {A} {T['Evaluation']} .",
-                f"{ei} {T['onDataset']} {_iri(entity_iri(ev.dataset))} .",
-                f"{ei} {T['withMetric']} {_iri(entity_iri(ev.metric))} .",
+                f"{ei} {T['onDataset']} {refs[ev.dataset]} .",
+                f"{ei} {T['withMetric']} {refs[ev.metric]} .",
                 f"{ei} {T['sentence']} {sents[ev.sentence]} .",
             ]
     return iter(out)
 
 
-def entity_lines(kg: KnowledgeGraph, cooccurrence: bool = True) -> Iterator[str]:
+def entity_lines(kg: KnowledgeGraph, cooccurrence: bool = True, refs: EntityRefs | None = None) -> Iterator[str]:
     """N-Triples lines of every merged entity and of the co-occurrence links."""
+    refs = EntityRefs() if refs is None else refs
     for key, ent in kg.entities.items():
-        e = _iri(entity_iri(key))
+        e = refs[key]
         yield f"{e} {A} {TYPE_CLASS[ent.type]} ."
         yield f"{e} {T['prefLabel']} {lit(ent.label)} ."
         for a in ent.alt_labels:
@@ -165,7 +184,7 @@ def entity_lines(kg: KnowledgeGraph, cooccurrence: bool = True) -> Iterator[str]
         yield f"{e} {T['inVocabulary']} {_TRUE if ent.in_vocabulary else _FALSE} ."
     if cooccurrence:
         for a, b in kg.cooccurrence:
-            ea, eb = _iri(entity_iri(a)), _iri(entity_iri(b))
+            ea, eb = refs[a], refs[b]
             yield f"{ea} {T['cooccursWith']} {eb} ."
             yield f"{eb} {T['cooccursWith']} {ea} ."
 
@@ -176,9 +195,10 @@ def ntriples_lines(kg: KnowledgeGraph, evidence: bool | None = None) -> Iterator
     ``evidence`` (default: the graph's own setting) adds a node per mention.
     """
     evidence = kg.evidence if evidence is None else evidence
+    refs = EntityRefs()
     for ex in kg.extractions:
-        yield from paper_lines(ex, kg, evidence)
-    yield from entity_lines(kg)
+        yield from paper_lines(ex, kg, evidence, refs)
+    yield from entity_lines(kg, refs=refs)
 
 
 def write_ntriples(kg: KnowledgeGraph, f, evidence: bool | None = None) -> int:

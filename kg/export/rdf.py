@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kg.assemble.rdf import PREFIXES, entity_lines, paper_lines
+from kg.assemble.rdf import PREFIXES, EntityRefs, entity_lines, paper_lines
 from kg.atomic import atomic_write
 from kg.export.sinks import Sink
 
@@ -39,6 +39,7 @@ class PaperTriples:
 
     def __init__(self, kg):
         self.kg = kg
+        self._refs = EntityRefs()
         self._ex = None
         self._data = b""
         self._entities: bytes | None = None
@@ -46,13 +47,15 @@ class PaperTriples:
     def entities(self) -> bytes:
         """The entities' N-Triples (types, labels, co-occurrence), made on first use."""
         if self._entities is None:
-            self._entities = "".join(line + "\n" for line in entity_lines(self.kg)).encode("utf-8")
+            lines = entity_lines(self.kg, refs=self._refs)
+            self._entities = "".join(line + "\n" for line in lines).encode("utf-8")
         return self._entities
 
     def __call__(self, ex) -> bytes:
         if ex is not self._ex:
             self._ex = ex
-            self._data = "".join(line + "\n" for line in paper_lines(ex, self.kg, self.kg.evidence)).encode("utf-8")
+            lines = paper_lines(ex, self.kg, self.kg.evidence, self._refs)
+            self._data = "".join(line + "\n" for line in lines).encode("utf-8")
         return self._data
 
 
