@@ -161,7 +161,7 @@ def test_a_failure_here_stops_the_second_process_and_leaves_no_file(sample_kg, t
                                                                       monkeypatch):
     import kg.export.rdf
 
-    def broken(ex, kg, evidence=True):
+    def broken(ex, kg, *args):
         raise ValueError("bad paper")
 
     monkeypatch.setattr(kg.export.rdf, "paper_lines", broken)
