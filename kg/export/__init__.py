@@ -19,15 +19,13 @@ file atomically (:func:`kg.atomic.atomic_write`).
 something per paper are sinks (:mod:`kg.export.sinks`) fed together (the store loads in a
 background thread meanwhile), and Turtle and JSON-LD are then made from the N-Triples that
 pass wrote. With ``jobs > 1`` and a large graph, the formats in :data:`SIDE_FORMATS` run in
-a second process (:class:`kg.export.sinks.SideProcess`) over a pass of their own, at the same
-time as the RDF formats here.
+a second process (:func:`kg.export.sinks.beside`) over a pass of their own, at the same
+time as the RDF formats here; JSON-LD is then made beside Turtle.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -40,7 +38,7 @@ from rdflib import Graph
 
 from kg.assemble.merge import KnowledgeGraph, Spool
 from kg.config import EXPORT_FORMATS, BuildConfig
-from kg.export.sinks import SideProcess, Sink, run_sinks
+from kg.export.sinks import Sink, beside, run_sinks
 from kg.progress import progress
 
 MODULES = {
@@ -125,12 +123,15 @@ def sink(fmt: str):
     return getattr(module, f"sink_{fmt}")
 
 
-def _remove(paths: Iterable[Path]) -> None:
-    for p in paths:
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-        else:
-            p.unlink(missing_ok=True)
+def _write_formats(formats: Iterable[str], bundle: Bundle, out_dir: Path,
+                   timings: dict[str, float]) -> dict[str, list[Path]]:
+    """Write each format with its own writer, timed."""
+    written = {}
+    for f in formats:
+        t = time.perf_counter()
+        written[f] = writer(f)(bundle, out_dir)
+        timings[f] = time.perf_counter() - t
+    return written
 
 
 def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping[str, Sink] | None = None,
@@ -152,7 +153,8 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
         No progress bar.
     jobs : int
         With 2 or more, and at least :data:`PARALLEL_MIN_PAPERS` papers, the formats in
-        :data:`SIDE_FORMATS` are written by a second process at the same time (same files).
+        :data:`SIDE_FORMATS` are written by a second process at the same time, and then
+        JSON-LD beside Turtle (same files either way).
 
     Raises
     ------
@@ -165,7 +167,8 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
         raise ValueError(f"unknown export format(s): {', '.join(unknown)} (known: {', '.join(EXPORT_FORMATS)})")
     spent: dict[str, float] = {}
     kg = bundle.kg
-    side = [f for f in formats if f in SIDE_FORMATS] if jobs > 1 and kg.paper_count >= PARALLEL_MIN_PAPERS else []
+    parallel = jobs > 1 and kg.paper_count >= PARALLEL_MIN_PAPERS
+    side = [f for f in formats if f in SIDE_FORMATS] if parallel else []
     here = [f for f in formats if f not in side]
     if not (here or extra):
         side = []  # nothing to run beside them: no second process
@@ -178,34 +181,31 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     sinks.update((f, sink(f)(bundle, out_dir)) for f in here if f in SINK_FORMATS and f != "ntriples")
     sinks.update(extra or {})
     papers = progress(kg.extractions, "export", unit="paper", quiet=quiet, total=kg.paper_count)
-    side_written: dict[str, list[Path]] = {}
-    other = None
-    try:
-        if side:
-            if isinstance(kg.extractions, Spool):
-                kg.extractions.flush()  # the child reads the spill file too
-            with contextlib.suppress(ValueError):  # no fork here: this process writes them all
-                other = SideProcess(lambda: {f: sink(f)(bundle, out_dir) for f in side}, kg.extractions)
-            if other is None:
-                sinks.update((f, sink(f)(bundle, out_dir)) for f in side)
+    if side and isinstance(kg.extractions, Spool):
+        kg.extractions.flush()  # the other process reads the spill file too
+
+    def side_pass(t: dict[str, float]) -> dict[str, list[Path]]:
+        return run_sinks({f: sink(f)(bundle, out_dir) for f in side}, kg.extractions, t)
+
+    with beside(side_pass, enabled=bool(side)) as other:
+        if side and other is None:  # no fork here: this process writes them all
+            sinks.update((f, sink(f)(bundle, out_dir)) for f in side)
         # This process's sinks finish only once the other's have, so a failure on either
         # side leaves no new file from either.
-        written = run_sinks(sinks, papers, spent,
-                            before_end=(lambda: side_written.update(other.result(spent))) if other else None)
-    except BaseException:
+        written = run_sinks(sinks, papers, spent, before_end=(lambda: other.result(spent)) if other else None)
         if other is not None:
-            side_written.update(other.cancel())
-        _remove(p for paths in side_written.values() for p in paths)
-        raise
-    finally:
+            written.update(other.written)
+    # Then the formats made from the N-Triples (Turtle, JSON-LD), two at a time when possible.
+    rest = [f for f in formats if f not in written]
+    there = rest[1::2] if parallel else []
+
+    def write_there(t: dict[str, float]) -> dict[str, list[Path]]:
+        return _write_formats(there, bundle, out_dir, t)
+
+    with beside(write_there, enabled=bool(there)) as other:
+        written.update(_write_formats([f for f in rest if f not in there or other is None], bundle, out_dir, spent))
         if other is not None:
-            other.cancel()
-    written.update(side_written)
-    for f in formats:
-        if f not in written:
-            t = time.perf_counter()
-            written[f] = writer(f)(bundle, out_dir)
-            spent[f] = time.perf_counter() - t
+            written.update(other.result(spent))
     if timings is not None:
         timings.update((k, v) for k, v in spent.items() if k in formats or k in (extra or {}))
     return {f: written[f] for f in [*formats, *(extra or {})]}

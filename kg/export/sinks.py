@@ -16,17 +16,20 @@ at a time and the end of the stream as ``None``, and return the files they wrote
 is interrupted, closes every sink: ``GeneratorExit`` runs their ``with`` blocks' exits, so
 their atomic writes are abandoned and no half-written file appears.
 
-:class:`SideProcess` runs a second group of sinks in a forked process over its own read of
-the papers, so a build with two cores renders two groups of exports at once.
+:func:`beside` runs an export job in a forked process (:class:`SideProcess`), for example a
+second group of sinks over a pass of its own, so a build with two cores renders two groups
+of exports at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kg.model import Extraction
@@ -96,13 +99,13 @@ def write_one(name: str, sink: Sink, extractions: Iterable[Extraction]) -> list[
     return run_sinks({name: sink}, extractions)[name]
 
 
-def _side_main(conn, make_sinks: Callable[[], Mapping[str, Sink]], extractions: Iterable[Extraction]) -> None:
-    # SIGTERM (a cancel from the parent) becomes SystemExit, so run_sinks closes the sinks
-    # and their atomic writes are abandoned.
+def _side_main(conn, job: Callable[[dict[str, float]], dict[str, list[Path]]]) -> None:
+    # SIGTERM (a cancel from the parent) becomes SystemExit, so the job's sinks are closed
+    # and their atomic writes abandoned.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     spent: dict[str, float] = {}
     try:
-        written = run_sinks(make_sinks(), extractions, spent)
+        written = job(spent)
     except BaseException as e:  # reported to the parent, which raises it
         try:
             conn.send(("error", e, spent))
@@ -115,37 +118,37 @@ def _side_main(conn, make_sinks: Callable[[], Mapping[str, Sink]], extractions: 
 
 
 class SideProcess:
-    """Sinks run by a forked child process over its own pass of ``extractions``.
+    """An export job run by a forked child process: ``job(timings)`` writes files and returns
+    their paths by name (for example :func:`run_sinks` over a pass of its own).
 
-    The child inherits the assembled graph copy-on-write (nothing is pickled but the
-    result: the paths written and the seconds spent). If this process fails before it has
-    the result, :meth:`cancel` stops the child, which abandons its files.
+    The child inherits the assembled graph copy-on-write; nothing is pickled but the result
+    (the paths written and the seconds spent). If this process fails before it has the
+    result, :meth:`cancel` stops the child, which abandons its files. Use :func:`beside`.
 
     Parameters
     ----------
-    make_sinks : callable
-        Called in the child; returns the sinks to run there, by name.
-    extractions : iterable of Extraction
-        Re-iterable (a list or a flushed :class:`kg.assemble.merge.Spool`).
+    job : callable
+        Called in the child with a dict that receives seconds per format.
 
     Raises
     ------
     ValueError
-        Where processes cannot be forked (the caller runs the sinks itself instead).
+        Where processes cannot be forked (the caller runs the job itself instead).
     """
 
-    def __init__(self, make_sinks: Callable[[], Mapping[str, Sink]], extractions: Iterable[Extraction]):
+    def __init__(self, job: Callable[[dict[str, float]], dict[str, list[Path]]]):
         if "fork" not in mp.get_all_start_methods():
             raise ValueError("this platform cannot fork a process")
         ctx = mp.get_context("fork")
         self._conn, child_end = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_side_main, args=(child_end, make_sinks, extractions),
-                                 name="kg-export", daemon=True)
+        self._proc = ctx.Process(target=_side_main, args=(child_end, job), name="kg-export", daemon=True)
         self._proc.start()
         child_end.close()
+        #: The paths the child wrote, once :meth:`result` has them.
+        self.written: dict[str, list[Path]] = {}
 
     def result(self, timings: dict[str, float] | None = None) -> dict[str, list[Path]]:
-        """Wait for the child; the paths its sinks wrote, by name (re-raises its error)."""
+        """Wait for the child; the paths it wrote, by name (re-raises its error)."""
         try:
             status, value, spent = self._conn.recv()
         except EOFError:
@@ -156,21 +159,56 @@ class SideProcess:
             timings.update(spent)
         if status == "error":
             raise value
+        self.written = value
         return value
 
     def cancel(self) -> dict[str, list[Path]]:
         """Stop the child if it still runs (its sinks abandon their files). Returns the files
-        of a child that had finished before it was stopped, for the caller to remove."""
+        it had finished, for the caller to remove."""
         if self._proc.is_alive():
             self._proc.terminate()
         self._proc.join()
-        finished: dict[str, list[Path]] = {}
         if not self._conn.closed:
             try:
                 if self._conn.poll():
                     status, value, _ = self._conn.recv()
-                    finished = value if status == "ok" else {}
+                    if status == "ok":
+                        self.written = value
             except Exception:  # a message cut short by the stop: the child wrote nothing
                 pass
             self._conn.close()
-        return finished
+        return self.written
+
+
+def remove_outputs(written: Mapping[str, list[Path]]) -> None:
+    """Delete written files and folders (of an export that failed elsewhere)."""
+    for paths in written.values():
+        for p in paths:
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def beside(job: Callable[[dict[str, float]], dict[str, list[Path]]], enabled: bool = True
+           ) -> Iterator[SideProcess | None]:
+    """Start ``job`` in a :class:`SideProcess` (if ``enabled`` and this platform forks) for
+    the duration of the block; yields it, or None when the caller must run the job itself.
+
+    If the block fails, the child is stopped and any files it finished are removed, so a
+    failure on either side leaves no new file from the other.
+    """
+    other = None
+    if enabled:
+        with contextlib.suppress(ValueError):
+            other = SideProcess(job)
+    try:
+        yield other
+    except BaseException:
+        if other is not None:
+            remove_outputs(other.cancel())
+        raise
+    finally:
+        if other is not None:
+            other.cancel()
