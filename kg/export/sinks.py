@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from kg.errors import KgError
 from kg.model import Extraction
 
 #: An export that consumes extractions (then ``None``) and returns the paths it wrote.
@@ -148,12 +149,23 @@ class SideProcess:
         self.written: dict[str, list[Path]] = {}
 
     def result(self, timings: dict[str, float] | None = None) -> dict[str, list[Path]]:
-        """Wait for the child; the paths it wrote, by name (re-raises its error)."""
+        """Wait for the child; the paths it wrote, by name.
+
+        Raises
+        ------
+        Exception
+            The child's own error, re-raised here.
+        KgError
+            If the child died without a word (killed, out of memory).
+        """
         try:
             status, value, spent = self._conn.recv()
         except EOFError:
             self._proc.join()
-            raise RuntimeError(f"the export process died (exit code {self._proc.exitcode})") from None
+            code = self._proc.exitcode
+            how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
+            raise KgError(f"the second export process {how} before it finished (out of memory? "
+                          "try --jobs 1)") from None
         self._proc.join()
         if timings is not None:
             timings.update(spent)

@@ -171,3 +171,18 @@ def test_a_failure_here_stops_the_second_process_and_leaves_no_file(sample_kg, t
     assert len(two_processes) == 1
     assert not two_processes[0]._proc.is_alive()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_second_process_that_dies_is_a_clear_error(tmp_path):
+    import os
+    import signal
+
+    from kg.errors import KgError
+    from kg.export.sinks import beside
+
+    def killed(timings):
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
+
+    with pytest.raises(KgError, match="killed by signal 9"):
+        with beside(killed) as other:
+            other.result()
