@@ -57,6 +57,31 @@ FROM_NTRIPLES = ("turtle", "jsonld")
 SIDE_FORMATS = ("graphml", "gexf", "html", "tables")
 #: Papers from which a second export process pays for its start and its own pass.
 PARALLEL_MIN_PAPERS = 5_000
+#: The second pass's process may come to copy this process's memory (CPython's reference
+#: counts write to every object it reads: measured, a child that reads all of a 10k-paper
+#: graph held in memory copies all of it), so it runs only while this process holds at most
+#: this much private memory and at most half of what the machine has free. Larger builds
+#: (a million papers: 3.3 GB) export in one process and keep their measured peak.
+SIDE_MAX_BYTES = 1_500_000_000
+
+
+def _room_for_a_copy() -> bool:
+    """Whether a forked process could copy this one's private memory within the limits."""
+    used = free = None
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            used = sum(int(line.split()[1]) * 1024 for line in f if line.startswith("Private_"))
+        with open("/proc/meminfo", encoding="ascii") as f:
+            free = next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, StopIteration):
+        pass
+    if used is None:  # no /proc: the peak so far (kilobytes on Linux, bytes on macOS)
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        used = peak if sys.platform == "darwin" else peak * 1024
+    return used <= SIDE_MAX_BYTES and (free is None or 2 * used <= free)
 
 
 @dataclass
@@ -153,8 +178,9 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
         No progress bar.
     jobs : int
         With 2 or more, and at least :data:`PARALLEL_MIN_PAPERS` papers, the formats in
-        :data:`SIDE_FORMATS` are written by a second process at the same time, and then
-        JSON-LD beside Turtle (same files either way).
+        :data:`SIDE_FORMATS` are written by a second process at the same time (while
+        memory allows, see :data:`SIDE_MAX_BYTES`), and then JSON-LD beside Turtle (same
+        files either way).
 
     Raises
     ------
@@ -168,7 +194,7 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     spent: dict[str, float] = {}
     kg = bundle.kg
     parallel = jobs > 1 and kg.paper_count >= PARALLEL_MIN_PAPERS
-    side = [f for f in formats if f in SIDE_FORMATS] if parallel else []
+    side = [f for f in formats if f in SIDE_FORMATS] if parallel and _room_for_a_copy() else []
     here = [f for f in formats if f not in side]
     if not (here or extra):
         side = []  # nothing to run beside them: no second process

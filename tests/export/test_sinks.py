@@ -186,3 +186,16 @@ def test_a_second_process_that_dies_is_a_clear_error(tmp_path):
     with pytest.raises(KgError, match="killed by signal 9"):
         with beside(killed) as other:
             other.result()
+
+
+def test_no_second_pass_process_when_memory_is_short(sample_kg, tmp_path, two_processes, monkeypatch):
+    # a process holding more than SIDE_MAX_BYTES exports in one pass (a forked copy could
+    # double its memory); JSON-LD still goes beside Turtle, which copies nothing of the graph
+    import kg.export
+
+    monkeypatch.setattr(kg.export, "SIDE_MAX_BYTES", 1)
+    formats = ["ntriples", "graphml", "tables", "turtle", "jsonld"]
+    export(Bundle(sample_kg, work_dir=tmp_path), formats, tmp_path, jobs=2)
+    assert len(two_processes) == 1
+    assert {p.name for p in tmp_path.iterdir()} >= {"graph.nt", "graph.graphml", "papers.csv", "graph.ttl",
+                                                     "graph.jsonld"}
