@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
-from kg.extract.lexicon import is_verb_s_form, predicate_start
+from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -57,7 +57,7 @@ PHRASE_HEADS = {w: "Task" for w in """detection classification segmentation reco
     "distillation": "Method", "regularization": "Method", "augmentation": "Method",
     "quantization": "Method", "pruning": "Method", "sampling": "Method", "decoding": "Method",
     "prompting": "Method",
-}
+} | {w: "Method" for w in method_heads()}  # "label smoothing", "gradient clipping" (PwC method heads)
 #: "... neural network" is an Architecture family ("random neural network"); a bare
 #: "adjective network" ("target network", "wider network") is not.
 NETWORK_HEADS = frozenset({"network", "net"})

@@ -373,3 +373,16 @@ def test_sampling_decoding_and_prompting_phrases_are_methods_but_not_clauses(nlp
         assert ("Method", name) in got
     got = found(nlp, "For generating each curriculum, ACS guides diffusion sampling process by an adversarial loss.")
     assert not any(name.startswith("acs guides") for _, name in got)
+
+
+def test_procedure_heads_from_the_method_table_make_methods(nlp):
+    # heads read off Papers with Code by ontology/scripts/build_method_heads.py
+    from kg.extract.lexicon import method_heads
+
+    assert {"annealing", "clipping", "smoothing"} <= method_heads()
+    assert not method_heads() & {"propagation", "coding", "refinement"}  # processes, tasks and steps
+    got = found(nlp, "The learner combines differentiable soft tree models with a temperature annealing process "
+                     "during training and log-domain clipping of the features.")
+    assert ("Method", "temperature annealing") in got and ("Method", "log-domain clipping") in got
+    got = found(nlp, "Modular pipelines suffer from error propagation across brittle interfaces.")
+    assert ("Method", "error propagation") not in got
