@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS, guess_type
 from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
@@ -559,6 +559,59 @@ def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, kn
     return out
 
 
+#: Words that introduce the means by which something is done ("trained using X", "via X").
+_MEANS_WORDS = frozenset("""using via use uses used adopt adopts adopted adopting apply applies applied
+    applying employ employs employed employing leverage leverages leveraged leveraging utilize utilizes
+    utilized utilizing""".split())
+#: Heads of procedures that name a method when they are the means ("optimized via Bayesian
+#: optimization", "we employ beam search"): the Method heads of :data:`HEAD_TYPES` with no generic
+#: noun among them. (The heads of :data:`PHRASE_HEADS` make Methods in any context.)
+_MEANS_HEADS = frozenset(w for w, t in HEAD_TYPES.items() if t == "Method") - frozenset(
+    """method technique strategy scheme procedure framework paradigm algorithm mechanism loss
+    training fine-tuning finetuning pretraining pre-training tuning inference encoding compression
+    retrieval-augmented analysis estimation alignment adaptation""".split()) - frozenset(PHRASE_HEADS)
+
+
+def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
+    """A procedure named as the means of something: "hyperparameters are tuned via Bayesian
+    optimization", "we employ iterative magnitude pruning", "using differentiable architecture
+    search". The phrase runs from after the cue (and a determiner or evaluative word) to a head of
+    :data:`_MEANS_HEADS` that closes it (punctuation, a stop word or a preposition follows)."""
+    out: list[Candidate] = []
+    lower, text, n = tk.lower, tk.text, tk.n
+    for v in [k for k, w in enumerate(lower) if w in _MEANS_WORDS]:
+        s = v + 1
+        while s < n and (lower[s] in _DETERMINERS or lower[s] in EVALUATIVE):
+            s += 1
+        k, words = s, 0
+        while k < n and words < 4:
+            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
+                k += 2  # "gradient-based", "self-supervised"
+            elif _modifier_ok(tk, k) or k > s and lower[k] in _MEANS_HEADS:
+                k += 1
+                words += 1
+            else:
+                break
+        # the head: the last word, or the word after a hyphen ("meta-learning")
+        if k - s < 2 or singularize(lower[k - 1].split("-")[-1]) not in _MEANS_HEADS:
+            continue
+        if k < n and not (tk.punct[k] or tk.stop[k] or lower[k] in _PROCEDURE_FOLLOWERS):
+            continue  # the phrase runs on: "using gradient descent trajectories"
+        if lower[s] in _ADJECTIVES or lower[s] in _BAD_MODIFIERS or any(c.start < k and c.end > s for c in known):
+            continue  # a scope word, or the vocabulary has it (or a part of it)
+        if any(lower[i].endswith("s") and not lower[i].endswith(_NOUN_S) and tk.alpha[i] or is_verb_s_form(lower[i])
+               for i in range(s, k - 1)):
+            continue  # a clause: "via recurrent interactions allows learning"
+        phrase = tk.span_text(s, k)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase):
+            continue
+        label = singular_phrase(phrase)  # "video augmentations"
+        if not any(c.isupper() for c in phrase[1:]):
+            label = label.lower()
+        out.append(Candidate(s, k, entity_key(label), label, "Method", "rule:means", 0.6))
+    return out
+
+
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -653,6 +706,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_bare_task_candidates(tk, doc._.kg_candidates or []))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
+    # -- the means of something: "tuned via Bayesian optimization" ------------------------------
+    out.extend(_means_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- known tasks inside a hyphenated compound: "Vision-[Language Modeling]" --------------------

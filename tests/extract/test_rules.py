@@ -386,3 +386,15 @@ def test_procedure_heads_from_the_method_table_make_methods(nlp):
     assert ("Method", "temperature annealing") in got and ("Method", "log-domain clipping") in got
     got = found(nlp, "Modular pipelines suffer from error propagation across brittle interfaces.")
     assert ("Method", "error propagation") not in got
+
+
+def test_a_procedure_named_as_the_means_is_a_method(nlp):
+    got = found(nlp, "In this paper, we use evolutionary search to produce the first LLM-generated domains. "
+                     "The SDAM module aligns structural distributions via superpixel aggregation, while "
+                     "the encoder leverages frequency characteristics via wavelet decompositions.")
+    for name in ("evolutionary search", "superpixel aggregation", "wavelet decomposition"):
+        assert ("Method", name) in got and "rule:means" in got[("Method", name)]
+    # a phrase that runs on, or a clause, is no means
+    got = found(nlp, "We train the network using gradient descent trajectories. Timescales adapt via recurrent "
+                     "interactions allows learning more complex objectives.")
+    assert not any(name.startswith(("gradient descent traj", "recurrent interactions")) for _, name in got)
