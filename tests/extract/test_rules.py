@@ -398,3 +398,10 @@ def test_a_procedure_named_as_the_means_is_a_method(nlp):
     got = found(nlp, "We train the network using gradient descent trajectories. Timescales adapt via recurrent "
                      "interactions allows learning more complex objectives.")
     assert not any(name.startswith(("gradient descent traj", "recurrent interactions")) for _, name in got)
+
+
+def test_textbook_training_and_interpretability_techniques_are_known_methods(nlp):
+    got = found(nlp, "We localize the influential layers via causal tracing and activation patching, train the "
+                     "retriever with hard negative mining, and find that CutMix yields the greatest improvement.")
+    for name in ("causal tracing", "activation patching", "hard negative mining", "cutmix"):
+        assert ("Method", name) in got
