@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS, guess_type
-from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start
+from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start, word_lists
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -559,8 +559,8 @@ def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, kn
     return out
 
 
-#: Words that introduce the means by which something is done ("trained using X", "via X").
-_MEANS_WORDS = frozenset("""using via use uses used adopt adopts adopted adopting apply applies applied
+#: Words that introduce the means by which something is done ("trained using X", "via X", "based on X").
+_MEANS_WORDS = frozenset("""using via through use uses used adopt adopts adopted adopting apply applies applied
     applying employ employs employed employing leverage leverages leveraged leveraging utilize utilizes
     utilized utilizing""".split())
 #: Heads of procedures that name a method when they are the means ("optimized via Bayesian
@@ -569,17 +569,18 @@ _MEANS_WORDS = frozenset("""using via use uses used adopt adopts adopted adoptin
 _MEANS_HEADS = frozenset(w for w, t in HEAD_TYPES.items() if t == "Method") - frozenset(
     """method technique strategy scheme procedure framework paradigm algorithm mechanism loss
     training fine-tuning finetuning pretraining pre-training tuning inference encoding compression
-    retrieval-augmented analysis estimation alignment adaptation""".split()) - frozenset(PHRASE_HEADS)
+    retrieval-augmented analysis estimation alignment adaptation propagation""".split()) - frozenset(PHRASE_HEADS)
 
 
 def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
     """A procedure named as the means of something: "hyperparameters are tuned via Bayesian
-    optimization", "we employ iterative magnitude pruning", "using differentiable architecture
-    search". The phrase runs from after the cue (and a determiner or evaluative word) to a head of
+    optimization", "we use evolutionary search", "through task decomposition", "based on Group
+    Relative Policy Optimization". The phrase runs from after the cue (and a determiner or evaluative word) to a head of
     :data:`_MEANS_HEADS` that closes it (punctuation, a stop word or a preposition follows)."""
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
-    for v in [k for k, w in enumerate(lower) if w in _MEANS_WORDS]:
+    cues = [k for k, w in enumerate(lower) if w in _MEANS_WORDS or w == "on" and k and lower[k - 1] == "based"]
+    for v in cues:
         s = v + 1
         while s < n and (lower[s] in _DETERMINERS or lower[s] in EVALUATIVE):
             s += 1
@@ -597,8 +598,9 @@ def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: 
             continue
         if k < n and not (tk.punct[k] or tk.stop[k] or lower[k] in _PROCEDURE_FOLLOWERS):
             continue  # the phrase runs on: "using gradient descent trajectories"
-        if lower[s] in _ADJECTIVES or lower[s] in _BAD_MODIFIERS or any(c.start < k and c.end > s for c in known):
-            continue  # a scope word, or the vocabulary has it (or a part of it)
+        if lower[s] in _ADJECTIVES or lower[s] in _BAD_MODIFIERS or lower[s] in word_lists()[1] \
+                or any(c.start < k and c.end > s for c in known):
+            continue  # a scope or evaluative word ("aggressive optimization"), or the vocabulary has it
         if any(lower[i].endswith("s") and not lower[i].endswith(_NOUN_S) and tk.alpha[i] or is_verb_s_form(lower[i])
                for i in range(s, k - 1)):
             continue  # a clause: "via recurrent interactions allows learning"

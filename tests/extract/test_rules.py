@@ -405,3 +405,12 @@ def test_textbook_training_and_interpretability_techniques_are_known_methods(nlp
                      "retriever with hard negative mining, and find that CutMix yields the greatest improvement.")
     for name in ("causal tracing", "activation patching", "hard negative mining", "cutmix"):
         assert ("Method", name) in got
+
+
+def test_the_means_may_follow_through_or_based_on_but_not_an_evaluative_word(nlp):
+    got = found(nlp, "The model incorporates test-time scaling through look-ahead tree search. We "
+                     "present Pair-GPRO, a pair-aware variant based on stepwise trajectory optimization.")
+    assert ("Method", "look-ahead tree search") in got
+    assert ("Method", "stepwise trajectory optimization") in got
+    got = found(nlp, "Bayesian agents extract the highest surplus through aggressive optimization, at a cost.")
+    assert not any("optimization" in name for _, name in got)
