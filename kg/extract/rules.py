@@ -507,6 +507,36 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     return out
 
 
+#: Method heads that name the technique when they stand alone ("acting as both augmentation and
+#: regularization", "via distillation", "outperformed by prompting"); on arXiv other bare heads
+#: ("sampling", "decoding", "normalization", "initialization") are as often verbs or steps.
+BARE_METHODS = frozenset("regularization augmentation distillation prompting".split())
+_BARE_METHOD_BEFORE = frozenset("""of with via using through by and or for without from in to as , (""".split())
+_BARE_METHOD_AFTER = frozenset("""and or to for in with of on , . ; : )""".split())
+
+
+def _bare_method_candidates(tk: TokenView, known: list) -> list[Candidate]:
+    """A Method head standing alone as a noun phrase between a preposition, a conjunction or a
+    comma and the end of the phrase: "to avoid local minima via regularization and pruning",
+    "outperformed by prompting." Not after a determiner or a modifier ("the distillation
+    pipeline", "DMD2 distillation": other rules or nothing), nor inside a compound."""
+    out: list[Candidate] = []
+    lower = tk.lower
+    hits = [i for i, w in enumerate(lower) if w in BARE_METHODS and 0 < i < tk.n - 1]
+    if not hits:
+        return out
+    covered = bytearray(tk.n)
+    for c in known:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    for i in hits:
+        if covered[i] or lower[i - 1] not in _BARE_METHOD_BEFORE or lower[i + 1] not in _BARE_METHOD_AFTER:
+            continue
+        if tk.text[i - 1] == "-" or tk.text[i + 1] == "-":
+            continue  # part of a compound
+        out.append(Candidate(i, i + 1, lower[i], lower[i], "Method", "rule:bare-method", 0.55))
+    return out
+
+
 #: Heads of an apposition that says what a phrase is ("X, a harmonic analysis method").
 _APPOSITION_HEADS = frozenset("method technique algorithm procedure".split())
 #: Verbs that introduce the phrase before such an apposition ("we apply randomized smoothing, a ...").
@@ -706,6 +736,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_apposition_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- one-word tasks: "used for classification." -----------------------------------------------
     out.extend(_bare_task_candidates(tk, doc._.kg_candidates or []))
+    # -- one-word methods: "via distillation and reinforcement learning" ---------------------------
+    out.extend(_bare_method_candidates(tk, doc._.kg_candidates or []))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
     # -- the means of something: "tuned via Bayesian optimization" ------------------------------

@@ -414,3 +414,12 @@ def test_the_means_may_follow_through_or_based_on_but_not_an_evaluative_word(nlp
     assert ("Method", "stepwise trajectory optimization") in got
     got = found(nlp, "Bayesian agents extract the highest surplus through aggressive optimization, at a cost.")
     assert not any("optimization" in name for _, name in got)
+
+
+def test_a_bare_method_head_between_function_words_is_a_method(nlp):
+    got = found(nlp, "Missing modalities during training act as both augmentation and regularization to improve "
+                     "generalization. Prior works incorporate foundation models via distillation.")
+    for name in ("augmentation", "regularization", "distillation"):
+        assert ("Method", name) in got
+    got = found(nlp, "We describe the distillation pipeline and sampling of training data.")
+    assert ("Method", "distillation") not in got and ("Method", "sampling") not in got
