@@ -511,7 +511,7 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
 #: regularization", "via distillation", "outperformed by prompting"); on arXiv other bare heads
 #: ("sampling", "decoding", "normalization", "initialization") are as often verbs or steps.
 BARE_METHODS = frozenset("regularization augmentation distillation prompting".split())
-_BARE_METHOD_BEFORE = frozenset("""of with via using through by and or for without from in to as , (""".split())
+_BARE_METHOD_BEFORE = frozenset("""of with via using through by and or for without from in to as both either , (""".split())
 _BARE_METHOD_AFTER = frozenset("""and or to for in with of on , . ; : )""".split())
 
 
