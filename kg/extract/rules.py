@@ -165,6 +165,27 @@ def _suffix_type(name: str) -> str | None:
 _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za-z]{0,2}(?:-[A-Za-z0-9.]+)*)$")
 
 
+#: Amounts written like names: "32B", "10B-token", "500K-entry", "2.5D".
+_AMOUNT = re.compile(r"\d[\d.,]*[KMBDkmbd](?:-[a-z]+)?")
+#: Last parts of title-case compounds that make adjectives ("Graph-Augmented", "MCP-native").
+_COMPOUND_ADJECTIVE_ENDS = ("ed", "ing", "native", "like", "wise", "free", "aware", "based")
+
+
+def _plain_compound(tk: TokenView, name: str, e: int) -> bool:
+    """A unit the coined-name rule would take for a name that is an amount ("10B-token") or a
+    compound of plain title-case words that is an adjective ("Graph-Augmented", "Co-Evolving") or
+    the first part of a longer title-case name ("a Dual-Domain Fusion Network", "Multi-Modal
+    Retrieval"), which the abbreviation and head rules read whole."""
+    if _AMOUNT.fullmatch(name):
+        return True
+    parts = name.split("-")
+    if len(parts) < 2 or not all(len(p) > 1 and p.isalpha() and (p.istitle() or p.islower()) for p in parts):
+        return False  # a coined name: "XKD-Dial", "K-Steering"
+    if parts[-1].lower().endswith(_COMPOUND_ADJECTIVE_ENDS):
+        return True
+    return e < tk.n and tk.alpha[e] and tk.text[e][:1].isupper()
+
+
 def _family_variant(name: str, vocab: Vocabulary) -> bool:
     """Whether a coined name is a numbered version of a known architecture or model family
     ("SAM2", "Llama3-8B", "Qwen2.5-VL", "DenseNet-201"): its own entity (guidelines 4)."""
@@ -725,8 +746,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             out.append(Candidate(s, e, entity_key(label), label, "Architecture", "rule:name-suffix", 0.65))
         else:
             before = lower[max(0, s - 6):s]
-            if any(w in NAMING_CUES for w in before[-2:]) or (
-                    any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before)):
+            if (any(w in NAMING_CUES for w in before[-2:]) or (
+                    any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before))) \
+                    and not _plain_compound(tk, name, e):
                 typ = _usage_type(tk, sing, s, e) or "Method"
                 out.append(Candidate(s, e, entity_key(label), label, typ, "rule:proposed-name", 0.6))
     # -- named variants of known architectures: "EfficientNet-B4" (its own entity) ---------------

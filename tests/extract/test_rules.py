@@ -432,3 +432,10 @@ def test_a_technique_named_after_a_person_is_a_method(nlp):
         assert ("Method", name) in got
     got = found(nlp, "Zipf's law holds. Today's algorithms differ, and Newton's method iterations are costly.")
     assert not any(t == "Method" for t, _ in got)
+
+
+def test_plain_title_case_compounds_and_amounts_are_no_proposed_names(nlp):
+    got = found(nlp, "We propose a Graph-Augmented retriever and a Dual-Domain Fusion Network, trained on "
+                     "10B-token scale. We introduce K-Steering, which steers activations.")
+    assert not any(name in ("graph-augmented", "dual-domain", "10b-token") for _, name in got)
+    assert ("Method", "k-steering") in got
