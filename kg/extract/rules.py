@@ -186,6 +186,20 @@ def _plain_compound(tk: TokenView, name: str, e: int) -> bool:
     return e < tk.n and tk.alpha[e] and tk.text[e][:1].isupper()
 
 
+#: Genre labels that head a title ("Position: ...", "Survey: ..."), not names.
+_TITLE_GENRES = frozenset("position survey review tutorial demo perspective commentary editorial".split())
+
+
+def _title_label(tk: TokenView, s: int, e: int) -> bool:
+    """A title head before the colon that is no name: a genre label ("Position: ...") or a
+    gerund phrase, the title's verb with its object ("Rethinking Model Efficiency: ...",
+    "Breaking Block Boundaries: ...")."""
+    first = tk.text[s]
+    if e - s == 1:
+        return first.lower() in _TITLE_GENRES
+    return tk.alpha[s] and first.istitle() and first.endswith("ing") and len(first) > 5 and tk.text[s + 1] != "-"
+
+
 def _family_variant(name: str, vocab: Vocabulary) -> bool:
     """Whether a coined name is a numbered version of a known architecture or model family
     ("SAM2", "Llama3-8B", "Qwen2.5-VL", "DenseNet-201"): its own entity (guidelines 4)."""
@@ -702,7 +716,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     if tname:
         s, e = tname
         name = tk.span_text(s, e)
-        if e - s <= 3 and not vocab.lookup(name) and not vocab.is_generic(name) \
+        if e - s <= 3 and not vocab.lookup(name) and not vocab.is_generic(name) and not _title_label(tk, s, e) \
                 and not any(tk.stop[i] for i in range(s, e)) \
                 and all(text[i][:1].isupper() or text[i] == "-" or tk.num[i] for i in range(s, e)):
             # type from the head of the title's first noun phrase ("A Unified ... Framework for")

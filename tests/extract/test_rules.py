@@ -439,3 +439,12 @@ def test_plain_title_case_compounds_and_amounts_are_no_proposed_names(nlp):
                      "10B-token scale. We introduce K-Steering, which steers activations.")
     assert not any(name in ("graph-augmented", "dual-domain", "10b-token") for _, name in got)
     assert ("Method", "k-steering") in got
+
+
+def test_a_gerund_phrase_or_a_genre_label_before_the_title_colon_is_no_name(nlp):
+    got = found(nlp, "We study efficiency.", title="Rethinking Model Efficiency: A Study of Sparse Experts")
+    assert not any(name.startswith("rethinking") for _, name in got)
+    got = found(nlp, "We argue that benchmarks are saturated.", title="Position: Benchmarks Are Saturated")
+    assert not any(name == "position" for _, name in got)
+    got = found(nlp, "We present a study.", title="Phantom: Subject-Consistent Video Generation")
+    assert ("Method", "phantom") in got
