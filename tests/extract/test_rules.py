@@ -448,3 +448,11 @@ def test_a_gerund_phrase_or_a_genre_label_before_the_title_colon_is_no_name(nlp)
     assert not any(name == "position" for _, name in got)
     got = found(nlp, "We present a study.", title="Phantom: Subject-Consistent Video Generation")
     assert ("Method", "phantom") in got
+
+
+def test_statistical_tests_are_known_methods(nlp):
+    # analysis techniques are Methods (guidelines 7.14, "A/B test")
+    got = found(nlp, "All gains are statistically significant (McNemar's test, p < 0.001); between-group "
+                     "comparisons used the Mann-Whitney U test and a one-way ANOVA after Bonferroni correction.")
+    for name in ("mcnemar's test", "mann-whitney u test", "analysis of variance", "bonferroni correction"):
+        assert ("Method", name) in got
