@@ -557,6 +557,8 @@ def _bare_method_candidates(tk: TokenView, known: list) -> list[Candidate]:
     pipeline", "DMD2 distillation": other rules or nothing), nor inside a compound."""
     out: list[Candidate] = []
     lower = tk.lower
+    if BARE_METHODS.isdisjoint(lower):
+        return out
     hits = [i for i, w in enumerate(lower) if w in BARE_METHODS and 0 < i < tk.n - 1]
     if not hits:
         return out
@@ -584,7 +586,9 @@ def _eponym_candidates(tk: TokenView, known: list) -> list[Candidate]:
     (guidelines 7.14: "Guerra's interpolation")."""
     out: list[Candidate] = []
     text, lower, n = tk.text, tk.lower, tk.n
-    for i in [k for k in range(1, n - 1) if text[k] in _POSSESSIVE]:
+    if _POSSESSIVE.isdisjoint(text):
+        return out
+    for i in [k for k, w in enumerate(text) if w in _POSSESSIVE and 0 < k < n - 1]:
         name, head = text[i - 1], lower[i + 1]
         if singularize(head) not in _EPONYM_HEADS or not (name[:1].isupper() and name[1:].islower() and tk.alpha[i - 1]):
             continue
@@ -662,6 +666,10 @@ _MEANS_HEADS = frozenset(w for w, t in HEAD_TYPES.items() if t == "Method") - fr
     retrieval-augmented analysis estimation alignment adaptation propagation""".split()) - frozenset(PHRASE_HEADS)
 
 
+_MEANS_CUE_WORDS = _MEANS_WORDS | {"on"}  # "based on"
+_MEANS_HEAD_FORMS = _MEANS_HEADS | {h + "s" for h in _MEANS_HEADS} | {h + "es" for h in _MEANS_HEADS}
+
+
 def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
     """A procedure named as the means of something: "hyperparameters are tuned via Bayesian
     optimization", "we use evolutionary search", "through task decomposition", "based on Group
@@ -669,8 +677,12 @@ def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: 
     :data:`_MEANS_HEADS` that closes it (punctuation, a stop word or a preposition follows)."""
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
-    cues = [k for k, w in enumerate(lower) if w in _MEANS_WORDS or w == "on" and k and lower[k - 1] == "based"]
+    if _MEANS_HEAD_FORMS.isdisjoint(lower):
+        return out
+    cues = [k for k, w in enumerate(lower) if w in _MEANS_CUE_WORDS]
     for v in cues:
+        if lower[v] == "on" and (not v or lower[v - 1] != "based") or _MEANS_HEAD_FORMS.isdisjoint(lower[v + 1:v + 9]):
+            continue  # no cue, or no head near it
         s = v + 1
         while s < n and (lower[s] in _DETERMINERS or lower[s] in EVALUATIVE):
             s += 1
