@@ -95,6 +95,29 @@ def _named_long_form(doc: Doc, long: Span) -> bool:
     return is_proposal(lower, long.sent.start, long.start)
 
 
+#: Endings of nouns that name a procedure or an operation ("coding", "annotation", "assessment").
+_PROCEDURE_ENDINGS = ("tion", "sion", "ment", "ing", "ance", "ence", "sis", "ure", "al", "ics")
+
+
+def _thing_long_form(long: Span) -> bool:
+    """An untyped long form written in lower case whose head names a thing or a condition, not a
+    procedure: "fluid antenna arrays (FAAs)", "post-traumatic stress disorder (PTSD)", "point
+    cloud (PC)", "electronic health records (EHRs)". Long forms with capitals inside ("Parameter
+    Efficient Knowledge trAnsfer") are written as names and are not things in this sense."""
+    words = [t.text for t in long if t.is_alpha]
+    if not words or any(ch.isupper() for w in words[1:] for ch in w) or any(ch.isupper() for ch in words[0][1:]):
+        return False
+    head = words[-1].lower()
+    for i, t in enumerate(long):
+        if i and t.lower_ in _HEAD_PREPOSITIONS:  # the head of "X of Y" is X's last word
+            head = long[i - 1].lower_
+            break
+    return not singularize(head).endswith(_PROCEDURE_ENDINGS)
+
+
+_HEAD_PREPOSITIONS = frozenset("for of with via in on to using from by through towards".split())
+
+
 def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list[Candidate]:
     """Candidates from abbreviation definitions and every later use of the short forms."""
     out: list[Candidate] = []
@@ -134,7 +157,7 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
             if guess is None and after is not None:
                 guess = after, 0.6  # "once-for-all (OFA) network": the head after the short form
             if guess is None:
-                typ, conf = "Method", 0.55 if _named_long_form(doc, long) else 0.45
+                typ, conf = "Method", 0.55 if _named_long_form(doc, long) and not _thing_long_form(long) else 0.45
             else:
                 typ, conf = guess
             label = singular_phrase(long.text)

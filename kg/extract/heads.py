@@ -24,14 +24,14 @@ for _t, _words in {
     "Dataset": "dataset benchmark corpus suite database collection bank leaderboard",
     "Metric": """accuracy error score rate precision recall auc loss latency throughput
         perplexity divergence bleu rouge f1 mse rmse mae mape iou map similarity
-        flops complexity index ratio""",
+        flops complexity index ratio metric measure indicator coefficient""",
     "Task": """detection classification segmentation recognition prediction forecasting
         generation translation retrieval answering captioning tracking localization
         summarization parsing tagging reconstruction synthesis completion matching
         regression clustering identification diagnosis verification inpainting
         super-resolution denoising editing navigation planning control modeling modelling
         categorization
-        understanding reasoning""",
+        understanding reasoning grounding""",
 }.items():
     for _w in _words.split():
         HEAD_TYPES.setdefault(_w, _t)  # type: ignore[arg-type]

@@ -29,6 +29,14 @@ def word_lists() -> tuple[frozenset[str], frozenset[str]]:
     return _read("verbs.txt"), _read("adjectives.txt")
 
 
+@lru_cache(maxsize=1)
+def method_heads() -> frozenset[str]:
+    """Head nouns that make a phrase of plain modifiers a Method ("label *smoothing*", "gradient
+    *clipping*"), read off the Papers with Code method table by
+    ``ontology/scripts/build_method_heads.py``."""
+    return _read("method_heads.txt")
+
+
 #: Words after which a verb or an adjective comes, not a name: modals and negation.
 _VERB_CONTEXT = frozenset("can could may might will would should must cannot not often also".split())
 #: Words in "-ly" that are no adverbs ("early detection", "anomaly detection", "we apply").

@@ -33,8 +33,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
-from kg.extract.lexicon import is_verb_s_form, predicate_start
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS, guess_type
+from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start, word_lists
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, tokens
@@ -57,7 +57,7 @@ PHRASE_HEADS = {w: "Task" for w in """detection classification segmentation reco
     "distillation": "Method", "regularization": "Method", "augmentation": "Method",
     "quantization": "Method", "pruning": "Method", "sampling": "Method", "decoding": "Method",
     "prompting": "Method",
-}
+} | {w: "Method" for w in method_heads()}  # "label smoothing", "gradient clipping" (PwC method heads)
 #: "... neural network" is an Architecture family ("random neural network"); a bare
 #: "adjective network" ("target network", "wider network") is not.
 NETWORK_HEADS = frozenset({"network", "net"})
@@ -163,6 +163,41 @@ def _suffix_type(name: str) -> str | None:
 #: A model family's name and a version after it: "SAM2", "Llama3-8B", "Qwen2.5-VL", "Claude-3.5-Sonnet".
 #: (Not "LLM4Rail", "LMM4Edit": a word after the digit makes a "for" name.)
 _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za-z]{0,2}(?:-[A-Za-z0-9.]+)*)$")
+
+
+#: Amounts written like names: "32B", "10B-token", "500K-entry", "2.5D".
+_AMOUNT = re.compile(r"\d[\d.,]*[KMBDkmbd](?:-[a-z]+)?")
+#: Last parts of title-case compounds that make adjectives ("Graph-Augmented", "MCP-native").
+_COMPOUND_ADJECTIVE_ENDS = ("ed", "ing", "native", "like", "wise", "free", "aware", "based")
+
+
+def _plain_compound(tk: TokenView, name: str, e: int) -> bool:
+    """A unit the coined-name rule would take for a name that is an amount ("10B-token") or a
+    compound of plain title-case words that is an adjective ("Graph-Augmented", "Co-Evolving") or
+    the first part of a longer title-case name ("a Dual-Domain Fusion Network", "Multi-Modal
+    Retrieval"), which the abbreviation and head rules read whole."""
+    if _AMOUNT.fullmatch(name):
+        return True
+    parts = name.split("-")
+    if len(parts) < 2 or not all(len(p) > 1 and p.isalpha() and (p.istitle() or p.islower()) for p in parts):
+        return False  # a coined name: "XKD-Dial", "K-Steering"
+    if parts[-1].lower().endswith(_COMPOUND_ADJECTIVE_ENDS):
+        return True
+    return e < tk.n and tk.alpha[e] and tk.text[e][:1].isupper()
+
+
+#: Genre labels that head a title ("Position: ...", "Survey: ..."), not names.
+_TITLE_GENRES = frozenset("position survey review tutorial demo perspective commentary editorial".split())
+
+
+def _title_label(tk: TokenView, s: int, e: int) -> bool:
+    """A title head before the colon that is no name: a genre label ("Position: ...") or a
+    gerund phrase, the title's verb with its object ("Rethinking Model Efficiency: ...",
+    "Breaking Block Boundaries: ...")."""
+    first = tk.text[s]
+    if e - s == 1:
+        return first.lower() in _TITLE_GENRES
+    return tk.alpha[s] and first.istitle() and first.endswith("ing") and len(first) > 5 and tk.text[s + 1] != "-"
 
 
 def _family_variant(name: str, vocab: Vocabulary) -> bool:
@@ -507,6 +542,65 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     return out
 
 
+#: Method heads that name the technique when they stand alone ("acting as both augmentation and
+#: regularization", "via distillation", "outperformed by prompting"); on arXiv other bare heads
+#: ("sampling", "decoding", "normalization", "initialization") are as often verbs or steps.
+BARE_METHODS = frozenset("regularization augmentation distillation prompting".split())
+_BARE_METHOD_BEFORE = frozenset("""of with via using through by and or for without from in to as both either , (""".split())
+_BARE_METHOD_AFTER = frozenset("""and or to for in with of on , . ; : )""".split())
+
+
+def _bare_method_candidates(tk: TokenView, known: list) -> list[Candidate]:
+    """A Method head standing alone as a noun phrase between a preposition, a conjunction or a
+    comma and the end of the phrase: "to avoid local minima via regularization and pruning",
+    "outperformed by prompting." Not after a determiner or a modifier ("the distillation
+    pipeline", "DMD2 distillation": other rules or nothing), nor inside a compound."""
+    out: list[Candidate] = []
+    lower = tk.lower
+    if BARE_METHODS.isdisjoint(lower):
+        return out
+    hits = [i for i, w in enumerate(lower) if w in BARE_METHODS and 0 < i < tk.n - 1]
+    if not hits:
+        return out
+    covered = bytearray(tk.n)
+    for c in known:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    for i in hits:
+        if covered[i] or lower[i - 1] not in _BARE_METHOD_BEFORE or lower[i + 1] not in _BARE_METHOD_AFTER:
+            continue
+        if tk.text[i - 1] == "-" or tk.text[i + 1] == "-":
+            continue  # part of a compound
+        out.append(Candidate(i, i + 1, lower[i], lower[i], "Method", "rule:bare-method", 0.55))
+    return out
+
+
+#: Heads of a technique named after a person ("Newton's method", "Oja's rule", "Guerra's
+#: interpolation"); laws, theorems, inequalities and equations are results, not methods.
+_EPONYM_HEADS = frozenset("""method algorithm rule interpolation approximation iteration trick estimator
+    filter""".split())
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+def _eponym_candidates(tk: TokenView, known: list) -> list[Candidate]:
+    """Techniques named after a person: "Newton's method", "Lloyd's algorithm", "Bayes' rule"
+    (guidelines 7.14: "Guerra's interpolation")."""
+    out: list[Candidate] = []
+    text, lower, n = tk.text, tk.lower, tk.n
+    if _POSSESSIVE.isdisjoint(text):
+        return out
+    for i in [k for k, w in enumerate(text) if w in _POSSESSIVE and 0 < k < n - 1]:
+        name, head = text[i - 1], lower[i + 1]
+        if singularize(head) not in _EPONYM_HEADS or not (name[:1].isupper() and name[1:].islower() and tk.alpha[i - 1]):
+            continue
+        if tk.sent_start[i - 1] or tk.ws[i - 1] or (i + 2 < n and tk.alpha[i + 2] and not tk.stop[i + 2]):
+            continue  # "Today's models", "Newton's method iterations"
+        if any(c.start <= i - 1 < c.end for c in known):
+            continue  # "Google's algorithms": an organisation the vocabulary knows, or a known term
+        label = tk.span_text(i - 1, i + 2)
+        out.append(Candidate(i - 1, i + 2, entity_key(label), singular_phrase(label), "Method", "rule:eponym", 0.6))
+    return out
+
+
 #: Heads of an apposition that says what a phrase is ("X, a harmonic analysis method").
 _APPOSITION_HEADS = frozenset("method technique algorithm procedure".split())
 #: Verbs that introduce the phrase before such an apposition ("we apply randomized smoothing, a ...").
@@ -559,6 +653,69 @@ def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, kn
     return out
 
 
+#: Words that introduce the means by which something is done ("trained using X", "via X", "based on X").
+_MEANS_WORDS = frozenset("""using via through use uses used adopt adopts adopted adopting apply applies applied
+    applying employ employs employed employing leverage leverages leveraged leveraging utilize utilizes
+    utilized utilizing""".split())
+#: Heads of procedures that name a method when they are the means ("optimized via Bayesian
+#: optimization", "we employ beam search"): the Method heads of :data:`HEAD_TYPES` with no generic
+#: noun among them. (The heads of :data:`PHRASE_HEADS` make Methods in any context.)
+_MEANS_HEADS = frozenset(w for w, t in HEAD_TYPES.items() if t == "Method") - frozenset(
+    """method technique strategy scheme procedure framework paradigm algorithm mechanism loss
+    training fine-tuning finetuning pretraining pre-training tuning inference encoding compression
+    retrieval-augmented analysis estimation alignment adaptation propagation""".split()) - frozenset(PHRASE_HEADS)
+
+
+_MEANS_CUE_WORDS = _MEANS_WORDS | {"on"}  # "based on"
+_MEANS_HEAD_FORMS = _MEANS_HEADS | {h + "s" for h in _MEANS_HEADS} | {h + "es" for h in _MEANS_HEADS}
+
+
+def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
+    """A procedure named as the means of something: "hyperparameters are tuned via Bayesian
+    optimization", "we use evolutionary search", "through task decomposition", "based on Group
+    Relative Policy Optimization". The phrase runs from after the cue (and a determiner or evaluative word) to a head of
+    :data:`_MEANS_HEADS` that closes it (punctuation, a stop word or a preposition follows)."""
+    out: list[Candidate] = []
+    lower, text, n = tk.lower, tk.text, tk.n
+    if _MEANS_HEAD_FORMS.isdisjoint(lower):
+        return out
+    cues = [k for k, w in enumerate(lower) if w in _MEANS_CUE_WORDS]
+    for v in cues:
+        if lower[v] == "on" and (not v or lower[v - 1] != "based") or _MEANS_HEAD_FORMS.isdisjoint(lower[v + 1:v + 9]):
+            continue  # no cue, or no head near it
+        s = v + 1
+        while s < n and (lower[s] in _DETERMINERS or lower[s] in EVALUATIVE):
+            s += 1
+        k, words = s, 0
+        while k < n and words < 4:
+            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
+                k += 2  # "gradient-based", "self-supervised"
+            elif _modifier_ok(tk, k) or k > s and lower[k] in _MEANS_HEADS:
+                k += 1
+                words += 1
+            else:
+                break
+        # the head: the last word, or the word after a hyphen ("meta-learning")
+        if k - s < 2 or singularize(lower[k - 1].split("-")[-1]) not in _MEANS_HEADS:
+            continue
+        if k < n and not (tk.punct[k] or tk.stop[k] or lower[k] in _PROCEDURE_FOLLOWERS):
+            continue  # the phrase runs on: "using gradient descent trajectories"
+        if lower[s] in _ADJECTIVES or lower[s] in _BAD_MODIFIERS or lower[s] in word_lists()[1] \
+                or any(c.start < k and c.end > s for c in known):
+            continue  # a scope or evaluative word ("aggressive optimization"), or the vocabulary has it
+        if any(lower[i].endswith("s") and not lower[i].endswith(_NOUN_S) and tk.alpha[i] or is_verb_s_form(lower[i])
+               for i in range(s, k - 1)):
+            continue  # a clause: "via recurrent interactions allows learning"
+        phrase = tk.span_text(s, k)
+        if vocab.is_generic(phrase) or vocab.lookup(phrase):
+            continue
+        label = singular_phrase(phrase)  # "video augmentations"
+        if not any(c.isupper() for c in phrase[1:]):
+            label = label.lower()
+        out.append(Candidate(s, k, entity_key(label), label, "Method", "rule:means", 0.6))
+    return out
+
+
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -571,7 +728,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     if tname:
         s, e = tname
         name = tk.span_text(s, e)
-        if e - s <= 3 and not vocab.lookup(name) and not vocab.is_generic(name) \
+        if e - s <= 3 and not vocab.lookup(name) and not vocab.is_generic(name) and not _title_label(tk, s, e) \
                 and not any(tk.stop[i] for i in range(s, e)) \
                 and all(text[i][:1].isupper() or text[i] == "-" or tk.num[i] for i in range(s, e)):
             # type from the head of the title's first noun phrase ("A Unified ... Framework for")
@@ -615,8 +772,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             out.append(Candidate(s, e, entity_key(label), label, "Architecture", "rule:name-suffix", 0.65))
         else:
             before = lower[max(0, s - 6):s]
-            if any(w in NAMING_CUES for w in before[-2:]) or (
-                    any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before)):
+            if (any(w in NAMING_CUES for w in before[-2:]) or (
+                    any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before))) \
+                    and not _plain_compound(tk, name, e):
                 typ = _usage_type(tk, sing, s, e) or "Method"
                 out.append(Candidate(s, e, entity_key(label), label, typ, "rule:proposed-name", 0.6))
     # -- named variants of known architectures: "EfficientNet-B4" (its own entity) ---------------
@@ -651,8 +809,14 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_apposition_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- one-word tasks: "used for classification." -----------------------------------------------
     out.extend(_bare_task_candidates(tk, doc._.kg_candidates or []))
+    # -- techniques named after a person: "Newton's method" -----------------------------------------
+    out.extend(_eponym_candidates(tk, doc._.kg_candidates or []))
+    # -- one-word methods: "via distillation and reinforcement learning" ---------------------------
+    out.extend(_bare_method_candidates(tk, doc._.kg_candidates or []))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
+    # -- the means of something: "tuned via Bayesian optimization" ------------------------------
+    out.extend(_means_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
     # -- known tasks inside a hyphenated compound: "Vision-[Language Modeling]" --------------------

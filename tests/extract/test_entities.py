@@ -138,3 +138,23 @@ def test_a_ratio_long_form_is_a_metric_and_quotes_do_not_hide_the_head(nlp):
     assert found["inlier ratio"]["type"] == "Metric"
     found = ents(nlp, "The judge assesses hallucinatory visual elements and generates a \"Hallucination Score\" (HS).")
     assert any(e["type"] == "Metric" and "HS" in e["mentions"] for e in found.values())
+
+
+def test_metric_and_task_heads_type_a_long_form(nlp):
+    ex = next(extract([Paper(id="x", title=None, abstract=(
+        "We introduce the AI harm assessment metric (AIH) and a Scholastic Reliability Coefficient (SRC), "
+        "and evaluate them on online video temporal grounding (OnVTG)."))], nlp))
+    got = {(e["type"], e["name"].lower()) for e in paper_entities(ex)}
+    assert ("Metric", "ai harm assessment metric") in got
+    assert ("Metric", "scholastic reliability coefficient") in got
+    assert ("Task", "online video temporal grounding") in got
+
+
+def test_a_lower_case_long_form_naming_a_thing_is_no_method(nlp):
+    ex = next(extract([Paper(id="x", title=None, abstract=(
+        "We propose a beamforming scheme for fluid antenna arrays (FAAs) and a screening tool for "
+        "post-traumatic stress disorder (PTSD). We introduce frequency shifting (FreSh) and "
+        "Parameter Efficient Knowledge trAnsfer (PEKA)."))], nlp))
+    got = {(e["type"], e["name"].lower()) for e in paper_entities(ex)}
+    assert ("Method", "fluid antenna array") not in got and ("Method", "post-traumatic stress disorder") not in got
+    assert ("Method", "frequency shifting") in got and ("Method", "parameter efficient knowledge transfer") in got

@@ -373,3 +373,86 @@ def test_sampling_decoding_and_prompting_phrases_are_methods_but_not_clauses(nlp
         assert ("Method", name) in got
     got = found(nlp, "For generating each curriculum, ACS guides diffusion sampling process by an adversarial loss.")
     assert not any(name.startswith("acs guides") for _, name in got)
+
+
+def test_procedure_heads_from_the_method_table_make_methods(nlp):
+    # heads read off Papers with Code by ontology/scripts/build_method_heads.py
+    from kg.extract.lexicon import method_heads
+
+    assert {"annealing", "clipping", "smoothing"} <= method_heads()
+    assert not method_heads() & {"propagation", "coding", "refinement"}  # processes, tasks and steps
+    got = found(nlp, "The learner combines differentiable soft tree models with a temperature annealing process "
+                     "during training and log-domain clipping of the features.")
+    assert ("Method", "temperature annealing") in got and ("Method", "log-domain clipping") in got
+    got = found(nlp, "Modular pipelines suffer from error propagation across brittle interfaces.")
+    assert ("Method", "error propagation") not in got
+
+
+def test_a_procedure_named_as_the_means_is_a_method(nlp):
+    got = found(nlp, "In this paper, we use evolutionary search to produce the first LLM-generated domains. "
+                     "The SDAM module aligns structural distributions via superpixel aggregation, while "
+                     "the encoder leverages frequency characteristics via wavelet decompositions.")
+    for name in ("evolutionary search", "superpixel aggregation", "wavelet decomposition"):
+        assert ("Method", name) in got and "rule:means" in got[("Method", name)]
+    # a phrase that runs on, or a clause, is no means
+    got = found(nlp, "We train the network using gradient descent trajectories. Timescales adapt via recurrent "
+                     "interactions allows learning more complex objectives.")
+    assert not any(name.startswith(("gradient descent traj", "recurrent interactions")) for _, name in got)
+
+
+def test_textbook_training_and_interpretability_techniques_are_known_methods(nlp):
+    got = found(nlp, "We localize the influential layers via causal tracing and activation patching, train the "
+                     "retriever with hard negative mining, and find that CutMix yields the greatest improvement.")
+    for name in ("causal tracing", "activation patching", "hard negative mining", "cutmix"):
+        assert ("Method", name) in got
+
+
+def test_the_means_may_follow_through_or_based_on_but_not_an_evaluative_word(nlp):
+    got = found(nlp, "The model incorporates test-time scaling through look-ahead tree search. We "
+                     "present Pair-GPRO, a pair-aware variant based on stepwise trajectory optimization.")
+    assert ("Method", "look-ahead tree search") in got
+    assert ("Method", "stepwise trajectory optimization") in got
+    got = found(nlp, "Bayesian agents extract the highest surplus through aggressive optimization, at a cost.")
+    assert not any("optimization" in name for _, name in got)
+
+
+def test_a_bare_method_head_between_function_words_is_a_method(nlp):
+    got = found(nlp, "Missing modalities during training act as both augmentation and regularization to improve "
+                     "generalization. Prior works incorporate foundation models via distillation.")
+    for name in ("augmentation", "regularization", "distillation"):
+        assert ("Method", name) in got
+    got = found(nlp, "We describe the distillation pipeline and sampling of training data.")
+    assert ("Method", "distillation") not in got and ("Method", "sampling") not in got
+
+
+def test_a_technique_named_after_a_person_is_a_method(nlp):
+    got = found(nlp, "The projection is computed with Dykstra's algorithm, the spectrum with Welch's method, and "
+                     "the weights follow Oja’s rule. We use Guerra's interpolation for the free energy.")
+    for name in ("dykstra's algorithm", "welch's method", "oja’s rule", "guerra's interpolation"):
+        assert ("Method", name) in got
+    got = found(nlp, "Zipf's law holds. Today's algorithms differ, and Newton's method iterations are costly.")
+    assert not any(t == "Method" for t, _ in got)
+
+
+def test_plain_title_case_compounds_and_amounts_are_no_proposed_names(nlp):
+    got = found(nlp, "We propose a Graph-Augmented retriever and a Dual-Domain Fusion Network, trained on "
+                     "10B-token scale. We introduce K-Steering, which steers activations.")
+    assert not any(name in ("graph-augmented", "dual-domain", "10b-token") for _, name in got)
+    assert ("Method", "k-steering") in got
+
+
+def test_a_gerund_phrase_or_a_genre_label_before_the_title_colon_is_no_name(nlp):
+    got = found(nlp, "We study efficiency.", title="Rethinking Model Efficiency: A Study of Sparse Experts")
+    assert not any(name.startswith("rethinking") for _, name in got)
+    got = found(nlp, "We argue that benchmarks are saturated.", title="Position: Benchmarks Are Saturated")
+    assert not any(name == "position" for _, name in got)
+    got = found(nlp, "We present a study.", title="Phantom: Subject-Consistent Video Generation")
+    assert ("Method", "phantom") in got
+
+
+def test_statistical_tests_are_known_methods(nlp):
+    # analysis techniques are Methods (guidelines 7.14, "A/B test")
+    got = found(nlp, "All gains are statistically significant (McNemar's test, p < 0.001); between-group "
+                     "comparisons used the Mann-Whitney U test and a one-way ANOVA after Bonferroni correction.")
+    for name in ("mcnemar's test", "mann-whitney u test", "analysis of variance", "bonferroni correction"):
+        assert ("Method", name) in got
