@@ -8,14 +8,16 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.heads import NAMING_CUES, PROPOSAL_VERBS
+from kg.extract.tokens import tokens
 
 _FIRST_PERSON = frozenset({"we", "our", "this", "here", "paper", "work", "article", "study"})
 
 
 def title_name(doc: Doc, title_end: int) -> tuple[int, int] | None:
     """Token range of the name a title leads with ("UDC: A Unified ..."), if any."""
+    text = tokens(doc).text
     for i in range(min(title_end, 8)):
-        if doc[i].text == ":":
+        if text[i] == ":":
             return (0, i) if i > 0 else None
     return None
 

@@ -13,6 +13,9 @@ more than all sentence splitting.
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
+from itertools import compress
+
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -118,6 +121,24 @@ class TokenView:
         """Text of tokens [s, e) with their original spacing."""
         text, ws = self.text, self.ws
         return "".join(text[i] + (" " if ws[i] and i < e - 1 else "") for i in range(s, e))
+
+
+def indices(words: Sequence[str], word: str) -> list[int]:
+    """Indices of the words equal to ``word`` (by ``list.index``: fast for rare words)."""
+    out: list[int] = []
+    i = -1
+    try:
+        while True:
+            i = words.index(word, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
+
+
+def indices_in(words: Sequence[str], members: Container[str]) -> list[int]:
+    """Indices of the words that are in ``members``, in order (a loop in C, unlike a list
+    comprehension)."""
+    return list(compress(range(len(words)), map(members.__contains__, words)))
 
 
 def tokens(doc: Doc, lexemes: LexemeTable | None = None) -> TokenView:
