@@ -12,7 +12,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.tokens import indices_in, tokens
+from kg.extract.tokens import tokens
 
 _OPENERS = {"(": ")", "[": "]"}
 _INTRO = {"i.e.", "i.e", "ie", "namely", "called", "dubbed", "termed", "aka", "or"}
@@ -100,7 +100,7 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     tk = tokens(doc)
     text, lower, n = tk.text, tk.lower, tk.n
     sent_starts = [s for s, _ in tk.sentence_bounds()]
-    for i in indices_in(text, _OPENERS):
+    for i in tk.find(_OPENERS, lower=False):
         close = _OPENERS[text[i]]
         j = i + 1
         while j < n and j - i <= 12 and text[j] != close:

@@ -275,7 +275,7 @@ def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known
     "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X"."""
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
-    for cue in indices_in(lower, _EXAMPLE_CUES):
+    for cue in tk.find(_EXAMPLE_CUES):
         if lower[cue] == "such":
             if cue + 1 >= n or lower[cue + 1] != "as":
                 continue
@@ -322,7 +322,7 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
     known_ends = {c.end for c in known}
-    for v in indices_in(lower, PROPOSAL_VERBS):
+    for v in tk.find(PROPOSAL_VERBS):
         k = v - 1
         while k >= 0 and v - k <= 6 and not tk.punct[k] and lower[k] not in _PROPOSAL_SUBJECTS:
             k -= 1
@@ -385,7 +385,7 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
     out: list[Candidate] = []
     lower, text = tk.lower, tk.text
     known_spans = {(c.start, c.end) for c in known}
-    for i in indices_in(lower, TRAINING_HEADS | {"tuning"}):
+    for i in tk.find(TRAINING_HEADS | {"tuning"}):
         h = i  # the head's first token: "fine - tuning" is three
         if i >= 2 and text[i - 1] == "-" and not tk.ws[i - 2] and not tk.ws[i - 1] and lower[i - 2] in ("fine", "pre"):
             h = i - 2
@@ -475,7 +475,7 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     classification tasks"."""
     out: list[Candidate] = []
     lower = tk.lower
-    hits = [i for i in indices_in(lower, BARE_TASKS) if 0 < i < tk.n - 1]
+    hits = [i for i in tk.find(BARE_TASKS) if 0 < i < tk.n - 1]
     if not hits:
         return out
     covered = bytearray(tk.n)
@@ -549,6 +549,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     n = tk.n
     lower, text = tk.lower, tk.text
     sing = list(map(_HEAD_FORMS.get, lower, lower))  # _HEAD_FORMS.get(w, w) for each word
+    sing_set = {_HEAD_FORMS.get(w, w) for w in tk.distinct()}  # set(sing)
     title_end = doc._.title_end  # (each doc._ access costs more than a pass over a short list)
     known_candidates = doc._.kg_candidates or []
     # -- title name: "UDC: A Unified ... Framework" ------------------------------------------
@@ -607,7 +608,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
     # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
-    for i in indices_in(sing, ("dataset", "benchmark", "corpus")):
+    for i in indices_in(sing, {"dataset", "benchmark", "corpus"}, sing_set):
         if i < 1:
             continue
         j = i
@@ -653,7 +654,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         out.append(Candidate(j, c.end, entity_key(label), label, "Task", "rule:task-compound", 0.6))
     # -- head-noun phrases -------------------------------------------------------------------
     vocab_ends = {c.end for c in known_candidates}
-    for i in indices_in(sing, PHRASE_HEADS.keys() | NETWORK_HEADS):  # (other words meet "continue")
+    for i in indices_in(sing, PHRASE_HEADS.keys() | NETWORK_HEADS, sing_set):  # (other words meet "continue")
         head_type = PHRASE_HEADS.get(sing[i])
         if sing[i] in NETWORK_HEADS and i > 0 and lower[i - 1] == "neural":
             head_type, i_mod = "Architecture", i - 1

@@ -9,6 +9,8 @@ and none after abbreviations such as "e.g." or "et al.". It records where the ti
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -36,7 +38,8 @@ def sentence_starts(doc: Doc) -> tuple[list[bool], int]:
         starts[0] = True
     title_end = 0
     # Only line breaks and sentence-final punctuation decide anything: visit those tokens only.
-    events = [i for i, t in enumerate(text) if t in PUNCT_CHARS or "\n" in t]
+    breaks = [i for i in compress(range(n), space) if "\n" in text[i]]
+    events = sorted(tk.find(PUNCT_CHARS, lower=False) + breaks)
     resume = 0  # tokens before this one have been read
     marked = []  # starts set after the first token
     for i in events:

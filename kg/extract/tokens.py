@@ -83,7 +83,7 @@ class TokenView:
     """
 
     __slots__ = ("text", "lower", "ws", "alpha", "stop", "punct", "num", "space", "idx", "n", "_sent_start",
-                 "_bounds")
+                 "_bounds", "_doc_text", "_sets")
 
     def __init__(self, doc: Doc, lexemes: LexemeTable | None = None):
         if len(doc):
@@ -97,6 +97,8 @@ class TokenView:
         # idx: character offset of each token; ws: followed by a space
         self.n = len(self.text)
         self.sent_start = []
+        self._doc_text: str | None = None
+        self._sets: dict[str, set[str]] = {}
 
     @property
     def sent_start(self) -> list[bool]:
@@ -119,8 +121,26 @@ class TokenView:
 
     def span_text(self, s: int, e: int) -> str:
         """Text of tokens [s, e) with their original spacing."""
-        text, ws = self.text, self.ws
-        return "".join(text[i] + (" " if ws[i] and i < e - 1 else "") for i in range(s, e))
+        if e - s == 1:
+            return self.text[s]
+        if e <= s:
+            return ""
+        if self._doc_text is None:  # made once, then each span is a slice
+            self._doc_text = "".join([t + " " if w else t for t, w in zip(self.text, self.ws)])
+        return self._doc_text[self.idx[s]:self.idx[e - 1] + len(self.text[e - 1])]
+
+    def distinct(self, lower: bool = True) -> set[str]:
+        """The set of the lower-cased (or, with ``lower=False``, exact) token texts (made once)."""
+        key = "lower" if lower else "text"
+        words = self._sets.get(key)
+        if words is None:
+            words = self._sets[key] = set(self.lower if lower else self.text)
+        return words
+
+    def find(self, members: Container[str], lower: bool = True) -> list[int]:
+        """Indices of the tokens whose lower-cased (or, with ``lower=False``, exact) text is in
+        ``members``, in order (see :func:`indices_in`)."""
+        return indices_in(self.lower if lower else self.text, members, self.distinct(lower))
 
 
 def indices(words: Sequence[str], word: str) -> list[int]:
@@ -135,9 +155,29 @@ def indices(words: Sequence[str], word: str) -> list[int]:
         return out
 
 
-def indices_in(words: Sequence[str], members: Container[str]) -> list[int]:
-    """Indices of the words that are in ``members``, in order (a loop in C, unlike a list
-    comprehension)."""
+def indices_in(words: Sequence[str], members: Container[str], distinct: set[str] | None = None) -> list[int]:
+    """Indices of the words that are in ``members``, in order.
+
+    Parameters
+    ----------
+    words : sequence of str
+        The words.
+    members : container of str
+        The words to find.
+    distinct : set of str, optional
+        ``set(words)``, when the caller keeps it: the words of ``members`` that occur are then
+        found first, and most often there are none or a few, whose indices ``list.index`` finds
+        faster than a test of every word.
+    """
+    if distinct is not None:
+        if isinstance(members, (set, frozenset)):
+            present = distinct & members  # (iterates over the smaller set)
+        else:
+            present = set(filter(members.__contains__, distinct))
+        if len(present) <= 3:
+            return sorted(i for w in present for i in indices(words, w))
+        members = present
+    # test every word, in a loop in C (a list comprehension costs about twice as much)
     return list(compress(range(len(words)), map(members.__contains__, words)))
 
 
