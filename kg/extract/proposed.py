@@ -39,10 +39,10 @@ def is_proposal(lower: list[str], sent_start: int, start: int) -> bool:
     "called X", "named X") right before it.
     """
     before = lower[sent_start:start]
-    if any(w in NAMING_CUES for w in before[-3:]):
+    if not NAMING_CUES.isdisjoint(before[-3:]):
         return True
-    if not any(w in PROPOSAL_VERBS for w in before):
+    if PROPOSAL_VERBS.isdisjoint(before):
         return False
     if "our" in before[-4:]:
         return True
-    return any(w in _FIRST_PERSON for w in before)
+    return not _FIRST_PERSON.isdisjoint(before)

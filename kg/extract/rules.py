@@ -143,11 +143,14 @@ def _head_forms() -> dict[str, str]:
     return forms
 
 
+_NOT_IN_NAMES = frozenset("/|@\\=:_")
+
+
 def _is_coined(text: str) -> bool:
     """Looks like a coined model/method name: inner capitals or letters mixed with digits
     (and no URL, path or list: "https://github.com/...", "ResNet-50|ConvNeXt-T")."""
-    return (bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
-            and not any(c in text for c in "/|@\\=:_") and "www." not in text)
+    return (bool(_CAMEL.search(text)) and any(map(str.isalpha, text)) and len(text) >= 3
+            and _NOT_IN_NAMES.isdisjoint(text) and "www." not in text)
 
 
 def _name_units(tk: TokenView) -> list[tuple[int, int]]:
@@ -549,7 +552,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     n = tk.n
     lower, text = tk.lower, tk.text
     sing = list(map(_HEAD_FORMS.get, lower, lower))  # _HEAD_FORMS.get(w, w) for each word
-    sing_set = {_HEAD_FORMS.get(w, w) for w in tk.distinct()}  # set(sing)
+    sing_set = set(sing)
     title_end = doc._.title_end  # (each doc._ access costs more than a pass over a short list)
     known_candidates = doc._.kg_candidates or []
     # -- title name: "UDC: A Unified ... Framework" ------------------------------------------
@@ -578,7 +581,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue
         else:
             name = tk.span_text(s, e)
-            if not _is_coined(name) and not any(c.isupper() for c in name[1:]):
+            if not _is_coined(name) and not any(map(str.isupper, name[1:])):
                 continue
         if not name[0].isalnum() or vocab.lookup(name) or vocab.is_generic(name):
             continue

@@ -2,8 +2,9 @@
 
 Our components read token texts and flags many times; indexing a ``Doc`` from Python creates a
 ``Token`` object per access, which costs far more than indexing a list. The view is stored in
-the ``doc._.kg_tokens`` extension (a cache of what the Doc already holds; it never changes
-the Doc).
+``doc.user_data`` (a cache of what the Doc already holds; it never changes the Doc). It is
+not an extension attribute because the components fetch it a dozen times per Doc, and each
+``doc._`` access makes an object and costs about a microsecond.
 
 A token's text and flags are those of its lexeme (its word type), so a :class:`LexemeTable`
 reads them once per word and the view of each Doc is assembled from it: reading five flags
@@ -20,8 +21,8 @@ from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-if not Doc.has_extension("kg_tokens"):
-    Doc.set_extension("kg_tokens", default=None)
+#: The key of the token view in ``Doc.user_data``.
+_VIEW_KEY = "kg_tokens"
 
 #: What a LexemeTable holds per word: text, lower-cased text and the flags is_alpha, is_stop,
 #: is_punct, like_num, is_space (0/1 ints, like ``Doc.to_array`` gives them).
@@ -56,12 +57,12 @@ class LexemeTable:
         if None in out:
             if len(rows) > self.max_words:
                 rows.clear()
-            for k, h in enumerate(orths):
-                if out[k] is None:
-                    row = rows.get(h)
-                    if row is None:
-                        row = rows[h] = self._read(h)
-                    out[k] = row
+            for k in indices(out, None):  # the words not read yet
+                h = orths[k]
+                row = rows.get(h)
+                if row is None:
+                    row = rows[h] = self._read(h)
+                out[k] = row
         return out  # type: ignore[return-value]
 
     def _read(self, orth: int) -> LexemeRow:
@@ -113,7 +114,7 @@ class TokenView:
     def sentence_bounds(self) -> list[tuple[int, int]]:
         """(start, end) token indices of each sentence (one sentence if none are set)."""
         if self._bounds is None:
-            starts = [i for i, b in enumerate(self._sent_start) if b] or [0]
+            starts = list(compress(range(self.n), self._sent_start)) or [0]
             if starts[0] != 0:
                 starts.insert(0, 0)
             self._bounds = list(zip(starts, starts[1:] + [self.n]))
@@ -143,7 +144,7 @@ class TokenView:
         return indices_in(self.lower if lower else self.text, members, self.distinct(lower))
 
 
-def indices(words: Sequence[str], word: str) -> list[int]:
+def indices(words: Sequence[object], word: object) -> list[int]:
     """Indices of the words equal to ``word`` (by ``list.index``: fast for rare words)."""
     out: list[int] = []
     i = -1
@@ -183,7 +184,7 @@ def indices_in(words: Sequence[str], members: Container[str], distinct: set[str]
 
 def tokens(doc: Doc, lexemes: LexemeTable | None = None) -> TokenView:
     """The cached :class:`TokenView` of a Doc (made with ``lexemes`` if it is not cached yet)."""
-    view = doc._.kg_tokens
+    view = doc.user_data.get(_VIEW_KEY)
     if view is None:
-        view = doc._.kg_tokens = TokenView(doc, lexemes)
+        view = doc.user_data[_VIEW_KEY] = TokenView(doc, lexemes)
     return view

@@ -28,7 +28,7 @@ from kg.config import ontology_dir
 from kg.errors import KgError
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.normalize import canonical_surface, entity_key
-from kg.extract.tokens import tokens
+from kg.extract.tokens import indices_in, tokens
 from kg.model import ENTITY_TYPES, EntityType
 
 #: Generic head nouns that are not part of a name when what precedes them is the name itself.
@@ -298,7 +298,7 @@ class VocabularyMatcher:
         n = len(doc)
         tk = tokens(doc)
         for trie, words, conf in ((self.exact, tk.text, 0.95), (self.folded, tk.lower, 0.9)):
-            for i in tk.find(trie, lower=words is tk.lower):  # the words that start a term
+            for i in indices_in(words, trie):  # the words that start a term
                 node = trie.get(words[i])
                 j = i + 1
                 while node is not None:
