@@ -8,10 +8,12 @@ component that applies it to a Doc and stores pairs in ``doc._.abbreviations``.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.batches import pipe_batches
 from kg.extract.tokens import tokens
 
 _OPENERS = {"(": ")", "[": "]"}
@@ -150,3 +152,7 @@ class AbbreviationDetector:
     def __call__(self, doc: Doc) -> Doc:
         doc._.abbreviations = find_abbreviations(doc)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

@@ -17,11 +17,13 @@ Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import EVALUATIVE, guess_type
 from kg.extract.normalize import canonical_surface, entity_key, singular_phrase, singularize
@@ -254,3 +256,7 @@ class EntityResolver:
             add_candidates(doc, [])
         doc._.kg_mentions = resolve(doc, self.vocabulary, self.min_confidence)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

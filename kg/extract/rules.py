@@ -28,12 +28,14 @@ Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from itertools import compress
 from operator import ne
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS, guess_type
 from kg.extract.normalize import entity_key, singular_phrase, singularize
@@ -722,3 +724,7 @@ class RuleMatcher:
     def __call__(self, doc: Doc) -> Doc:
         add_candidates(doc, find_rule_candidates(doc, self.vocabulary))
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

@@ -9,6 +9,7 @@ and none after abbreviations such as "e.g." or "et al.". It records where the ti
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import compress
 
 import numpy as np
@@ -16,6 +17,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.batches import pipe_batches
 from kg.extract.tokens import LexemeTable, tokens
 
 PUNCT_CHARS = frozenset({".", "!", "?", "。", "！", "？", "‼", "⁇", "⁈", "⁉", "…"})
@@ -108,3 +110,7 @@ class SentenceSplitter:
 
     def __call__(self, doc: Doc) -> Doc:
         return set_sentences(doc, self.lexemes)
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

@@ -11,6 +11,7 @@ and ambiguous words) and appends :class:`~kg.extract.candidates.Candidate` s to
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 import hashlib
 import os
@@ -26,6 +27,7 @@ from spacy.tokens import Doc
 from kg.atomic import atomic_write
 from kg.config import ontology_dir
 from kg.errors import KgError
+from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.normalize import canonical_surface, entity_key
 from kg.extract.tokens import indices_in, tokens
@@ -316,3 +318,7 @@ class VocabularyMatcher:
                     j += 1
         add_candidates(doc, found)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)
