@@ -170,9 +170,11 @@ def _name_units(tk: TokenView) -> list[tuple[int, int]]:
             j += 2
         units.append((h - 1, j))
         end = j
+    cased = compress(range(n), map(ne, text, tk.lower))  # the tokens that lower-casing changes
+    if not units:
+        return [(i, i + 1) for i in cased]
     in_runs = {i for s, e in units for i in range(s, e)}
-    cased = compress(range(n), map(ne, text, tk.lower))  # the tokens that have a capital
-    units.extend((i, i + 1) for i in cased if i not in in_runs)
+    units.extend([(i, i + 1) for i in cased if i not in in_runs])
     units.sort()
     return units
 
