@@ -8,10 +8,12 @@ component that applies it to a Doc and stores pairs in ``doc._.abbreviations``.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.batches import pipe_batches
 from kg.extract.tokens import tokens
 
 _OPENERS = {"(": ")", "[": "]"}
@@ -49,34 +51,43 @@ def is_short_form(text: str) -> bool:
             and any(c.isalpha() for c in text) and " " not in text)
 
 
-def _long_form_span(doc: Doc, short: Span, window_end: int, sent_start: int) -> Span | None:
-    n_chars = sum(c.isalnum() for c in short.text)
+#: Punctuation that ends a clause: a long form does not reach back past it.
+_CLAUSE_ENDS = frozenset({",", ";", ":", "(", ")", ".", "[", "]"})
+_LEADING_WORDS = frozenset({"the", "a", "an", "of", "and", "or", "in", "for", "with", "to", "by", "on"})
+
+
+def _long_form_span(doc: Doc, short: str, window_end: int, sent_start: int) -> tuple[int, int] | None:
+    """Token range of the long form of ``short`` that ends at token ``window_end``, or None."""
+    tk = tokens(doc)
+    text = tk.text
+    n_chars = sum(c.isalnum() for c in short)
     max_words = min(n_chars + 5, n_chars * 2)
     start = max(sent_start, window_end - max_words * 3)  # hyphens and punctuation are tokens
-    cand = doc[start:window_end]
     # Stop at punctuation that ends a clause.
-    for i in range(len(cand) - 1, -1, -1):
-        if cand[i].text in {",", ";", ":", "(", ")", ".", "[", "]"} and i < len(cand):
-            cand = cand[i + 1:]
+    for i in range(window_end - 1, start - 1, -1):
+        if text[i] in _CLAUSE_ENDS:
+            start = i + 1
             break
-    if not len(cand):
+    if start >= window_end:
         return None
-    off = find_long_form(short.text, cand.text)
+    off = find_long_form(short, tk.span_text(start, window_end))
     if off is None:
         return None
-    span = doc.char_span(cand.start_char + off, cand.end_char, alignment_mode="expand")
-    if span is None or len(span) < 1 or span.text == short.text:
+    end_char = tk.idx[window_end - 1] + len(text[window_end - 1])
+    span = doc.char_span(tk.idx[start] + off, end_char, alignment_mode="expand")
+    if span is None or len(span) < 1:
         return None
-    if len([t for t in span if t.is_alpha]) > max_words:
+    s, e = span.start, span.end
+    if tk.span_text(s, e) == short or sum(tk.alpha[s:e]) > max_words:
         return None
-    ws = [t.i for t in span if t.is_space or "\n" in t.text]
+    ws = [i for i in range(s, e) if tk.space[i] or "\n" in text[i]]
     if ws:  # never cross a line break (title / abstract boundary)
-        span = doc[ws[-1] + 1:span.end]
-        if not len(span):
+        s = ws[-1] + 1
+        if s >= e:
             return None
-    if span[0].lower_ in {"the", "a", "an", "of", "and", "or", "in", "for", "with", "to", "by", "on"}:
-        span = doc[span.start + 1:span.end]
-    return span if len(span) and not span.text.lower() == short.text.lower() else None
+    if tk.lower[s] in _LEADING_WORDS:
+        s += 1
+    return (s, e) if s < e and not tk.span_text(s, e).lower() == short.lower() else None
 
 
 def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
@@ -91,7 +102,7 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     tk = tokens(doc)
     text, lower, n = tk.text, tk.lower, tk.n
     sent_starts = [s for s, _ in tk.sentence_bounds()]
-    for i in (i for i, t in enumerate(text) if t in _OPENERS):
+    for i in tk.find(_OPENERS, lower=False):
         close = _OPENERS[text[i]]
         j = i + 1
         while j < n and j - i <= 12 and text[j] != close:
@@ -103,21 +114,21 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
             k += 1
         if k >= j:
             continue
-        inner = doc[k:j]
+        inner = tk.span_text(k, j)
         sent_start = sent_starts[bisect_right(sent_starts, i) - 1]
-        if j - k == 1 or (j - k <= 3 and "-" in inner.text and is_short_form(inner.text.replace(" ", ""))):
-            if is_short_form(inner.text):
+        if j - k == 1 or (j - k <= 3 and "-" in inner and is_short_form(inner.replace(" ", ""))):
+            if is_short_form(inner):
                 long = _long_form_span(doc, inner, i, sent_start)
                 if long is not None:
-                    pairs.append((long, inner))
+                    pairs.append((doc[long[0]:long[1]], doc[k:j]))
         elif j - k >= 2 and i > 0:
             # SHORT (long form); the short form may be hyphenated ("TI-CNN (Text and Image ...)")
             s0 = i - 1
             while s0 >= 2 and text[s0 - 1] == "-" and not tk.ws[s0 - 2] and not tk.ws[s0 - 1]:
                 s0 -= 2
-            short = doc[s0:i]
-            if is_short_form(short.text) and find_long_form(short.text, inner.text) == 0:
-                pairs.append((inner, short))
+            short = tk.span_text(s0, i)
+            if is_short_form(short) and find_long_form(short, inner) == 0:
+                pairs.append((doc[k:j], doc[s0:i]))
     return pairs
 
 
@@ -141,3 +152,7 @@ class AbbreviationDetector:
     def __call__(self, doc: Doc) -> Doc:
         doc._.abbreviations = find_abbreviations(doc)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -28,7 +29,7 @@ class Candidate:
 
     @property
     def priority(self) -> int:
-        return RULE_PRIORITY.get(self.rule.split(":", 1)[0], 1)
+        return _priority(self.rule)
 
     @property
     def source(self) -> str:
@@ -36,8 +37,15 @@ class Candidate:
         return self.rule.split(":", 1)[1] if self.rule.startswith("vocabulary:") else ""
 
 
+@lru_cache(maxsize=1024)
+def _priority(rule: str) -> int:
+    return RULE_PRIORITY.get(rule.split(":", 1)[0], 1)
+
+
 def add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
     """Append candidates to ``doc._.kg_candidates`` (created on first use)."""
-    if doc._.kg_candidates is None:
-        doc._.kg_candidates = []
-    doc._.kg_candidates.extend(items)
+    ext = doc._  # (each doc._ makes an object)
+    found = ext.kg_candidates
+    if found is None:
+        found = ext.kg_candidates = []
+    found.extend(items)

@@ -17,16 +17,18 @@ Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import EVALUATIVE, PROPOSAL_VERBS, guess_type
 from kg.extract.normalize import canonical_surface, entity_key, singular_phrase, singularize
 from kg.extract.proposed import is_proposal, title_name
-from kg.extract.tokens import tokens
+from kg.extract.tokens import indices_in, tokens
 from kg.extract.vocabulary import Vocabulary, load_vocabulary
 from kg.model import Mention
 
@@ -122,37 +124,41 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
     """Candidates from abbreviation definitions and every later use of the short forms."""
     out: list[Candidate] = []
     short_concepts: dict[str, Candidate] = {}
+    tk = tokens(doc)
     for long, short in doc._.abbreviations:
+        # (on token indices and the token view's texts: Span and Token objects cost more)
+        s, e = long.start, long.end
         # S-H already anchors the long form on the acronym's first letter: drop only articles.
-        while len(long) > 1 and long[0].lower_ in ("a", "an", "the", "our", "this"):
-            long = long[1:]
-        while long.start > 0 and (long[0].text == "-" or doc[long.start - 1].text == "-") \
-                and not doc[long.start - 1].whitespace_:
-            long = doc[long.start - 1:long.end]  # "Analog In-[memory Computing] (IMC)": the whole compound
-        if not len(long) or vocab.is_generic(long.text) or vocab.is_generic(short.text):
+        while e - s > 1 and tk.lower[s] in ("a", "an", "the", "our", "this"):
+            s += 1
+        while s > 0 and (tk.text[s] == "-" or tk.text[s - 1] == "-") and not tk.ws[s - 1]:
+            s -= 1  # "Analog In-[memory Computing] (IMC)": the whole compound
+        long = doc[s:e]
+        long_text, short_text = tk.span_text(s, e), tk.span_text(short.start, short.end)
+        if e <= s or vocab.is_generic(long_text) or vocab.is_generic(short_text):
             continue
-        known = by_span.get((long.start, long.end))
+        known = by_span.get((s, e))
         # The short form alone is ambiguous ("UDC" is also a dataset): only the long form counts.
-        concept = vocab.lookup(long.text)
+        concept = vocab.lookup(long_text)
         if known is not None:
             key, label, typ, conf, inv = known.key, known.label, known.type, known.confidence, True
             src = known.rule
         elif concept is not None:
             key, label, typ, conf, inv = concept.key, concept.label, concept.type, 0.9, True
             src = f"vocabulary:{concept.source}"
-        elif (sc := _same_head_concept(vocab, short.text, long.text)) is not None:
-            if SequenceMatcher(None, sc.key, entity_key(long.text)).ratio() >= 0.9:
+        elif (sc := _same_head_concept(vocab, short_text, long_text)) is not None:
+            if SequenceMatcher(None, sc.key, entity_key(long_text)).ratio() >= 0.9:
                 # "Retriever-augmented generation (RAG)": a variant spelling of the known RAG
                 key, label, typ, conf, inv = sc.key, sc.label, sc.type, 0.85, True
                 src = f"vocabulary:{sc.source}"
             else:
                 # "spoken language models (SLMs)": not the vocabulary's SLM, but of its type
-                label = singular_phrase(long.text)
+                label = singular_phrase(long_text)
                 key, typ, conf, inv, src = entity_key(label), sc.type, 0.7, False, "abbreviation"
         else:
             # whitespace-separated words: "Click-through rate" is not cut at its "through"
-            guess = guess_type([w for w in long.text.split() if any(ch.isalnum() for ch in w)]) \
-                or guess_type([short.text])
+            guess = guess_type([w for w in long_text.split() if any(ch.isalnum() for ch in w)]) \
+                or guess_type([short_text])
             after = _head_after(doc, short)
             if guess is None and after is not None:
                 guess = after, 0.6  # "once-for-all (OFA) network": the head after the short form
@@ -160,18 +166,19 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
                 typ, conf = "Method", 0.55 if _named_long_form(doc, long) and not _thing_long_form(long) else 0.45
             else:
                 typ, conf = guess
-            label = singular_phrase(long.text)
+            label = singular_phrase(long_text)
             key, inv, src = entity_key(label), False, "abbreviation"
         long_c = Candidate(long.start, long.end, key, label, typ, src, conf, inv)
         out.append(long_c)
-        for form in {short.text, singularize(short.text)}:
+        for form in {short_text, singularize(short_text)}:
             short_concepts.setdefault(form, long_c)
     if short_concepts:
-        for i, t in enumerate(tokens(doc).text):
-            c = short_concepts.get(t)
-            if c is None and t[-1:] == "s":
-                c = short_concepts.get(t[:-1])
-            if c is not None and not c.start <= i < c.end:
+        # each short form, or it with an "s" ("GNNs"), names its concept
+        uses = {form + "s": c for form, c in short_concepts.items()}
+        uses.update(short_concepts)
+        for i in indices_in(tk.text, uses):
+            c = uses[tk.text[i]]
+            if not c.start <= i < c.end:
                 out.append(Candidate(i, i + 1, c.key, c.label, c.type, "abbreviation",
                                      c.confidence, c.in_vocabulary))
     return out
@@ -276,3 +283,7 @@ class EntityResolver:
             add_candidates(doc, [])
         doc._.kg_mentions = resolve(doc, self.vocabulary, self.min_confidence)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

@@ -8,14 +8,16 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.heads import NAMING_CUES, PROPOSAL_VERBS
+from kg.extract.tokens import tokens
 
 _FIRST_PERSON = frozenset({"we", "our", "this", "here", "paper", "work", "article", "study"})
 
 
 def title_name(doc: Doc, title_end: int) -> tuple[int, int] | None:
     """Token range of the name a title leads with ("UDC: A Unified ..."), if any."""
+    text = tokens(doc).text
     for i in range(min(title_end, 8)):
-        if doc[i].text == ":":
+        if text[i] == ":":
             return (0, i) if i > 0 else None
     return None
 
@@ -37,10 +39,10 @@ def is_proposal(lower: list[str], sent_start: int, start: int) -> bool:
     "called X", "named X") right before it.
     """
     before = lower[sent_start:start]
-    if any(w in NAMING_CUES for w in before[-3:]):
+    if not NAMING_CUES.isdisjoint(before[-3:]):
         return True
-    if not any(w in PROPOSAL_VERBS for w in before):
+    if PROPOSAL_VERBS.isdisjoint(before):
         return False
     if "our" in before[-4:]:
         return True
-    return any(w in _FIRST_PERSON for w in before)
+    return not _FIRST_PERSON.isdisjoint(before)

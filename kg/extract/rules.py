@@ -28,16 +28,20 @@ Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from itertools import compress
+from operator import ne
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS, guess_type
 from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start, word_lists
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
-from kg.extract.tokens import TokenView, tokens
+from kg.extract.tokens import TokenView, indices, indices_in, tokens
 from kg.extract.vocabulary import Vocabulary, load_vocabulary
 
 #: Head nouns after a name, and the type they give it ("X network", "X dataset").
@@ -143,11 +147,14 @@ def _head_forms() -> dict[str, str]:
     return forms
 
 
+_NOT_IN_NAMES = frozenset("/|@\\=:_")
+
+
 def _is_coined(text: str) -> bool:
     """Looks like a coined model/method name: inner capitals or letters mixed with digits
     (and no URL, path or list: "https://github.com/...", "ResNet-50|ConvNeXt-T")."""
-    return (bool(_CAMEL.search(text)) and any(c.isalpha() for c in text) and len(text) >= 3
-            and not any(c in text for c in "/|@\\=:_") and "www." not in text)
+    return (bool(_CAMEL.search(text)) and any(map(str.isalpha, text)) and len(text) >= 3
+            and _NOT_IN_NAMES.isdisjoint(text) and "www." not in text)
 
 
 #: Coined names of benchmarks: "MIRAGE-Bench", "TCVideoRSBenchmark", "EBench-18".
@@ -211,16 +218,26 @@ def _family_variant(name: str, vocab: Vocabulary) -> bool:
 
 
 def _name_units(tk: TokenView) -> list[tuple[int, int]]:
-    """Maximal token runs joined by hyphens with no whitespace ("X", "-", "Net" -> one unit)."""
-    units = []
-    i, n = 0, tk.n
+    """Maximal token runs joined by hyphens with no whitespace ("X", "-", "Net" -> one unit), in
+    order; single tokens that lower-casing leaves as they are (most words) are left out."""
+    n = tk.n
     text, ws, punct = tk.text, tk.ws, tk.punct
-    while i < n:
-        j = i + 1
+    units = []
+    end = 0  # end of the last run
+    for h in indices(text, "-"):  # only a hyphen joins tokens: read the text from those
+        if h - 1 < end or h + 1 >= n or ws[h - 1] or ws[h] or punct[h + 1]:
+            continue  # inside the run before, or no join
+        j = h
         while j + 1 < n and text[j] == "-" and not ws[j - 1] and not ws[j] and not punct[j + 1]:
             j += 2
-        units.append((i, j))
-        i = j
+        units.append((h - 1, j))
+        end = j
+    cased = compress(range(n), map(ne, text, tk.lower))  # the tokens that lower-casing changes
+    if not units:
+        return [(i, i + 1) for i in cased]
+    in_runs = {i for s, e in units for i in range(s, e)}
+    units.extend([(i, i + 1) for i in cased if i not in in_runs])
+    units.sort()
     return units
 
 
@@ -244,8 +261,8 @@ def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
     name = tk.text[s:e]
     width = e - s
     votes: dict[str, int] = {}
-    for i in range(s, tk.n - width + 1):
-        if i < e and i != s or tk.text[i:i + width] != name:
+    for i in indices(tk.text, name[0]):  # the occurrences of its first token
+        if i < s or i > tk.n - width or i < e and i != s or tk.text[i:i + width] != name:
             continue
         j = i + width
         head = NAME_HEADS.get(sing[j]) if j < tk.n else None
@@ -327,7 +344,7 @@ def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known
     "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X"."""
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
-    for cue in (i for i, w in enumerate(lower) if w in _EXAMPLE_CUES):
+    for cue in tk.find(_EXAMPLE_CUES):
         if lower[cue] == "such":
             if cue + 1 >= n or lower[cue + 1] != "as":
                 continue
@@ -374,7 +391,7 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
     known_ends = {c.end for c in known}
-    for v in (i for i, w in enumerate(lower) if w in PROPOSAL_VERBS):
+    for v in tk.find(PROPOSAL_VERBS):
         k = v - 1
         while k >= 0 and v - k <= 6 and not tk.punct[k] and lower[k] not in _PROPOSAL_SUBJECTS:
             k -= 1
@@ -437,7 +454,7 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
     out: list[Candidate] = []
     lower, text = tk.lower, tk.text
     known_spans = {(c.start, c.end) for c in known}
-    for i in [k for k, w in enumerate(lower) if w in TRAINING_HEADS or w == "tuning"]:
+    for i in tk.find(TRAINING_HEADS | {"tuning"}):
         h = i  # the head's first token: "fine - tuning" is three
         if i >= 2 and text[i - 1] == "-" and not tk.ws[i - 2] and not tk.ws[i - 1] and lower[i - 2] in ("fine", "pre"):
             h = i - 2
@@ -527,7 +544,7 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     classification tasks"."""
     out: list[Candidate] = []
     lower = tk.lower
-    hits = [i for i, w in enumerate(lower) if w in BARE_TASKS and 0 < i < tk.n - 1]
+    hits = [i for i in tk.find(BARE_TASKS) if 0 < i < tk.n - 1]
     if not hits:
         return out
     covered = bytearray(tk.n)
@@ -616,7 +633,7 @@ def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, kn
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
     known_ends = {c.end for c in known}
-    for c in [k for k, w in enumerate(text) if w == ","]:
+    for c in indices(text, ","):
         if c < 2 or c + 2 >= n or lower[c + 1] not in ("a", "an") or c in known_ends:
             continue
         k = c + 2
@@ -722,9 +739,12 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     tk = tokens(doc)
     n = tk.n
     lower, text = tk.lower, tk.text
-    sing = [_HEAD_FORMS.get(w, w) for w in lower]
+    sing = list(map(_HEAD_FORMS.get, lower, lower))  # _HEAD_FORMS.get(w, w) for each word
+    sing_set = set(sing)
+    title_end = doc._.title_end  # (each doc._ access costs more than a pass over a short list)
+    known_candidates = doc._.kg_candidates or []
     # -- title name: "UDC: A Unified ... Framework" ------------------------------------------
-    tname = title_name(doc, doc._.title_end)
+    tname = title_name(doc, title_end)
     if tname:
         s, e = tname
         name = tk.span_text(s, e)
@@ -733,7 +753,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 and all(text[i][:1].isupper() or text[i] == "-" or tk.num[i] for i in range(s, e)):
             # type from the head of the title's first noun phrase ("A Unified ... Framework for")
             rest = []
-            for i in range(e + 1, doc._.title_end or n):
+            for i in range(e + 1, title_end or n):
                 if lower[i] in _TITLE_STOPS:
                     break
                 rest.append(i)
@@ -749,7 +769,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue
         else:
             name = tk.span_text(s, e)
-            if not _is_coined(name) and not any(c.isupper() for c in name[1:]):
+            if not _is_coined(name) and not any(map(str.isupper, name[1:])):
                 continue
         if not name[0].isalnum() or vocab.lookup(name) or vocab.is_generic(name):
             continue
@@ -778,7 +798,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 typ = _usage_type(tk, sing, s, e) or "Method"
                 out.append(Candidate(s, e, entity_key(label), label, typ, "rule:proposed-name", 0.6))
     # -- named variants of known architectures: "EfficientNet-B4" (its own entity) ---------------
-    known = {(c.start, c.end): c for c in (doc._.kg_candidates or ()) if c.type == "Architecture"}
+    known = {(c.start, c.end): c for c in known_candidates if c.type == "Architecture"}
     for (s, e), c in known.items():
         if e + 1 < n and text[e] == "-" and not tk.ws[e - 1] and not tk.ws[e] \
                 and text[e + 1][:1].isalnum() and any(ch.isdigit() or ch.isupper() for ch in text[e + 1]):
@@ -786,8 +806,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
     # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
-    for i in range(1, n):
-        if sing[i] not in ("dataset", "benchmark", "corpus"):
+    for i in indices_in(sing, {"dataset", "benchmark", "corpus"}, sing_set):
+        if i < 1:
             continue
         j = i
         while j > 0 and j > i - 4 and (text[j - 1][:1].isupper() or tk.num[j - 1] or text[j - 1] == "-") \
@@ -801,26 +821,26 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             if not vocab.is_generic(name) and not vocab.lookup(name):
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
-    out.extend(_proposal_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    out.extend(_proposal_candidates(tk, sing, vocab, known_candidates))
     # -- the means a title names: "... via Representational Alignment" -----------------------------
-    if doc._.title_end:
-        out.extend(_title_means_candidates(tk, doc._.title_end, vocab, doc._.kg_candidates or []))
+    if title_end:
+        out.extend(_title_means_candidates(tk, title_end, vocab, known_candidates))
     # -- a phrase an apposition calls a method: "ridgelet analysis, a harmonic analysis method" ----
-    out.extend(_apposition_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    out.extend(_apposition_candidates(tk, sing, vocab, known_candidates))
     # -- one-word tasks: "used for classification." -----------------------------------------------
-    out.extend(_bare_task_candidates(tk, doc._.kg_candidates or []))
+    out.extend(_bare_task_candidates(tk, known_candidates))
     # -- techniques named after a person: "Newton's method" -----------------------------------------
-    out.extend(_eponym_candidates(tk, doc._.kg_candidates or []))
+    out.extend(_eponym_candidates(tk, known_candidates))
     # -- one-word methods: "via distillation and reinforcement learning" ---------------------------
-    out.extend(_bare_method_candidates(tk, doc._.kg_candidates or []))
+    out.extend(_bare_method_candidates(tk, known_candidates))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
-    out.extend(_procedure_candidates(tk, vocab, doc._.kg_candidates or []))
+    out.extend(_procedure_candidates(tk, vocab, known_candidates))
     # -- the means of something: "tuned via Bayesian optimization" ------------------------------
-    out.extend(_means_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    out.extend(_means_candidates(tk, sing, vocab, known_candidates))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
-    out.extend(_example_candidates(tk, sing, vocab, doc._.kg_candidates or []))
+    out.extend(_example_candidates(tk, sing, vocab, known_candidates))
     # -- known tasks inside a hyphenated compound: "Vision-[Language Modeling]" --------------------
-    for c in doc._.kg_candidates or ():
+    for c in known_candidates:
         s = c.start
         if c.type != "Task" or s < 2 or text[s - 1] != "-" or tk.ws[s - 2] or tk.ws[s - 1] or c.end - s < 2:
             continue  # (one-word tasks make compounds of anything: "post-denoising", "self-summarization")
@@ -837,8 +857,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         label = singular_phrase(phrase).lower()
         out.append(Candidate(j, c.end, entity_key(label), label, "Task", "rule:task-compound", 0.6))
     # -- head-noun phrases -------------------------------------------------------------------
-    vocab_ends = {c.end for c in (doc._.kg_candidates or ())}
-    for i in range(n):
+    vocab_ends = {c.end for c in known_candidates}
+    for i in indices_in(sing, PHRASE_HEADS.keys() | NETWORK_HEADS, sing_set):  # (other words meet "continue")
         head_type = PHRASE_HEADS.get(sing[i])
         if sing[i] in NETWORK_HEADS and i > 0 and lower[i - 1] == "neural":
             head_type, i_mod = "Architecture", i - 1
@@ -909,3 +929,7 @@ class RuleMatcher:
     def __call__(self, doc: Doc) -> Doc:
         add_candidates(doc, find_rule_candidates(doc, self.vocabulary))
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

@@ -11,6 +11,7 @@ and ambiguous words) and appends :class:`~kg.extract.candidates.Candidate` s to
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 import hashlib
 import os
@@ -26,9 +27,10 @@ from spacy.tokens import Doc
 from kg.atomic import atomic_write
 from kg.config import ontology_dir
 from kg.errors import KgError
+from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.normalize import canonical_surface, entity_key
-from kg.extract.tokens import tokens
+from kg.extract.tokens import indices_in, tokens
 from kg.model import ENTITY_TYPES, EntityType
 
 #: Generic head nouns that are not part of a name when what precedes them is the name itself.
@@ -298,7 +300,7 @@ class VocabularyMatcher:
         n = len(doc)
         tk = tokens(doc)
         for trie, words, conf in ((self.exact, tk.text, 0.95), (self.folded, tk.lower, 0.9)):
-            for i in range(n):
+            for i in indices_in(words, trie):  # the words that start a term
                 node = trie.get(words[i])
                 j = i + 1
                 while node is not None:
@@ -316,3 +318,7 @@ class VocabularyMatcher:
                     j += 1
         add_candidates(doc, found)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)
