@@ -8,6 +8,7 @@ the tests read every file back with rdflib and with pyoxigraph).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -42,14 +43,21 @@ class PaperTriples:
         self._refs = EntityRefs()
         self._ex = None
         self._data = b""
-        self._entities: bytes | None = None
 
-    def entities(self) -> bytes:
-        """The entities' N-Triples (types, labels, co-occurrence), made on first use."""
-        if self._entities is None:
-            lines = entity_lines(self.kg, refs=self._refs)
-            self._entities = "".join(line + "\n" for line in lines).encode("utf-8")
-        return self._entities
+    def entities(self, chunk_bytes: int = 8 << 20) -> Iterator[bytes]:
+        """The entities' N-Triples (types, labels, co-occurrence) in chunks of about
+        ``chunk_bytes``: made anew for each caller, so a million-paper graph's co-occurrence
+        links are never all in memory at once."""
+        buf: list[str] = []
+        size = 0
+        for line in entity_lines(self.kg, refs=self._refs):
+            buf.append(line)
+            size += len(line) + 1
+            if size >= chunk_bytes:
+                yield "".join(line + "\n" for line in buf).encode("utf-8")
+                buf, size = [], 0
+        if buf:
+            yield "".join(line + "\n" for line in buf).encode("utf-8")
 
     def __call__(self, ex) -> bytes:
         if ex is not self._ex:
@@ -67,7 +75,7 @@ def sink_ntriples(bundle, out_dir: Path) -> Sink:
     with atomic_write(path, "wb") as f:
         while (ex := (yield)) is not None:
             f.write(triples(ex))
-        f.write(triples.entities())
+        f.writelines(triples.entities())
     bundle.ntriples_file = path
     return [path]
 

@@ -83,8 +83,12 @@ def sink_store(bundle, out_dir: Path) -> Sink:
             if size >= CHUNK_BYTES:
                 loader.put(b"".join(parts))
                 parts, size = [], 0
-        parts.append(triples.entities())
-        loader.put(b"".join(parts))
+        for chunk in triples.entities(CHUNK_BYTES):
+            parts.append(chunk)
+            loader.put(b"".join(parts))
+            parts = []
+        if parts:
+            loader.put(b"".join(parts))
         loader.finish()
     except BaseException:
         loader.abandon()
