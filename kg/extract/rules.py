@@ -538,6 +538,14 @@ _BARE_TASK_BEFORE = frozenset({"for", "and", "or", ","})
 _BARE_TASK_AFTER = frozenset({"and", "or", ",", ".", ";", ":", ")", "task", "tasks", "problems"})
 
 
+def _covered(n: int, known: list) -> bytearray:
+    """Per token of a Doc of ``n`` tokens: 1 where a known candidate covers it, else 0."""
+    covered = bytearray(n)
+    for c in known:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    return covered
+
+
 def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     """One-word tasks standing alone as what something is for or among other tasks: "widely used
     for classification.", "tasks for online advertising and recommendation", "small
@@ -547,9 +555,7 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     hits = [i for i in tk.find(BARE_TASKS) if 0 < i < tk.n - 1]
     if not hits:
         return out
-    covered = bytearray(tk.n)
-    for c in known:
-        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    covered = _covered(tk.n, known)
     for i in hits:
         if covered[i] or lower[i - 1] not in _BARE_TASK_BEFORE or lower[i + 1] not in _BARE_TASK_AFTER:
             continue
@@ -579,9 +585,7 @@ def _bare_method_candidates(tk: TokenView, known: list) -> list[Candidate]:
     hits = [i for i, w in enumerate(lower) if w in BARE_METHODS and 0 < i < tk.n - 1]
     if not hits:
         return out
-    covered = bytearray(tk.n)
-    for c in known:
-        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    covered = _covered(tk.n, known)
     for i in hits:
         if covered[i] or lower[i - 1] not in _BARE_METHOD_BEFORE or lower[i + 1] not in _BARE_METHOD_AFTER:
             continue
