@@ -2,7 +2,8 @@
 
 Rows stream from the graph (:mod:`kg.export.sinks`) to the files as the papers pass, so
 memory stays flat however many papers there are; :func:`frame` gives a DataFrame of rows for
-interactive use, and ``pandas.read_csv`` reads the files with the right column types. Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
+interactive use, and ``pandas.read_csv`` reads the files with the right column types. Cells
+that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
 prefixed with a single quote, the OWASP-recommended neutralization.
 """
 
@@ -39,9 +40,9 @@ def _safe(s: str | None) -> str | None:
     return "'" + s if s and s.startswith(_FORMULA_START) else s
 
 
-# Rows are tuples in the order of their COLUMNS, text cells already neutralized: the
-# chunked writer hands them to pandas as they are (dict rows and a DataFrame.map over every
-# cell cost more than the CSV writing itself).
+# Rows are tuples in the order of their COLUMNS, text cells already neutralized, so the
+# writer takes them as they are (dict rows through a DataFrame, with a map over every cell,
+# cost twice as much).
 
 def paper_row(ex) -> tuple:
     p = ex.paper
