@@ -440,9 +440,7 @@ def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, know
             phrase = tk.span_text(s, end)
             if vocab.is_generic(phrase) or vocab.lookup(phrase) or phrase.lower() in EVALUATIVE:
                 continue  # "we present the end-to-end approach"
-            label = singular_phrase(phrase)
-            if not any(c.isupper() for c in phrase[1:]):
-                label = label.lower()
+            label = _phrase_label(phrase)
             out.append(Candidate(s, end, entity_key(label), label, typ, "rule:proposal", 0.6))
     return out
 
@@ -521,7 +519,7 @@ def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, kn
         if vocab.is_generic(phrase) or vocab.lookup(phrase) or not 2 <= len(phrase.split()) <= 4 \
                 and not (len(phrase.split()) == 1 and ("-" in phrase or _is_coined(phrase))):
             continue  # one plain word ("via Information") or a clause ("via Prompts Makes NLP Models ...")
-        guess = guess_type([w for w in phrase.split()])
+        guess = guess_type(phrase.split())
         typ = guess[0] if guess else "Method"
         # title case is dropped, acronyms and coined words are kept ("Difficulty-Aware GRPO")
         label = " ".join(w if _is_coined(w) or w.isupper() and len(w) > 1 else w.lower()
@@ -536,6 +534,14 @@ BARE_TASKS = frozenset("""classification regression segmentation detection recom
     planning mapping editing denoising inpainting""".split())
 _BARE_TASK_BEFORE = frozenset({"for", "and", "or", ","})
 _BARE_TASK_AFTER = frozenset({"and", "or", ",", ".", ";", ":", ")", "task", "tasks", "problems"})
+
+
+def _phrase_label(phrase: str) -> str:
+    """The label of a phrase the rules found: singular, and lower case unless it has capitals
+    past its first letter (an acronym or a coined name: "Bayesian optimization" -> "bayesian
+    optimization", "GRPO updates" -> "GRPO update")."""
+    label = singular_phrase(phrase)
+    return label if any(c.isupper() for c in phrase[1:]) else label.lower()
 
 
 def _covered(n: int, known: list) -> bytearray:
@@ -580,9 +586,7 @@ def _bare_method_candidates(tk: TokenView, known: list) -> list[Candidate]:
     pipeline", "DMD2 distillation": other rules or nothing), nor inside a compound."""
     out: list[Candidate] = []
     lower = tk.lower
-    if BARE_METHODS.isdisjoint(lower):
-        return out
-    hits = [i for i, w in enumerate(lower) if w in BARE_METHODS and 0 < i < tk.n - 1]
+    hits = [i for i in tk.find(BARE_METHODS) if 0 < i < tk.n - 1]
     if not hits:
         return out
     covered = _covered(tk.n, known)
@@ -607,9 +611,7 @@ def _eponym_candidates(tk: TokenView, known: list) -> list[Candidate]:
     (guidelines 7.14: "Guerra's interpolation")."""
     out: list[Candidate] = []
     text, lower, n = tk.text, tk.lower, tk.n
-    if _POSSESSIVE.isdisjoint(text):
-        return out
-    for i in [k for k, w in enumerate(text) if w in _POSSESSIVE and 0 < k < n - 1]:
+    for i in [k for k in tk.find(_POSSESSIVE, lower=False) if 0 < k < n - 1]:
         name, head = text[i - 1], lower[i + 1]
         if singularize(head) not in _EPONYM_HEADS or not (name[:1].isupper() and name[1:].islower() and tk.alpha[i - 1]):
             continue
@@ -664,12 +666,10 @@ def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, kn
                 or sing[c - 1] in NAME_HEADS or sing[c - 1] in _APPOSITION_HEADS or "as" in lower[max(0, j - 2):j]:
             continue  # "the Filter & Reconnect method, a ...", "As a fundamental principle, an ideal method"
         phrase = tk.span_text(j, c)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase) or guess_type(phrase.split()) not in (None,) \
-                and guess_type(phrase.split())[0] != "Method":
+        guess = guess_type(phrase.split())
+        if vocab.is_generic(phrase) or vocab.lookup(phrase) or guess is not None and guess[0] != "Method":
             continue  # a phrase whose head names another type ("a hierarchical labeling system")
-        label = singular_phrase(phrase)
-        if not any(ch.isupper() for ch in phrase[1:]):
-            label = label.lower()
+        label = _phrase_label(phrase)
         out.append(Candidate(j, c, entity_key(label), label, "Method", "rule:apposition", 0.6))
     return out
 
@@ -698,10 +698,9 @@ def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: 
     :data:`_MEANS_HEADS` that closes it (punctuation, a stop word or a preposition follows)."""
     out: list[Candidate] = []
     lower, text, n = tk.lower, tk.text, tk.n
-    if _MEANS_HEAD_FORMS.isdisjoint(lower):
+    if _MEANS_HEAD_FORMS.isdisjoint(tk.distinct()):
         return out
-    cues = [k for k, w in enumerate(lower) if w in _MEANS_CUE_WORDS]
-    for v in cues:
+    for v in tk.find(_MEANS_CUE_WORDS):
         if lower[v] == "on" and (not v or lower[v - 1] != "based") or _MEANS_HEAD_FORMS.isdisjoint(lower[v + 1:v + 9]):
             continue  # no cue, or no head near it
         s = v + 1
@@ -730,9 +729,7 @@ def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: 
         phrase = tk.span_text(s, k)
         if vocab.is_generic(phrase) or vocab.lookup(phrase):
             continue
-        label = singular_phrase(phrase)  # "video augmentations"
-        if not any(c.isupper() for c in phrase[1:]):
-            label = label.lower()
+        label = _phrase_label(phrase)  # "video augmentations"
         out.append(Candidate(s, k, entity_key(label), label, "Method", "rule:means", 0.6))
     return out
 
@@ -895,9 +892,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 and tk.alpha[j] and not text[j][:1].isupper():
             continue  # a verb in the third person before its object: "progressively refines predictions"
         phrase = tk.span_text(j, i + 1)
-        label = singular_phrase(phrase)
-        if not any(c.isupper() for c in phrase[1:]):
-            label = label.lower()
+        label = _phrase_label(phrase)
         key = entity_key(label)
         if key in vocab.generic or vocab.lookup(phrase):
             continue
