@@ -210,12 +210,12 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     if side and isinstance(kg.extractions, Spool):
         kg.extractions.flush()  # the other process reads the spill file too
 
-    def side_pass(t: dict[str, float]) -> dict[str, list[Path]]:
-        return run_sinks({f: sink(f)(bundle, out_dir) for f in side}, kg.extractions, t)
+    def side_sinks() -> dict[str, Sink]:
+        return {f: sink(f)(bundle, out_dir) for f in side}
 
-    with beside(side_pass, enabled=bool(side)) as other:
+    with beside(lambda t: run_sinks(side_sinks(), kg.extractions, t), enabled=bool(side)) as other:
         if side and other is None:  # no fork here: this process writes them all
-            sinks.update((f, sink(f)(bundle, out_dir)) for f in side)
+            sinks.update(side_sinks())
         # This process's sinks finish only once the other's have, so a failure on either
         # side leaves no new file from either.
         written = run_sinks(sinks, papers, spent, before_end=(lambda: other.result(spent)) if other else None)
@@ -225,10 +225,7 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     rest = [f for f in formats if f not in written]
     there = rest[1::2] if parallel else []
 
-    def write_there(t: dict[str, float]) -> dict[str, list[Path]]:
-        return _write_formats(there, bundle, out_dir, t)
-
-    with beside(write_there, enabled=bool(there)) as other:
+    with beside(lambda t: _write_formats(there, bundle, out_dir, t), enabled=bool(there)) as other:
         written.update(_write_formats([f for f in rest if f not in there or other is None], bundle, out_dir, spent))
         if other is not None:
             written.update(other.result(spent))
