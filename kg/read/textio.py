@@ -80,8 +80,13 @@ def detect_encoding(head: bytes) -> str:
     """Pick an encoding from a file's first bytes: a BOM wins, then UTF-8."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if head.startswith(codecs.BOM_UTF32_LE) or head.startswith(codecs.BOM_UTF32_BE):
-        return "utf-32"  # before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one
+    # before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one; a UTF-16-LE file whose
+    # first character is a NUL starts with the same four bytes, so the code units after the
+    # BOM must be UTF-32 code points too
+    if head.startswith(codecs.BOM_UTF32_LE) and _utf32_units(head[4:], "little"):
+        return "utf-32"
+    if head.startswith(codecs.BOM_UTF32_BE) and _utf32_units(head[4:], "big"):
+        return "utf-32"
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16"
     # UTF-16 without a BOM: every other byte of ASCII text is NUL. Either the first two
@@ -97,6 +102,15 @@ def detect_encoding(head: bytes) -> str:
     if _utf16_text(head[1::2], head[0::2]):
         return "utf-16-be"
     return "utf-8"
+
+
+def _utf32_units(data: bytes, byteorder: str) -> bool:
+    """Whether the whole 4-byte units of ``data`` are all Unicode code points (not surrogates)."""
+    for i in range(0, len(data) - 3, 4):
+        cp = int.from_bytes(data[i:i + 4], byteorder)  # type: ignore[arg-type]
+        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+            return False
+    return True
 
 
 def _utf16_text(low: bytes, high: bytes) -> bool:

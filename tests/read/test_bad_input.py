@@ -88,6 +88,21 @@ def test_latin1_and_utf16_inputs(tmp_path, abstracts):
         assert [p.title for p in papers] == [rec["title"]], name
 
 
+def test_utf16_whose_first_character_is_nul_is_not_read_as_utf32(tmp_path, abstracts):
+    # BOM FF FE + a NUL character are the four bytes of the UTF-32-LE BOM (found by the reader
+    # fuzz test): the units after them decide
+    line = "\x00garbage\n" + json.dumps({"title": "A title", "abstract": abstracts[0]}) + "\n"
+    f = tmp_path / "nul.jsonl"
+    f.write_bytes(line.encode("utf-16"))
+    assert f.read_bytes().startswith(b"\xff\xfe\x00\x00")
+    papers, report = _read([f])
+    assert [p.title for p in papers] == ["A title"]
+    g = tmp_path / "utf32.jsonl"
+    g.write_bytes(line[1:].encode("utf-32"))  # a real UTF-32-LE file still reads as one
+    papers, report = _read([g])
+    assert [p.title for p in papers] == ["A title"]
+
+
 def test_binary_file_is_refused(tmp_path):
     f = tmp_path / "blob.jsonl"
     f.write_bytes(b"\x00\x01\x02\x03" * 100)
