@@ -62,6 +62,9 @@ class SparqlServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: under a burst of connections the kernel's
+    # accept queue overflows and clients see "connection reset" instead of an answer or a 503.
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(self, address, build_dir: Path, runner: QueryRunner, max_body: int, quiet: bool):
         if ":" in address[0]:
