@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import hashlib
 import os
 import pickle
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -215,11 +216,17 @@ def _plural(s: str) -> str:
     return s + "s"
 
 
+#: A version marker after a space or a hyphen: "NYU Depth V2", "COCO-v1.5".
+_VERSION = re.compile(r"(?<=[ -])[vV](?=\d+(?:\.\d+)*(?:$|[ -]))")
+
+
 def _variants(s: str, acronym: bool = False) -> set[str]:
     out = {s, _plural(s)}
     if "-" in s and not acronym:
         out |= {s.replace("-", " "), s.replace("-", "")}
         out |= {_plural(v) for v in list(out)}
+    if _VERSION.search(s):  # the case of a version marker names no other thing: "V2" = "v2"
+        out |= {_VERSION.sub(v, form) for form in list(out) for v in "vV"}
     return out
 
 
@@ -238,7 +245,7 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
 
 
-_FORMAT = 2  # bump when Vocabulary's pickled shape changes
+_FORMAT = 3  # bump when Vocabulary's pickled shape changes
 
 
 @lru_cache(maxsize=4)

@@ -48,6 +48,15 @@ def test_acronyms_and_variants_merge_into_one_entity(nlp):
     assert found["imagenet"]["type"] == "Dataset"
 
 
+def test_a_version_marker_in_either_case_matches_a_case_sensitive_name(nlp):
+    # Dataset names match case-sensitively, but "v2" and "V2" name the same version.
+    for text in ("accuracy on the NYU Depth v2 dataset.", "accuracy on the NYU Depth V2 dataset."):
+        found, _ = ents(nlp, text)
+        assert found["nyu depth v2"]["type"] == "Dataset", text
+    found, _ = ents(nlp, "accuracy on the nyu depth v2 dataset.")
+    assert "nyu depth v2" not in found  # the rest of the name still needs its capitals
+
+
 def test_local_abbreviation_overrides_vocabulary(nlp):
     # "CO" here is combinatorial optimization, whatever else a vocabulary may call it.
     found, _ = ents(nlp, "We study combinatorial optimization (CO) problems. Large-scale CO is hard.")
