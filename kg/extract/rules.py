@@ -299,8 +299,8 @@ def _usage_type(tk: TokenView, sing: list[str], s: int, e: int) -> str | None:
         if head is None and j + 1 < tk.n and tk.text[j] == "," and tk.lower[j + 1] in ("a", "an", "the"):
             # apposition: "X, a lightweight ... network" (not a clause: "X, our models outperform")
             for k in range(j + 1, min(j + 8, tk.n)):
-                if tk.punct[k]:
-                    break
+                if tk.punct[k] and not (tk.text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k]):
+                    break  # (a hyphen inside a compound does not end it: "a unified speech-vision model")
                 head = NAME_HEADS.get(sing[k]) or head
         if head is None and i > 1:
             # the head before it: "a hybrid model MaTVLM", "Our proposed network, FastDepth"

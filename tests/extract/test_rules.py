@@ -498,3 +498,14 @@ def test_a_coined_qa_name_is_a_dataset_unless_something_says_otherwise(nlp):
                      "on non-reference metrics such as FID, ClipIQA, and MUSIQ.")
     datasets = {name for typ, name in got if typ == "Dataset"}
     assert not datasets & {"his-qa", "videoqa", "clipiqa"}, got  # a short form, a modality + QA, a metric
+
+
+def test_an_apposition_with_hyphenated_modifiers_types_the_name_before_it(nlp):
+    # arXiv 2503.12446, 2503.12844 ("X, a ... <head>": the head is past hyphenated compounds)
+    got = found(nlp, "In this paper, we introduce BREEN, a data-efficient encoder-free multimodal architecture "
+                     "that mitigates these issues.",
+                title="BREEN: Bridge Data-Efficient Encoder-Free Multimodal Learning with Learnable Queries")
+    assert ("Architecture", "breen") in got
+    got = found(nlp, "We present GuideDog, a novel accessibility-aware guide dataset containing 22K image-"
+                     "description pairs.")
+    assert ("Dataset", "guidedog") in got
