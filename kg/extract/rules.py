@@ -904,7 +904,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     known = {(c.start, c.end): c for c in known_candidates if c.type == "Architecture"}
     for (s, e), c in known.items():
         if e + 1 < n and text[e] == "-" and not tk.ws[e - 1] and not tk.ws[e] \
-                and text[e + 1][:1].isalnum() and any(ch.isdigit() or ch.isupper() for ch in text[e + 1]):
+                and text[e + 1][:1].isalnum() and any(ch.isdigit() or ch.isupper() for ch in text[e + 1]) \
+                and not lower[e + 1].endswith(_COMPOUND_ADJECTIVE_ENDS):  # not "LLM-Based", "CNN-Guided"
             name = tk.span_text(s, e + 2).rstrip(".")  # "MobilenetV3-S." ends a sentence
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
@@ -916,11 +917,14 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         while j > 0 and j > i - 4 and (text[j - 1][:1].isupper() or tk.num[j - 1] or text[j - 1] == "-") \
                 and not tk.sent_start[j - 1]:
             j -= 1
+        while j < i and tk.stop[j]:
+            j += 1  # a title's determiner: "JiraiBench: A Bilingual Benchmark"
         if j < i and text[j] != "-":
             name = tk.span_text(j, i)
             if not (_is_coined(name) or any(c.isdigit() for c in name) or name.isupper()
-                    or sum(text[k][:1].isupper() for k in range(j, i)) >= 2):
-                continue  # "Web dataset", "Small benchmark": a capitalized word is not a name
+                    or i >= title_end and sum(text[k][:1].isupper() for k in range(j, i)) >= 2):
+                continue  # "Web dataset", "Small benchmark": a capitalized word is not a name, nor are
+                # a title's capitalized words ("A Large-Scale Multimodal Reasoning Benchmark for ...")
             if not vocab.is_generic(name) and not vocab.lookup(name):
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------

@@ -509,3 +509,21 @@ def test_an_apposition_with_hyphenated_modifiers_types_the_name_before_it(nlp):
     got = found(nlp, "We present GuideDog, a novel accessibility-aware guide dataset containing 22K image-"
                      "description pairs.")
     assert ("Dataset", "guidedog") in got
+
+
+def test_a_titles_capitalized_description_before_benchmark_is_no_dataset_name(nlp):
+    # arXiv titles: "X: A Bilingual Benchmark ...", "X: A Large-Scale Multimodal Reasoning Dataset ..."
+    for title in ("JiraiBench: A Bilingual Benchmark for Evaluating Large Language Models",
+                  "MMR: A Large-Scale Multimodal Reasoning Dataset for Vision-Language Models"):
+        got = found(nlp, "We build it and evaluate models on it.", title=title)
+        datasets = {name for typ, name in got if typ == "Dataset"}
+        assert datasets <= {"jiraibench", "mmr"}, (title, got)
+    got = found(nlp, "Experiments on the Washington DC Mall dataset and the CAVE benchmark.")
+    assert ("Dataset", "washington dc mall") in got  # capitalized words in the abstract do name it
+
+
+def test_a_known_model_before_a_hyphenated_adjective_is_no_variant(nlp):
+    got = found(nlp, "We grade answers with LLM-Based graders and CNN-Guided sampling, and compare with "
+                     "EfficientNet-B4.")
+    assert ("Architecture", "efficientnet-b4") in got
+    assert not any(name in ("llm-based", "cnn-guided") for _, name in got), got
