@@ -51,7 +51,7 @@ NAME_HEADS = {
     "layer": "Architecture", "block": "Architecture", "module": "Architecture",
     "framework": "Method", "method": "Method", "algorithm": "Method", "approach": "Method",
     "technique": "Method", "strategy": "Method", "loss": "Method", "optimizer": "Method",
-    "dataset": "Dataset", "benchmark": "Dataset", "corpus": "Dataset", "suite": "Dataset",
+    "dataset": "Dataset", "benchmark": "Dataset", "corpus": "Dataset", "suite": "Dataset", "database": "Dataset",
     "score": "Metric", "metric": "Metric",
 }
 #: Head nouns for plain-word phrases (modifiers + head), a stricter subset of HEAD_TYPES.
@@ -114,6 +114,15 @@ _EXAMPLE_CUES = frozenset({"such", "e.g.", "e.g", "eg", "including"})
 #: Last parts of hyphenated adjectives ("MLP-based", "CPU-centric", "task-specific").
 _ADJECTIVE_PARTS = frozenset("""based centric aware driven free like specific level wise oriented
     agnostic guided dependent independent intensive friendly related only style""".split())
+
+
+def _adjective_compound_end(tk: TokenView, k: int) -> bool:
+    """Token ``k`` ends a hyphenated adjective: "MLP-[based]", "ELTEX-[enhanced]", "SAM2-[propagated]"."""
+    low = tk.lower[k]
+    return k >= 2 and tk.text[k - 1] == "-" and not tk.ws[k - 2] and not tk.ws[k - 1] and (
+        low in _ADJECTIVE_PARTS or len(low) > 4 and low.endswith("ed") and not low.endswith(("cased", "eed")))
+
+
 #: Endings of verb forms that are not modifiers ("delivering", "utilizes", "generates").
 _VERB_SUFFIXES = ("ing", "izes", "ises", "ates", "ifies")
 #: Endings of singular words in "s" ("news", "physics", "status", "analysis", "bias", "series").
@@ -399,6 +408,8 @@ def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known
             head = HYPERNYM_TYPES.get(sing[e - 1]) or NAME_HEADS.get(sing[e - 1])
             if head is not None and head != typ:
                 continue  # "pre-trained vision models" among tasks
+            if head is not None and e - s >= 3 and _adjective_compound_end(tk, e - 2):
+                continue  # "U-Net, DiT, and AR-based architectures": a kind described, not named
             if typ == "Task" and singularize(lower[e - 1]) in _NOT_TASK_HEADS:
                 continue  # "health care system", "entertainment industry": where, not what
             inside = [c for c in known if s <= c.start and c.end <= e]
@@ -870,8 +881,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue
         if not name[0].isalnum() or vocab.lookup(name) or vocab.is_generic(name):
             continue
-        if e - s > 1 and lower[e - 1] in _ADJECTIVE_PARTS:
-            continue  # "MLP-based models", "CPU-centric approach": an adjective, not a name
+        if e - s > 1 and (lower[e - 1] in _ADJECTIVE_PARTS or _adjective_compound_end(tk, e - 1)):
+            continue  # "MLP-based models", "CPU-centric approach", "ELTEX-enhanced": an adjective, not a name
         head = NAME_HEADS.get(sing[e]) if e < n else None
         label = singular_phrase(name)
         if head is not None and e - s > 1 and all(text[k].istitle() and text[k].isalpha() or text[k] == "-"

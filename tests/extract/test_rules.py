@@ -527,3 +527,19 @@ def test_a_known_model_before_a_hyphenated_adjective_is_no_variant(nlp):
                      "EfficientNet-B4.")
     assert ("Architecture", "efficientnet-b4") in got
     assert not any(name in ("llm-based", "cnn-guided") for _, name in got), got
+
+
+def test_a_hyphenated_participle_makes_an_adjective_not_a_name(nlp):
+    # arXiv 2503.13014, 2503.20829 and others
+    got = found(nlp, "Our results show that the ELTEX-enhanced model achieves competitive performance. It covers "
+                     "video generation models, including U-Net, DiT, and AR-based architectures, and a "
+                     "SAM2-propagated mask.")
+    names = {name for _, name in got}
+    assert not names & {"eltex-enhanced", "ar-based architecture", "sam2-propagated"}, got
+    assert ("Architecture", "u-net") in got
+
+
+def test_a_database_apposition_names_a_dataset(nlp):
+    got = found(nlp, "For the experimental framework, we introduce the FoodNExTDB, a unique food image database "
+                     "that contains 9,263 expert-labeled images.")
+    assert ("Dataset", "foodnextdb") in got
