@@ -44,6 +44,8 @@ def singularize(word: str) -> str:
     """
     if _ACRONYM_PLURAL.match(word):
         return word[:-1]
+    if word[-2:].isupper() and word[-1:] == "S":
+        return word  # an acronym ending in S, not a plural: "3DGS", "WildGS", "FPS"
     low = word.lower()
     if low in _IRREGULAR:
         return _match_case(_IRREGULAR[low], word)

@@ -418,6 +418,8 @@ def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known
             phrase = tk.span_text(s, e)
             if vocab.is_generic(phrase) or vocab.lookup(phrase):
                 continue
+            if typ == "Dataset" and phrase.islower() and not any(map(str.isdigit, phrase)):
+                continue  # datasets have names: "each dataset, including type, size, format"
             # names stay as written ("QFVS" is no plural); plain phrases are singular, lower case
             name = any(c.isupper() for c in phrase[1:]) or _is_coined(phrase)
             label = phrase if name else singular_phrase(phrase).lower()

@@ -10,7 +10,7 @@ def test_one_concept_one_key():
 def test_singularize_is_conservative():
     assert singularize("CNNs") == "CNN" and singularize("LLMs") == "LLM"
     assert singularize("strategies") == "strategy" and singularize("networks") == "network"
-    for w in ("analysis", "loss", "corpus", "class", "bias", "series", "GPU", "mass"):
+    for w in ("analysis", "loss", "corpus", "class", "bias", "series", "GPU", "mass", "3DGS", "WildGS"):
         assert singularize(w) == w, w
     assert singular_phrase("Graph Neural Networks") == "Graph Neural Network"
     assert singular_phrase("Kolmogorov-Arnold Networks") == "Kolmogorov-Arnold Network"

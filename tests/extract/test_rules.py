@@ -543,3 +543,11 @@ def test_a_database_apposition_names_a_dataset(nlp):
     got = found(nlp, "For the experimental framework, we introduce the FoodNExTDB, a unique food image database "
                      "that contains 9,263 expert-labeled images.")
     assert ("Dataset", "foodnextdb") in got
+
+
+def test_plain_lower_case_words_are_no_dataset_examples(nlp):
+    got = found(nlp, "We investigate the characteristics of each dataset, including type, size, format, and "
+                     "collection methods. We test on benchmarks such as CIFAR-100 and Teeth3DS.")
+    datasets = {name for typ, name in got if typ == "Dataset"}
+    assert not datasets & {"type", "size", "format"}, got
+    assert "teeth3ds" in datasets  # an acronym-like name ending in S is no plural
