@@ -215,6 +215,21 @@ def is_data_modifier(lower: list[str], end: int, label: str) -> bool:
     return end < len(lower) and lower[end] in _DATA_NOUNS and label.endswith("ing")
 
 
+#: Nouns of a mechanism that a one-word task before them only qualifies ("the denoising process",
+#: "a segmentation head", "the detection loss"): the step or part is meant, not the task.
+_MECHANISM_NOUNS = frozenset("""process processes step steps stage stages loss losses head heads layer
+    layers module modules mask masks map maps objective objectives trajectory trajectories schedule
+    scheduler parameter parameters strength branch branches token tokens backbone decoder encoder
+    diffusion expert experts operator operators phase phases iteration iterations kernel kernels""".split())
+
+
+def is_task_modifier(lower: list[str], start: int, end: int) -> bool:
+    """True when a one-word task only qualifies a mechanism noun after it ("denoising steps",
+    "a classification head"): a bare task word is a Task only where the text presents it as a
+    task (guidelines 7.10)."""
+    return end - start == 1 and end < len(lower) and lower[end] in _MECHANISM_NOUNS
+
+
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
     """Choose the mentions of a Doc from its candidates (see the module docstring)."""
     cands: list[Candidate] = list(doc._.kg_candidates or [])
@@ -223,7 +238,8 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     tk = tokens(doc)
     cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
              and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))
-             and (c.type != "Method" or not is_data_modifier(tk.lower, c.end, c.label))]
+             and (c.type != "Method" or not is_data_modifier(tk.lower, c.end, c.label))
+             and (c.type != "Task" or not is_task_modifier(tk.lower, c.start, c.end))]
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
     taken = bytearray(len(doc))
     chosen: list[Candidate] = []

@@ -158,3 +158,14 @@ def test_a_lower_case_long_form_naming_a_thing_is_no_method(nlp):
     got = {(e["type"], e["name"].lower()) for e in paper_entities(ex)}
     assert ("Method", "fluid antenna array") not in got and ("Method", "post-traumatic stress disorder") not in got
     assert ("Method", "frequency shifting") in got and ("Method", "parameter efficient knowledge transfer") in got
+
+
+def test_a_one_word_task_before_a_mechanism_noun_is_no_task(nlp):
+    # arXiv: "leading to redundant denoising steps", "into the denoising process of diffusion models"
+    def tasks(text):
+        ex = next(extract([Paper(id="x", title=None, abstract=text)], nlp))
+        return {e["name"].lower() for e in paper_entities(ex) if e["type"] == "Task"}
+
+    assert "denoising" not in tasks("Sampling starts from Gaussian noise, leading to redundant denoising "
+                                    "steps and increased latency.")
+    assert "denoising" in tasks("Applications include completion, upsampling, denoising, and colorization.")
