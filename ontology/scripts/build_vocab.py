@@ -1221,6 +1221,30 @@ TASK_DROP = _names(
     """
 )
 
+#: Head nouns of PwC "tasks" that name a thing, a body of knowledge or a data type, not a
+#: problem ("world knowledge", "AI agent", "computed tomography", "time series").
+TASK_THING_HEADS = frozenset("knowledge series tomography agent agents graph".split())
+
+#: Prepositions: a task name with one has its head before it ("action recognition in videos").
+TASK_PREPOSITIONS = frozenset("in of from for with on to by under via".split())
+
+
+def names_a_thing(label: str) -> bool:
+    """Whether a PwC task name names things rather than a problem: its head (the last word,
+    when no preposition comes before it and it does not start with a verb) is a plural
+    ("knowledge graphs", "autonomous vehicles", "whole slide images", "board games") or a
+    noun of a thing (:data:`TASK_THING_HEADS`)."""
+    words = label.lower().split()
+    if any(w in TASK_PREPOSITIONS for w in words):
+        return False
+    first, last = words[0], words[-1].rsplit("-", 1)[-1]
+    if first.endswith("ing") or first in ("classify", "predict", "detect", "generate", "recognize"):
+        return False  # a verb phrase names what is done: "predicting patient outcomes"
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is", "as", "ics", "series")) \
+        and not label.split()[-1][:-1].isupper()  # (an acronym: "multi-speaker TTS")
+    return (plural and len(words) > 1) or last in TASK_THING_HEADS
+
+
 #: Task names that are really architectures or model families.
 TASK_AS_ARCHITECTURE_RE = re.compile(
     r"(language model|neural network|tensor network|block model|"
@@ -1332,6 +1356,8 @@ def build_task_rows(records: list[dict], dataset_keys: set[str]) -> list[Row]:
             continue
         words = label.split()
         if low in EXAM_SUBJECTS or low in TASK_DROP or TASK_FIELD_RE.search(low):
+            continue
+        if names_a_thing(label) and not (TASK_AS_METHOD_RE.search(low) or TASK_AS_ARCHITECTURE_RE.search(low)):
             continue
         if len(words) == 1:
             if low not in TASK_SINGLE_WORDS:
