@@ -211,6 +211,7 @@ def _qa_dataset(name: str) -> bool:
 _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za-z]{0,2}(?:-[A-Za-z0-9.]+)*)$")
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 #: Amounts written like names: "32B", "10B-token", "500K-entry", "2.5D".
 _AMOUNT = re.compile(r"\d[\d.,]*[KMBDkmbd](?:-[a-z]+)?")
 #: Last parts of title-case compounds that make adjectives ("Graph-Augmented", "MCP-native").
@@ -930,9 +931,10 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         while j > 0 and j > i - 4 and (text[j - 1][:1].isupper() or tk.num[j - 1] or text[j - 1] == "-") \
                 and not tk.sent_start[j - 1]:
             j -= 1
-        while j < i and tk.stop[j]:
-            j += 1  # a title's determiner: "JiraiBench: A Bilingual Benchmark"
-        if j < i and text[j] != "-":
+        while j < i and (tk.stop[j] or tk.num[j] and not _YEAR.fullmatch(text[j])):
+            j += 1  # a title's determiner or an amount: "A Bilingual Benchmark", "across 13 datasets"
+            # (a year stays: "the 2012 Temporal Relations Challenge dataset")
+        if j < i and text[j] != "-" and (i - j > 1 or len(text[j]) > 1):  # (not the "K" of "4K")
             name = tk.span_text(j, i)
             if not (_is_coined(name) or any(c.isdigit() for c in name) or name.isupper()
                     or i >= title_end and sum(text[k][:1].isupper() for k in range(j, i)) >= 2):

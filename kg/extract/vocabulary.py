@@ -61,14 +61,15 @@ class Concept:
 
 def _needs_case(surface: str, row_flag: bool, type_: str = "") -> bool:
     """Match case-sensitively: flagged rows, dataset names (proper names that often spell
-    plain words: "PART-OF", "InspiRe"), acronyms and short mixed-case tokens."""
+    plain words: "PART-OF", "InspiRe"), acronyms, all-capitals names and short mixed-case tokens."""
     if row_flag or type_ == "Dataset":
         return True
     letters = [c for c in surface if c.isalpha()]
     if not letters:
         return True
     upper = sum(c.isupper() for c in letters)
-    return " " not in surface and len(surface) <= 6 and upper >= 2
+    # (an all-capitals name is an acronym or written as one: "REINFORCE" is not "to reinforce")
+    return " " not in surface and (len(surface) <= 6 and upper >= 2 or surface.isalpha() and surface.isupper())
 
 
 class Vocabulary:
@@ -237,6 +238,11 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     no cache folder can be named.
     """
     h = hashlib.sha1(f"{spacy.__version__}|{_FORMAT}".encode())
+    # the code that compiles it too: a change to matching rules must not meet an old cache
+    from kg.extract import normalize
+
+    for module in (__file__, normalize.__file__):
+        h.update(Path(module).read_bytes())
     for f in sorted(vocab_dir.glob("*.csv")) + sorted(vocab_dir.glob("*.txt")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -245,7 +251,7 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
 
 
-_FORMAT = 3  # bump when Vocabulary's pickled shape changes
+_FORMAT = 4  # bump when Vocabulary's pickled shape changes
 
 
 @lru_cache(maxsize=4)

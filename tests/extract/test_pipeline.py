@@ -94,3 +94,8 @@ def test_proposed_versus_used(nlp):
 def test_paper_without_entities_is_still_extracted(nlp):
     found, ex = ents(nlp, "We thank the reviewers. This note has nothing else to say.")
     assert found == {} and ex.paper.id == "x"
+
+
+def test_an_all_capitals_name_does_not_match_the_plain_word(nlp):
+    found, _ = ents(nlp, "To reinforce homogeneity, we train the policy with REINFORCE.")
+    assert found["reinforce"]["mentions"] == ["REINFORCE"]

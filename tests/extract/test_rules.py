@@ -551,3 +551,10 @@ def test_plain_lower_case_words_are_no_dataset_examples(nlp):
     datasets = {name for typ, name in got if typ == "Dataset"}
     assert not datasets & {"type", "size", "format"}, got
     assert "teeth3ds" in datasets  # an acronym-like name ending in S is no plural
+
+
+def test_an_amount_before_datasets_is_no_dataset_name(nlp):
+    got = found(nlp, "Our method achieved 83.6% average accuracy across 13 datasets and wins on 10 out of 11 "
+                     "benchmarks, including 2 WMT19 datasets.")
+    datasets = {name for typ, name in got if typ == "Dataset"}
+    assert not datasets & {"13", "11", "2"} and "wmt19" in datasets, got
