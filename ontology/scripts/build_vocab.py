@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import re
 import sys
@@ -1561,6 +1562,68 @@ def build_dataset_rows(records: list[dict]) -> list[Row]:
     return rows
 
 
+#: Words after a name that show it used as a dataset ("CAD dataset", "the SOD benchmark").
+DATASET_CONTEXT_WORDS = frozenset("dataset datasets benchmark benchmarks corpus corpora leaderboard split splits".split())
+#: Words of a long form that names data ("Describable Textures Dataset (DTD)").
+DATA_LONG_FORM_WORDS = DATASET_CONTEXT_WORDS | {"data", "database", "collection", "challenge", "suite"}
+_ARXIV_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+.\-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_DEFINITION = re.compile(r"((?:[\w-]+\s+){1,6})\(([A-Za-z0-9][\w-]*?)s?\)")
+#: Definitions as something else needed before a one-word dataset name counts as ambiguous.
+MIN_OTHER_DEFINITIONS = 3
+
+
+def abbreviation_collisions(arxiv: Path, names: set[str]) -> set[str]:
+    """One-word dataset names that arXiv abstracts mostly use as abbreviations of something
+    else: "computer-aided design (CAD)", "end-to-end (E2E)", "salient object detection (SOD)".
+
+    A name is ambiguous when the abstracts define it, at least
+    :data:`MIN_OTHER_DEFINITIONS` times, as the short form of a lower-case phrase that names no
+    data, and use it before "dataset"/"benchmark" fewer times than that. Such a name matched
+    anywhere would mostly be a false Dataset; the extractor's context rules still find it
+    where the text calls it a dataset.
+
+    Parameters
+    ----------
+    arxiv : pathlib.Path
+        The arXiv abstracts (``data/arxiv/*.jsonl.gz``).
+    names : set of str
+        One-word dataset surface forms.
+
+    Returns
+    -------
+    set of str
+        The ambiguous names.
+    """
+    as_dataset: Counter = Counter()
+    as_other: Counter = Counter()
+    with gzip.open(arxiv, "rt", encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            text = f"{record.get('title') or ''} . {record.get('abstract') or ''}"
+            words = _ARXIV_WORD.findall(text)
+            for i, w in enumerate(words[:-1]):
+                if w in names and words[i + 1].lower() in DATASET_CONTEXT_WORDS:
+                    as_dataset[w] += 1
+            for m in _DEFINITION.finditer(text):
+                short, long_form = m.group(2), m.group(1).split()
+                if short in names and long_form[-1].islower() and "bench" not in m.group(1).lower() \
+                        and not DATA_LONG_FORM_WORDS & {w.lower() for w in long_form}:
+                    as_other[short] += 1
+    return {n for n, k in as_other.items() if k >= MIN_OTHER_DEFINITIONS and as_dataset[n] < k}
+
+
+def drop_ambiguous_datasets(rows: list[Row], ambiguous: set[str]) -> list[Row]:
+    """The dataset rows without the ambiguous surface forms (a row whose label is ambiguous
+    goes; an ambiguous alias is removed from its row)."""
+    out = []
+    for row in rows:
+        if row.label in ambiguous:
+            continue
+        row.aliases = [a for a in row.aliases if a not in ambiguous]
+        out.append(row)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Metrics ("SOTA Metrics" column)
 # ---------------------------------------------------------------------------
@@ -2039,6 +2102,10 @@ def build(shared: Path, out: Path) -> dict[str, list[Row]]:
     methods = json.loads((pwc / "methods.json").read_text(encoding="utf-8"))
     records = read_task_tables(pwc / "tasks")
     datasets = build_dataset_rows(records)
+    arxiv = shared / "data" / "arxiv" / "arxiv_cs_daily_2025_2026.jsonl.gz"
+    if arxiv.is_file():
+        one_word = {f for row in datasets for f in (row.label, *row.aliases) if " " not in f}
+        datasets = drop_ambiguous_datasets(datasets, abbreviation_collisions(arxiv, one_word))
     dataset_keys = {match_key(f) for row in datasets for f in row.surface_forms()}
     # precedence order, the same as the extractor's loader (kg.extract.vocabulary)
     generated = {
