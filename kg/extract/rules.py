@@ -924,6 +924,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
     # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
+    # (not a short form the paper defines as a plain phrase: "computed tomography (CT) datasets")
+    plain_short_forms = {short.text for long, short in doc._.abbreviations if long[-1].text.islower()}
     for i in indices_in(sing, {"dataset", "benchmark", "corpus"}, sing_set):
         if i < 1:
             continue
@@ -940,7 +942,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                     or i >= title_end and sum(text[k][:1].isupper() for k in range(j, i)) >= 2):
                 continue  # "Web dataset", "Small benchmark": a capitalized word is not a name, nor are
                 # a title's capitalized words ("A Large-Scale Multimodal Reasoning Benchmark for ...")
-            if not vocab.is_generic(name) and not vocab.lookup(name):
+            if not vocab.is_generic(name) and not vocab.lookup(name) and name not in plain_short_forms:
                 out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
     out.extend(_proposal_candidates(tk, sing, vocab, known_candidates))

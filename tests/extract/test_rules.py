@@ -558,3 +558,10 @@ def test_an_amount_before_datasets_is_no_dataset_name(nlp):
                      "benchmarks, including 2 WMT19 datasets.")
     datasets = {name for typ, name in got if typ == "Dataset"}
     assert not datasets & {"13", "11", "2"} and "wmt19" in datasets, got
+
+
+def test_a_short_form_of_a_plain_phrase_before_datasets_is_no_dataset_name(nlp):
+    got = found(nlp, "Synthetic aperture radar (SAR) imagery is hard to label. We evaluate on three SAR datasets "
+                     "and on the MSTAR dataset.")
+    datasets = {name for typ, name in got if typ == "Dataset"}
+    assert "sar" not in datasets and "mstar" in datasets, got
