@@ -223,11 +223,12 @@ _MECHANISM_NOUNS = frozenset("""process processes step steps stage stages loss l
     diffusion expert experts operator operators phase phases iteration iterations kernel kernels""".split())
 
 
-def is_task_modifier(lower: list[str], start: int, end: int) -> bool:
+def is_task_modifier(lower: list[str], start: int, end: int, found_by_rule: bool = False) -> bool:
     """True when a one-word task only qualifies a mechanism noun after it ("denoising steps",
     "a classification head"): a bare task word is a Task only where the text presents it as a
-    task (guidelines 7.10)."""
-    return end - start == 1 and end < len(lower) and lower[end] in _MECHANISM_NOUNS
+    task (guidelines 7.10). A phrase the rules built is held to the same test ("generate
+    high-resolution segmentation masks"); a known multi-word task is not ("object detection head")."""
+    return (end - start == 1 or found_by_rule) and end < len(lower) and lower[end] in _MECHANISM_NOUNS
 
 
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
@@ -239,7 +240,8 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
              and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))
              and (c.type != "Method" or not is_data_modifier(tk.lower, c.end, c.label))
-             and (c.type != "Task" or not is_task_modifier(tk.lower, c.start, c.end))]
+             and (c.type != "Task" or not is_task_modifier(tk.lower, c.start, c.end, c.rule.startswith("rule:")))
+             and "\\" not in c.label and "{" not in c.label]  # (LaTeX markup: "\\textbf{Mo}di")
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
     taken = bytearray(len(doc))
     chosen: list[Candidate] = []

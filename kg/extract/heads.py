@@ -49,7 +49,7 @@ EVALUATIVE = frozenset("""a an the our this these those its their novel new prop
     advanced robust scalable flexible accurate fast faster better best strong stronger
     well-known widely-used commonly-used two-stage single-stage one-stage end-to-end
     first second two three four five six such same other both each any all more most
-    so-called called named dubbed termed i.e. e.g. further additional separate""".split())
+    so-called called named dubbed termed i.e. e.g. further additional separate numerous useful""".split())
 
 #: Cues that the sentence introduces the paper's own contribution.
 PROPOSAL_VERBS = frozenset("""propose proposes proposed introduce introduces introduced present

@@ -884,6 +884,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 continue
         if not name[0].isalnum() or vocab.lookup(name) or vocab.is_generic(name):
             continue
+        if _AMOUNT.fullmatch(name):
+            continue  # "7B and 72B models": sizes, not names
         if e - s > 1 and (lower[e - 1] in _ADJECTIVE_PARTS or _adjective_compound_end(tk, e - 1)):
             continue  # "MLP-based models", "CPU-centric approach", "ELTEX-enhanced": an adjective, not a name
         head = NAME_HEADS.get(sing[e]) if e < n else None
@@ -913,6 +915,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                     any(w in PROPOSAL_VERBS for w in before) and any(w in ("we", "our") for w in before))) \
                     and not _plain_compound(tk, name, e):
                 typ = _usage_type(tk, sing, s, e) or "Method"
+                label = label.rstrip(".")  # "a method called GS-3I." ends a sentence
                 out.append(Candidate(s, e, entity_key(label), label, typ, "rule:proposed-name", 0.6))
     # -- named variants of known architectures: "EfficientNet-B4" (its own entity) ---------------
     known = {(c.start, c.end): c for c in known_candidates if c.type == "Architecture"}
