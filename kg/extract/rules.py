@@ -211,6 +211,9 @@ def _qa_dataset(name: str) -> bool:
 _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za-z]{0,2}(?:-[A-Za-z0-9.]+)*)$")
 
 
+#: Parts of a compound that says what a model maps between ("Text-to-Image", "Audio-Visual").
+_MODALITY_PARTS = frozenset("""- to and text image images video audio speech vision visual language 3d motion
+    sketch table code music shape graph point cloud multi cross non""".split())
 _YEAR = re.compile(r"(?:19|20)\d\d")
 #: Amounts written like names: "32B", "10B-token", "500K-entry", "2.5D".
 _AMOUNT = re.compile(r"\d[\d.,]*[KMBDkmbd](?:-[a-z]+)?")
@@ -893,6 +896,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if head is not None and e - s > 1 and all(text[k].istitle() and text[k].isalpha() or text[k] == "-"
                                                    for k in range(s, e)) and text[e][:1].isupper():
             continue  # a title-case compound before a title-case head: "A Zero-Shot Approach", "Multi-Agent Framework"
+        if head is not None and e - s > 1 and all(lower[k] in _MODALITY_PARTS for k in range(s, e)):
+            continue  # what a model maps between: "Text-to-Image models", "Vision-Language Models"
         suffix_type = _suffix_type(name)
         if head is not None:
             out.append(Candidate(s, e, entity_key(label), label, suffix_type or head, "rule:name+head", 0.7))

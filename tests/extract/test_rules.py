@@ -579,3 +579,11 @@ def test_sizes_latex_markup_and_a_task_phrase_before_a_part_give_no_names(nlp):
     assert not any("\\" in name or "{" in name for name in names), got
     assert not any(name.startswith("generate") for name in names), got
     assert ("Architecture", "moscnet") in got
+
+
+def test_a_compound_of_modalities_before_a_head_is_no_name(nlp):
+    got = found(nlp, "Image generation saw dramatic advances by leveraging Text-to-Image models, and Q-Former "
+                     "modules bridge them.")
+    names = {name for _, name in got}
+    assert "text-to-image" not in names, got
+    assert ("Architecture", "q-former") in got
