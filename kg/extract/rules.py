@@ -214,6 +214,7 @@ _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za
 #: Parts of a compound that says what a model maps between ("Text-to-Image", "Audio-Visual").
 _MODALITY_PARTS = frozenset("""- to and text image images video audio speech vision visual language 3d motion
     sketch table code music shape graph point cloud multi cross non""".split())
+#: A year, which stays in a dataset name ("the 2012 ... Challenge dataset").
 _YEAR = re.compile(r"(?:19|20)\d\d")
 #: Amounts written like names: "32B", "10B-token", "500K-entry", "2.5D".
 _AMOUNT = re.compile(r"\d[\d.,]*[KMBDkmbd](?:-[a-z]+)?")
