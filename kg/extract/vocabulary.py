@@ -30,6 +30,7 @@ from kg.config import ontology_dir
 from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
+from kg.extract import normalize
 from kg.extract.normalize import canonical_surface, entity_key
 from kg.extract.tokens import indices_in, tokens
 from kg.model import ENTITY_TYPES, EntityType
@@ -239,8 +240,6 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     """
     h = hashlib.sha1(f"{spacy.__version__}|{_FORMAT}".encode())
     # the code that compiles it too: a change to matching rules must not meet an old cache
-    from kg.extract import normalize
-
     for module in (__file__, normalize.__file__):
         h.update(Path(module).read_bytes())
     for f in sorted(vocab_dir.glob("*.csv")) + sorted(vocab_dir.glob("*.txt")):
