@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import IO
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's file mode creation mask."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -32,7 +33,7 @@ def atomic_write(path: Path, mode: str = "w", encoding: str | None = "utf-8",
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -23,6 +23,7 @@ from kg.config import BuildConfig, sample_corpus_dir
 from kg.errors import KgError
 from kg.export import Bundle, export
 from kg.extract import extract_parallel
+from kg.gctune import bulk_gc
 from kg.model import ReadReport
 from kg.progress import progress
 from kg.read import Corpus
@@ -46,13 +47,18 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def build(config: BuildConfig) -> BuildResult:
-    """Run the whole pipeline.
+    """Run the whole pipeline (with the garbage collector tuned for it, see :mod:`kg.gctune`).
 
     Raises
     ------
     KgError
         For unusable input (missing, empty, unknown format) or output (not writable).
     """
+    with bulk_gc():
+        return _build(config)
+
+
+def _build(config: BuildConfig) -> BuildResult:
     timings: dict[str, float] = {}
     inputs = config.inputs or (sample_corpus_dir(),)
     with _timed(timings, "start-up"):
@@ -91,7 +97,7 @@ def build(config: BuildConfig) -> BuildResult:
         result = BuildResult(report, kg, timings=timings)
         spent: dict[str, float] = {}
         with _timed(timings, "export"):
-            cache = sink_cache(staging, config.extract)
+            cache = sink_cache(staging, config.extract, kg.extractions, corpus.patches)
             result.outputs = export(bundle, config.formats, staging, extra={"cache": cache}, timings=spent,
                                     quiet=config.quiet, jobs=config.jobs)
         timings.update((f"export:{f}" if f != "cache" else f, t) for f, t in spent.items())

@@ -12,19 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kg import __version__
+from kg.assemble.merge import Spool, read_spool_file
 from kg.atomic import atomic_write
 from kg.config import ExtractConfig, ontology_dir
 from kg.errors import KgError
 from kg.export.sinks import Sink
 from kg.model import Extraction, Paper, Problem
 from kg.read import Corpus
+from kg.read.dedupe import merge
 
 CACHE_DIR = ".kg-cache"
-_CHUNK = 2_000
 
 
 def fingerprint(config: ExtractConfig) -> str:
@@ -38,27 +39,24 @@ def fingerprint(config: ExtractConfig) -> str:
     return h.hexdigest()
 
 
-def sink_cache(out_dir: Path, config: ExtractConfig) -> Sink:
-    """Store the stream of extractions (with their final, merged papers) for a later `--update`."""
+def sink_cache(out_dir: Path, config: ExtractConfig, extractions: Spool,
+               patches: Mapping[str, Paper]) -> Sink:
+    """Keep the build's extractions for a later `--update`: the spool as it was appended
+    (hard-linked, see :meth:`Spool.save`) and the patches that merge duplicates into its papers
+    (:meth:`kg.read.Corpus.patches`), which :func:`read_cache` applies."""
     folder = Path(out_dir) / CACHE_DIR
-    n = 0
-    with atomic_write(folder / "extractions.pickle", "wb") as f:
-        chunk: list[Extraction] = []
-        while (ex := (yield)) is not None:
-            chunk.append(ex)
-            n += 1
-            if len(chunk) >= _CHUNK:
-                pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
-                chunk = []
-        if chunk:
-            pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
+    while (yield) is not None:  # the spool already holds every extraction
+        pass
+    extractions.save(folder / "extractions.pickle")
+    with atomic_write(folder / "patches.pickle", "wb") as f:
+        pickle.dump(dict(patches), f, protocol=pickle.HIGHEST_PROTOCOL)
     with atomic_write(folder / "manifest.json") as f:
-        json.dump({"fingerprint": fingerprint(config), "papers": n, "version": __version__}, f)
+        json.dump({"fingerprint": fingerprint(config), "papers": len(extractions), "version": __version__}, f)
     return [folder]
 
 
 def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
-    """The extractions of the previous build in ``out_dir``.
+    """The extractions of the previous build in ``out_dir``, duplicates merged into their papers.
 
     Raises
     ------
@@ -68,19 +66,17 @@ def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
     folder = Path(out_dir) / CACHE_DIR
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with open(folder / "patches.pickle", "rb") as f:
+            patches = pickle.load(f)
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError):
         raise KgError("no previous build to update here (run `kg build` without --update first)",
                       str(out_dir)) from None
     if manifest.get("fingerprint") != fingerprint(config):
         raise KgError("the previous build was made with other vocabularies, settings or version; "
                       "run a full `kg build` (without --update)", str(out_dir))
-    with open(folder / "extractions.pickle", "rb") as f:
-        while True:
-            try:
-                chunk = pickle.load(f)
-            except EOFError:
-                return
-            yield from chunk
+    for ex in read_spool_file(folder / "extractions.pickle"):
+        patch = patches.get(ex.paper.id)
+        yield Extraction(merge(ex.paper, patch), ex.mentions, ex.sentences, ex.evaluations) if patch else ex
 
 
 class UpdateCorpus(Corpus):

@@ -25,6 +25,7 @@ from spacy.language import Language
 
 from kg.config import ExtractConfig
 from kg.extract.tokens import tokens
+from kg.gctune import use_bulk_gc
 from kg.model import Evaluation, Extraction, Mention, Paper
 
 # Registering the factories is a side effect of importing their modules.
@@ -98,6 +99,7 @@ _WORKER_NLP: Language | None = None
 
 def _init_worker(config: ExtractConfig) -> None:
     global _WORKER_NLP  # one pipeline per worker process, built once
+    use_bulk_gc()
     if _WORKER_NLP is None:
         _WORKER_NLP = make_pipeline(config)
 
@@ -133,18 +135,21 @@ def extract_parallel(papers: Iterable[Paper], config: ExtractConfig, jobs: int,
     ctx = mp.get_context(method)
     chunks = _chunks(papers, chunk_size)
     pending: deque = deque()
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        # At most a few chunks per worker in flight (Pool.imap would read the whole input
-        # ahead into its task queue), collected in input order.
-        for chunk in islice(chunks, 3 * jobs):
-            pending.append((chunk, pool.apply_async(_work, ([p.text for p in chunk],))))
-        while pending:
-            chunk, result = pending.popleft()
-            found = result.get()
-            for nxt in islice(chunks, 1):
-                pending.append((nxt, pool.apply_async(_work, ([p.text for p in nxt],))))
-            for paper, f in zip(chunk, found):
-                yield to_extraction(paper, f)
+    try:
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+            # At most a few chunks per worker in flight (Pool.imap would read the whole input
+            # ahead into its task queue), collected in input order.
+            for chunk in islice(chunks, 3 * jobs):
+                pending.append((chunk, pool.apply_async(_work, ([p.text for p in chunk],))))
+            while pending:
+                chunk, result = pending.popleft()
+                found = result.get()
+                for nxt in islice(chunks, 1):
+                    pending.append((nxt, pool.apply_async(_work, ([p.text for p in nxt],))))
+                for paper, f in zip(chunk, found):
+                    yield to_extraction(paper, f)
+    finally:
+        _WORKER_NLP = None  # the workers are gone: the rest of a build needs no pipeline here
 
 
 def default_jobs() -> int:

@@ -16,7 +16,7 @@ merges duplicates and gives each paper a stable id.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kg.errors import InputError
@@ -184,6 +184,11 @@ class Corpus:
 
     def finalize(self, paper: Paper) -> Paper:
         return self._dedupe.finalize(paper)
+
+    @property
+    def patches(self) -> Mapping[str, Paper]:
+        """What :meth:`finalize` merges into papers, by paper id (duplicates folded together)."""
+        return self._dedupe.patches
 
     def fill(self, report: ReadReport) -> ReadReport:
         report.entries = self._dedupe.entries

@@ -15,7 +15,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 
 from kg.model import Paper, Problem
 
@@ -50,7 +51,7 @@ class Deduplicator:
     """
 
     def __init__(self) -> None:
-        self._by_key: dict[str, str] = {}
+        self._by_key: dict[str, str] | None = {}
         self._patches: dict[str, Paper] = {}
         self._input_ids: set[str] = set()
         self.entries = 0
@@ -67,7 +68,25 @@ class Deduplicator:
         return keys
 
     def unique(self, items: Iterable[Paper | Problem]) -> Iterator[Paper | Problem]:
-        """Yield first occurrences (with their stable id) and Problems; fold in duplicates."""
+        """Yield first occurrences (with their stable id) and Problems; fold in duplicates.
+
+        Call it once: at the end of the input the key index is dropped (a million papers'
+        keys take about 300 MB), keeping only what :meth:`finalize` needs.
+
+        Raises
+        ------
+        RuntimeError
+            If called again after a complete pass.
+        """
+        if self._by_key is None:
+            raise RuntimeError("a Deduplicator reads its input once")
+        yield from self._unique(items)
+        self._by_key = None  # type: ignore[assignment]
+        self._input_ids = set()
+
+    def _unique(self, items: Iterable[Paper | Problem]) -> Iterator[Paper | Problem]:
+        by_key = self._by_key
+        assert by_key is not None
         for item in items:
             if isinstance(item, Problem):
                 yield item
@@ -77,29 +96,34 @@ class Deduplicator:
                 self.untitled += 1
             keys = self._keys(item)
             # The same id is the same paper, whatever else matches first; ids are unique.
-            pid = self._by_key.get("i:" + item.id.lower()) if item.id else None
+            pid = by_key.get("i:" + item.id.lower()) if item.id else None
             if pid is None:
-                pid = next((self._by_key[k] for k in keys if k in self._by_key), None)
+                pid = next((by_key[k] for k in keys if k in by_key), None)
                 if pid is not None and item.id and pid != item.id and pid in self._input_ids:
                     pid = None  # two records with different ids of their own are two papers
             if pid is None and not item.id:
                 # A derived id an input already gave as its own (an id such as "t-..." in the
                 # input): the same id, so the same paper, never two papers sharing one id.
-                pid = self._by_key.get("i:" + derive_id(item).lower())
+                pid = by_key.get("i:" + derive_id(item).lower())
             if pid is None:
                 paper = dataclasses.replace(item, id=derive_id(item))
                 for k in keys:
-                    self._by_key.setdefault(k, paper.id)
-                self._by_key["i:" + paper.id.lower()] = paper.id
+                    by_key.setdefault(k, paper.id)
+                by_key["i:" + paper.id.lower()] = paper.id
                 if item.id:
                     self._input_ids.add(paper.id)
                 yield paper
                 continue
             self.duplicates += 1
             for k in keys:
-                self._by_key.setdefault(k, pid)
+                by_key.setdefault(k, pid)
             patch = self._patches.get(pid)
             self._patches[pid] = merge(patch, item) if patch else item
+
+    @property
+    def patches(self) -> Mapping[str, Paper]:
+        """The patch of each paper that had duplicates, by paper id (read-only)."""
+        return MappingProxyType(self._patches)
 
     def finalize(self, paper: Paper) -> Paper:
         """The paper with every duplicate of it merged in."""

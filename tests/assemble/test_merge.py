@@ -73,3 +73,22 @@ def test_every_paper_is_kept_and_entities_list_their_papers(sample):
         for m in ex.mentions:
             assert ex.paper.id in kg.entities[m.key].papers
     assert kg.mention_count == sum(len(ex.mentions) for ex in extractions)
+
+def test_a_saved_spool_is_its_extractions_as_appended(sample, tmp_path):
+    extractions, finalize = sample
+    (tmp_path / "spill").mkdir()
+    for limit in (10, 10_000):  # spilled to disk (saved by hard link) and in memory (pickled)
+        kg = assemble(extractions, finalize=finalize, spool_dir=tmp_path / "spill", memory_limit=limit)
+        saved = tmp_path / f"saved-{limit}.pickle"
+        kg.extractions.save(saved)
+        assert list(merge.read_spool_file(saved)) == extractions  # not finalized
+        assert list(kg.extractions) == [ex if finalize(ex.paper) is ex.paper else
+                                        type(ex)(finalize(ex.paper), ex.mentions, ex.sentences, ex.evaluations)
+                                        for ex in extractions]  # the spool still reads
+        if kg.extractions.on_disk:
+            assert saved.stat().st_nlink == 2  # the spill file itself
+            with pytest.raises(RuntimeError, match="no more items"):
+                kg.extractions.append(extractions[0])
+        kg.extractions.close()
+        assert list(merge.read_spool_file(saved)) == extractions  # outlives the spool
+    assert list((tmp_path / "spill").iterdir()) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
+
 from kg.model import Paper, Problem, ReadReport
 from kg.read import Corpus, detect_reader
 from kg.read.daily_papers import parse_listing
@@ -24,6 +26,16 @@ def test_counts_on_the_sample(sample_dir):
     assert report.duplicates == 45
     assert report.problems == []
     assert len({p.id for p in papers}) == 197
+
+
+def test_a_corpus_is_read_once_and_keeps_only_its_patches(sample_dir):
+    corpus = Corpus([sample_dir])
+    first = list(corpus)
+    merged = [corpus.finalize(p) for p in first]
+    assert sum(p is not q for p, q in zip(first, merged)) == len(corpus.patches) > 0
+    assert corpus._dedupe._by_key is None  # the key index is dropped once the input is read
+    with pytest.raises(RuntimeError, match="once"):
+        list(corpus)
 
 
 def test_every_page_is_detected_as_a_listing(sample_dir):
