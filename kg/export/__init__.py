@@ -65,6 +65,10 @@ PARALLEL_MIN_PAPERS = 5_000
 SIDE_MAX_BYTES = 1_500_000_000
 
 
+#: The key under which :func:`export`'s ``timings`` get the second process's pass, when one ran.
+SECOND_PROCESS = "second process"
+
+
 def _room_for_a_copy() -> bool:
     """Whether a forked process could copy this one's private memory within the limits."""
     used = free = None
@@ -173,7 +177,8 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
         More sinks fed by the same pass (the build's extraction cache); their files are
         returned under their names.
     timings : dict, optional
-        Receives seconds per format (a sink's share of the pass, plus its own work).
+        Receives seconds per format (a sink's share of the pass, plus its own work), and
+        under :data:`SECOND_PROCESS` the whole pass of the second process if one ran.
     quiet : bool
         No progress bar.
     jobs : int
@@ -213,7 +218,13 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     def side_sinks() -> dict[str, Sink]:
         return {f: sink(f)(bundle, out_dir) for f in side}
 
-    with beside(lambda t: run_sinks(side_sinks(), kg.extractions, t), enabled=bool(side)) as other:
+    def side_job(t: dict[str, float]) -> dict[str, list[Path]]:
+        start = time.perf_counter()
+        written = run_sinks(side_sinks(), kg.extractions, t)
+        t[SECOND_PROCESS] = time.perf_counter() - start
+        return written
+
+    with beside(side_job, enabled=bool(side)) as other:
         if side and other is None:  # no fork here: this process writes them all
             sinks.update(side_sinks())
         # This process's sinks finish only once the other's have, so a failure on either
@@ -230,5 +241,5 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
         if other is not None:
             written.update(other.result(spent))
     if timings is not None:
-        timings.update((k, v) for k, v in spent.items() if k in formats or k in (extra or {}))
+        timings.update((k, v) for k, v in spent.items() if k in formats or k in (extra or {}) or k == SECOND_PROCESS)
     return {f: written[f] for f in [*formats, *(extra or {})]}
