@@ -66,8 +66,7 @@ def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
     folder = Path(out_dir) / CACHE_DIR
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        with open(folder / "patches.pickle", "rb") as f:
-            patches = pickle.load(f)
+        patches = _read_patches(folder / "patches.pickle")
     except (OSError, ValueError, pickle.UnpicklingError, EOFError):
         raise KgError("no previous build to update here (run `kg build` without --update first)",
                       str(out_dir)) from None
@@ -77,6 +76,14 @@ def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
     for ex in read_spool_file(folder / "extractions.pickle"):
         patch = patches.get(ex.paper.id)
         yield Extraction(merge(ex.paper, patch), ex.mentions, ex.sentences, ex.evaluations) if patch else ex
+
+
+def _read_patches(path: Path) -> dict[str, Paper]:
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:  # a cache from before patches were kept held merged papers
+        return {}
 
 
 class UpdateCorpus(Corpus):
