@@ -121,6 +121,13 @@ class Bundle:
 
         return PaperTriples(self.kg)
 
+    @cached_property
+    def flat_papers(self):
+        """Each paper's GraphML/GEXF node and edges, made once per paper for both sinks."""
+        from kg.export.graphml import FlatPapers
+
+        return FlatPapers(self.kg)
+
     @property
     def ntriples(self) -> bytes:
         """The N-Triples as bytes (small graphs and tests)."""

@@ -100,18 +100,54 @@ def paper_edges(ex, kg) -> list[tuple[str, str, dict]]:
     return [(source, f"entity:{key}", attrs) for key, attrs in links.items()]
 
 
-def entity_nodes(kg) -> Iterator[tuple[str, dict]]:
-    """The node of every merged entity, sized by its papers and co-occurrence partners."""
+def partner_counts(kg) -> dict[str, int]:
+    """The number of co-occurrence partners of each entity that has any."""
     partners: dict[str, int] = {}
     for a, b in kg.cooccurrence:
         partners[a] = partners.get(a, 0) + 1
         partners[b] = partners.get(b, 0) + 1
+    return partners
+
+
+def entity_nodes(kg, partners: dict[str, int] | None = None) -> Iterator[tuple[str, dict]]:
+    """The node of every merged entity, sized by its papers and co-occurrence partners
+    (``partners``: :func:`partner_counts`, computed here if not given)."""
+    if partners is None:
+        partners = partner_counts(kg)
     for key, e in kg.entities.items():
         attrs = {"label": e.label, "kind": "Entity", "type": e.type, "key": key,
                  "alt_labels": "; ".join(e.alt_labels) or None, "paper_count": len(e.papers),
                  "proposed_by": "; ".join(e.proposed_by) or None, "in_vocabulary": e.in_vocabulary,
                  "size": _size(len(e.papers) + partners.get(key, 0))}
         yield f"entity:{key}", _colour(attrs, e.type)
+
+
+class FlatPapers:
+    """The node and edges of the paper last asked for (:func:`paper_node`,
+    :func:`paper_edges`), made once for GraphML and GEXF, which are fed the same paper in
+    turn; and the entities' partner counts, made once for both.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    """
+
+    def __init__(self, kg):
+        self.kg = kg
+        self._ex = None
+        self._flat: tuple[tuple[str, dict], list[tuple[str, str, dict]]] | None = None
+        self._partners: dict[str, int] | None = None
+
+    def __call__(self, ex) -> tuple[tuple[str, dict], list[tuple[str, str, dict]]]:
+        if ex is not self._ex or self._flat is None:
+            self._ex = ex
+            self._flat = paper_node(ex), paper_edges(ex, self.kg)
+        return self._flat
+
+    def partners(self) -> dict[str, int]:
+        if self._partners is None:
+            self._partners = partner_counts(self.kg)
+        return self._partners
 
 
 def cooccurrence_edges(kg) -> Iterator[tuple[str, str, dict]]:
@@ -216,10 +252,12 @@ def sink_graphml(bundle, out_dir: Path) -> Sink:
                 f.write(f'  <key id="{what[0]}_{name}" for="{what}" attr.name="{name}" attr.type="{typ}"/>\n')
         f.write('  <graph edgedefault="directed">\n')
         gid = _Memo(graphml_id).__getitem__
+        flat = bundle.flat_papers
         while (ex := (yield)) is not None:
-            f.write(_graphml_node(*paper_node(ex)))
-            edges.write("".join(_graphml_edge(u, v, a, gid) for u, v, a in paper_edges(ex, kg)))
-        f.writelines(_graphml_node(n, a) for n, a in entity_nodes(kg))
+            node, links = flat(ex)
+            f.write(_graphml_node(*node))
+            edges.write("".join(_graphml_edge(u, v, a, gid) for u, v, a in links))
+        f.writelines(_graphml_node(n, a) for n, a in entity_nodes(kg, flat.partners()))
         edges.seek(0)
         shutil.copyfileobj(edges, f, 1 << 20)
         f.writelines(_graphml_edge(u, v, a, gid) for u, v, a in cooccurrence_edges(kg))
@@ -281,12 +319,13 @@ def sink_gexf(bundle, out_dir: Path) -> Sink:
         f.write('    </attributes>\n    <nodes>\n')
         count = 0
         qa = _Memo(_xml_attr).__getitem__
+        flat = bundle.flat_papers
         while (ex := (yield)) is not None:
-            f.write(_gexf_node(*paper_node(ex), nid))
-            links = paper_edges(ex, kg)
+            node, links = flat(ex)
+            f.write(_gexf_node(*node, nid))
             edges.write("".join(_gexf_edge(count + i, u, v, a, eid, qa) for i, (u, v, a) in enumerate(links)))
             count += len(links)
-        f.writelines(_gexf_node(n, a, nid) for n, a in entity_nodes(kg))
+        f.writelines(_gexf_node(n, a, nid) for n, a in entity_nodes(kg, flat.partners()))
         f.write("    </nodes>\n    <edges>\n")
         edges.seek(0)
         shutil.copyfileobj(edges, f, 1 << 20)
