@@ -13,7 +13,7 @@ For each size it prints, measured side by side on the same cores:
 * with ``--rdflib``: a plain rdflib in-memory build of the same triples (parse the build's
   N-Triples, serialize Turtle) against our pyoxigraph Turtle export.
 
-Benchmarks are not tests; CI runs only a smoke run (``--sizes 300``).
+Benchmarks are not tests; CI runs only a smoke run (``tests/test_benchmarks.py``: ``--sizes 150,300``).
 """
 
 from __future__ import annotations
@@ -100,6 +100,14 @@ print(json.dumps({"wall": wall, "timings": r.timings, "papers": r.report.papers,
 """
 
 
+def _result(out: subprocess.CompletedProcess) -> dict:
+    """The build's figures (its last line of output), or exit with its error."""
+    lines = out.stdout.strip().splitlines()
+    if out.returncode != 0 or not lines or not lines[-1].startswith("{"):
+        sys.exit(f"the build failed (exit code {out.returncode}):\n{out.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
 def main() -> None:
     from kg.config import EXPORT_FORMATS
 
@@ -129,8 +137,8 @@ def main() -> None:
             texts = [f"{r['title']}\n\n{r['abstract']}" for r in map(json.loads, lines[:n])]
             base = tokenize_baseline(texts, args.jobs)
             out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(args.jobs),
-                                  formats], capture_output=True, text=True, check=True)
-            r = json.loads(out.stdout.strip().splitlines()[-1])
+                                  formats], capture_output=True, text=True)
+            r = _result(out)
             rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
             stages = " ".join(f"{k}={v:.1f}" for k, v in r["timings"].items() if v >= 0.05)
             print(f"{n:7d} {base:10.1f} {r['wall']:8.1f} {n / r['wall']:8.0f} {r['wall'] / base:6.2f} "
@@ -173,9 +181,7 @@ def resampled(n: int, jobs: int, formats: str) -> None:
         print(f"wrote {n:,} resampled abstracts in {time.perf_counter() - t:.0f} s", flush=True)
         out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(jobs), formats],
                              capture_output=True, text=True)
-        if out.returncode not in (0, 1):
-            sys.exit(out.stderr[-2000:])
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = _result(out)
         rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
         stages = " ".join(f"{k}={v:.0f}" for k, v in r["timings"].items() if v >= 0.5)
         print(f"{n:,} papers: build {r['wall']:.0f} s ({n / r['wall']:.0f} papers/s), peak RSS {rss:.0f} MB "

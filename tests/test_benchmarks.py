@@ -1,0 +1,35 @@
+"""Smoke runs of the benchmarks (benchmarks are not tests: their figures are printed, never
+asserted; this only checks that they run and print their table)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import shared_path
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _run(*args: str) -> str:
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def test_scale_benchmark_prints_a_row_per_size():
+    shared_path("data", "arxiv", "arxiv_cs_daily_2025_2026.jsonl.gz")
+    out = _run(str(BENCHMARKS / "scale.py"), "--sizes", "150,300", "--rdflib")
+    rows = re.findall(r"^\s*(150|300)\s+([\d.]+)\s+([\d.]+)\s+\d+\s+([\d.]+)", out, re.M)
+    assert [r[0] for r in rows] == ["150", "300"], out
+    assert all(float(ratio) > 0 for *_, ratio in rows)
+    assert "rdflib parse+Turtle" in out and "cost per paper" in out
+
+
+def test_extract_speed_benchmark_prints_every_component():
+    shared_path("data", "arxiv", "arxiv_cs_daily_2025_2026.jsonl.gz")
+    out = _run(str(BENCHMARKS / "extract_speed.py"), "200")
+    for name in ("tokenize", "kg_sentences", "kg_vocabulary", "kg_rules", "kg_entities", "x tokenization"):
+        assert name in out, out
