@@ -139,10 +139,10 @@ class FlatPapers:
         self._partners: dict[str, int] | None = None
 
     def __call__(self, ex) -> tuple[tuple[str, dict], list[tuple[str, str, dict]]]:
-        if ex is not self._ex or self._flat is None:
+        if ex is not self._ex:
             self._ex = ex
             self._flat = paper_node(ex), paper_edges(ex, self.kg)
-        return self._flat
+        return self._flat  # type: ignore[return-value]
 
     def partners(self) -> dict[str, int]:
         if self._partners is None:
