@@ -61,7 +61,8 @@ PARALLEL_MIN_PAPERS = 5_000
 #: counts write to every object it reads: measured, a child that reads all of a 10k-paper
 #: graph held in memory copies all of it), so it runs only while this process holds at most
 #: this much private memory and at most half of what the machine has free. Larger builds
-#: (a million papers: 3.3 GB) export in one process and keep their measured peak.
+#: export in one process and keep their measured peak (a million papers held 3.3 GB once;
+#: now less than this, and measured with a second process: 1.76 GB for all processes).
 SIDE_MAX_BYTES = 1_500_000_000
 
 
