@@ -74,6 +74,7 @@ def test_every_paper_is_kept_and_entities_list_their_papers(sample):
             assert ex.paper.id in kg.entities[m.key].papers
     assert kg.mention_count == sum(len(ex.mentions) for ex in extractions)
 
+
 def test_a_saved_spool_is_its_extractions_as_appended(sample, tmp_path):
     extractions, finalize = sample
     (tmp_path / "spill").mkdir()
