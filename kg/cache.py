@@ -23,7 +23,7 @@ from kg.errors import KgError
 from kg.export.sinks import Sink
 from kg.model import Extraction, Paper, Problem
 from kg.read import Corpus
-from kg.read.dedupe import merge
+from kg.read.dedupe import apply_patch
 
 CACHE_DIR = ".kg-cache"
 
@@ -74,8 +74,8 @@ def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
         raise KgError("the previous build was made with other vocabularies, settings or version; "
                       "run a full `kg build` (without --update)", str(out_dir))
     for ex in read_spool_file(folder / "extractions.pickle"):
-        patch = patches.get(ex.paper.id)
-        yield Extraction(merge(ex.paper, patch), ex.mentions, ex.sentences, ex.evaluations) if patch else ex
+        paper = apply_patch(ex.paper, patches)
+        yield ex if paper is ex.paper else Extraction(paper, ex.mentions, ex.sentences, ex.evaluations)
 
 
 def _read_patches(path: Path) -> dict[str, Paper]:

@@ -127,8 +127,13 @@ class Deduplicator:
 
     def finalize(self, paper: Paper) -> Paper:
         """The paper with every duplicate of it merged in."""
-        patch = self._patches.get(paper.id)
-        return merge(paper, patch) if patch else paper
+        return apply_patch(paper, self._patches)
+
+
+def apply_patch(paper: Paper, patches: Mapping[str, Paper]) -> Paper:
+    """``paper`` with its patch from ``patches`` (by paper id) merged in, if it has one."""
+    patch = patches.get(paper.id)
+    return merge(paper, patch) if patch else paper
 
 
 def merge(base: Paper, dup: Paper) -> Paper:
