@@ -1,16 +1,14 @@
 """`kg build`: read -> extract -> assemble -> export, with per-stage timings.
 
-The build writes into a staging folder inside the output folder and moves each finished
-file into place at the end, so an interrupted build leaves the previous outputs intact.
+The build keeps its work files (the spool of extractions) in a staging folder inside the
+output folder (:mod:`kg.staging`); the export stages its files there too and moves them into
+place at the end, so an interrupted build leaves the previous outputs intact.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from kg.gctune import bulk_gc
 from kg.model import ReadReport
 from kg.progress import progress
 from kg.read import Corpus
+from kg.staging import make_staging, recover
 
 
 @dataclass
@@ -72,7 +71,7 @@ def _build(config: BuildConfig) -> BuildResult:
         try:  # fail on an unwritable output folder before any work is done
             out_dir.mkdir(parents=True, exist_ok=True)
             recover(out_dir)
-            staging = Path(tempfile.mkdtemp(prefix=f".kg-build-{os.getpid()}-", dir=out_dir))
+            staging = make_staging(out_dir)
         except OSError as e:
             raise KgError(f"cannot write the output folder: {e.strerror or e}", str(out_dir)) from None
     kg = None
@@ -97,13 +96,12 @@ def _build(config: BuildConfig) -> BuildResult:
         result = BuildResult(report, kg, timings=timings)
         spent: dict[str, float] = {}
         with _timed(timings, "export"):
-            cache = sink_cache(staging, config.extract, kg.extractions, corpus.patches)
-            result.outputs = export(bundle, config.formats, staging, extra={"cache": cache}, timings=spent,
+            def cache(folder: Path):
+                return sink_cache(folder, config.extract, kg.extractions, corpus.patches)
+
+            result.outputs = export(bundle, config.formats, out_dir, extra={"cache": cache}, timings=spent,
                                     quiet=config.quiet, jobs=config.jobs)
         timings.update((f"export:{f}" if f != "cache" else f, t) for f, t in spent.items())
-        with _timed(timings, "commit"):
-            result.outputs = {f: [_move_into(p, staging, out_dir) for p in paths]
-                              for f, paths in result.outputs.items()}
     except OSError as e:
         raise KgError(f"cannot write outputs: {e.strerror or e}",
                       getattr(e, "filename", None) or str(out_dir)) from None
@@ -124,47 +122,3 @@ def _jobs_for(files: list[Path], jobs: int) -> int:
     except OSError:
         return jobs
     return jobs if size >= POOL_MIN_BYTES else 1
-
-
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.old-(?P<pid>\d+)$|^\.kg-build-(?P<bpid>\d+)-")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover(out_dir: Path) -> None:
-    """Clean up after builds that were killed: put back a folder output that a killed build
-    had moved aside (``.store.old-PID`` when ``store/`` is missing), and remove staging and
-    moved-aside folders of builds that are no longer running."""
-    for p in Path(out_dir).iterdir():
-        m = _LEFTOVER.match(p.name)
-        if m is None or _alive(int(m["pid"] or m["bpid"])):
-            continue
-        if m["name"] and not (p.parent / m["name"]).exists():
-            os.replace(p, p.parent / m["name"])
-        else:
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _move_into(path: Path, staging: Path, out_dir: Path) -> Path:
-    """Move a finished output from staging to its place (atomic rename per file or folder)."""
-    dest = out_dir / path.relative_to(staging)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_dir():
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            os.replace(dest, old)
-        os.replace(path, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(path, dest)
-    return dest

@@ -19,8 +19,9 @@ file atomically (:func:`kg.atomic.atomic_write`).
 something per paper are sinks (:mod:`kg.export.sinks`) fed together (the store loads in a
 background thread meanwhile), and Turtle and JSON-LD are then made from the N-Triples that
 pass wrote. With ``jobs > 1`` and a large graph, the formats in :data:`SIDE_FORMATS` run in
-a second process (:func:`kg.export.sinks.beside`) over a pass of their own, at the same
-time as the RDF formats here; JSON-LD is then made beside Turtle.
+a second process (:func:`kg.export.sinks.beside`) over a pass of their own, while this one
+writes the RDF formats, Turtle and JSON-LD included. Files are staged and moved into place
+together at the end (:mod:`kg.staging`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 import importlib
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +41,7 @@ from kg.assemble.merge import KnowledgeGraph, Spool
 from kg.config import EXPORT_FORMATS, BuildConfig
 from kg.export.sinks import Sink, beside, run_sinks
 from kg.progress import progress
+from kg.staging import move_into, staging
 
 MODULES = {
     "turtle": "kg.export.rdf", "ntriples": "kg.export.rdf", "jsonld": "kg.export.rdf",
@@ -171,9 +173,13 @@ def _write_formats(formats: Iterable[str], bundle: Bundle, out_dir: Path,
     return written
 
 
-def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping[str, Sink] | None = None,
-           timings: dict[str, float] | None = None, quiet: bool = True, jobs: int = 1) -> dict[str, list[Path]]:
+def export(bundle: Bundle, formats: Iterable[str], out_dir: Path,
+           extra: Mapping[str, Callable[[Path], Sink]] | None = None, timings: dict[str, float] | None = None,
+           quiet: bool = True, jobs: int = 1) -> dict[str, list[Path]]:
     """Write ``formats`` to ``out_dir`` with one pass over the papers; the files, by format.
+
+    Every file is written into a staging folder inside ``out_dir`` (:mod:`kg.staging`) and
+    moved into place once all are written, so a failure anywhere leaves ``out_dir`` as it was.
 
     Parameters
     ----------
@@ -181,9 +187,9 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     formats : iterable of str
         Names from :data:`kg.config.EXPORT_FORMATS`.
     out_dir : Path
-    extra : mapping of str to Sink, optional
-        More sinks fed by the same pass (the build's extraction cache); their files are
-        returned under their names.
+    extra : mapping of str to callable, optional
+        More sinks fed by the same pass (the build's extraction cache), each made by calling
+        it with the folder to write in; their files are returned under their names.
     timings : dict, optional
         Receives seconds per format (a sink's share of the pass, plus its own work), and
         under :data:`SECOND_PROCESS` the whole pass of the second process if one ran.
@@ -192,8 +198,9 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     jobs : int
         With 2 or more, and at least :data:`PARALLEL_MIN_PAPERS` papers, the formats in
         :data:`SIDE_FORMATS` are written by a second process at the same time (while
-        memory allows, see :data:`SIDE_MAX_BYTES`), and then JSON-LD beside Turtle (same
-        files either way).
+        memory allows, see :data:`SIDE_MAX_BYTES`), and this process writes Turtle and
+        JSON-LD while that one still runs (or, when it has finished, JSON-LD beside Turtle).
+        The files are the same either way.
 
     Raises
     ------
@@ -204,7 +211,23 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     unknown = [f for f in formats if f not in MODULES]
     if unknown:
         raise ValueError(f"unknown export format(s): {', '.join(unknown)} (known: {', '.join(EXPORT_FORMATS)})")
+    out_dir = Path(out_dir)
     spent: dict[str, float] = {}
+    with staging(out_dir) as stage:
+        written = _export(bundle, formats, stage, extra or {}, spent, quiet, jobs)
+        if timings is not None:
+            timings.update((k, v) for k, v in spent.items()
+                           if k in formats or k in (extra or {}) or k == SECOND_PROCESS)
+        nt = bundle.__dict__.get("ntriples_file")
+        out = {f: [move_into(p, stage, out_dir) for p in written[f]] for f in [*formats, *(extra or {})]}
+        if nt is not None and Path(nt).parent == stage:  # the N-Triples export: the bundle's file moved
+            bundle.ntriples_file = out_dir / Path(nt).name
+    return out
+
+
+def _export(bundle: Bundle, formats: list[str], out_dir: Path, extra: Mapping[str, Callable[[Path], Sink]],
+            spent: dict[str, float], quiet: bool, jobs: int) -> dict[str, list[Path]]:
+    """What :func:`export` does, writing into ``out_dir`` (its staging folder)."""
     kg = bundle.kg
     parallel = jobs > 1 and kg.paper_count >= PARALLEL_MIN_PAPERS
     side = [f for f in formats if f in SIDE_FORMATS] if parallel and _room_for_a_copy() else []
@@ -218,7 +241,7 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
             bundle.work_dir = Path(tempfile.mkdtemp(prefix="kg-bundle-"))
         sinks["ntriples"] = sink("ntriples")(bundle, out_dir if "ntriples" in formats else bundle.work_dir)
     sinks.update((f, sink(f)(bundle, out_dir)) for f in here if f in SINK_FORMATS and f != "ntriples")
-    sinks.update(extra or {})
+    sinks.update((name, make(out_dir)) for name, make in extra.items())
     papers = progress(kg.extractions, "export", unit="paper", quiet=quiet, total=kg.paper_count)
     if side and isinstance(kg.extractions, Spool):
         kg.extractions.flush()  # the other process reads the spill file too
@@ -235,19 +258,18 @@ def export(bundle: Bundle, formats: Iterable[str], out_dir: Path, extra: Mapping
     with beside(side_job, enabled=bool(side)) as other:
         if side and other is None:  # no fork here: this process writes them all
             sinks.update(side_sinks())
-        # This process's sinks finish only once the other's have, so a failure on either
-        # side leaves no new file from either.
-        written = run_sinks(sinks, papers, spent, before_end=(lambda: other.result(spent)) if other else None)
+        written = run_sinks(sinks, papers, spent)
+        # The formats made from the N-Triples (Turtle, JSON-LD): here, while the second
+        # pass still runs (each side is then about half the export time) ...
+        if other is not None and other.running():
+            written.update(_write_formats([f for f in formats if f in FROM_NTRIPLES], bundle, out_dir, spent))
         if other is not None:
-            written.update(other.written)
-    # Then the formats made from the N-Triples (Turtle, JSON-LD), two at a time when possible.
+            written.update(other.result(spent))
+    # ... or, with the second process done or none, two at a time when possible.
     rest = [f for f in formats if f not in written]
     there = rest[1::2] if parallel else []
-
     with beside(lambda t: _write_formats(there, bundle, out_dir, t), enabled=bool(there)) as other:
         written.update(_write_formats([f for f in rest if f not in there or other is None], bundle, out_dir, spent))
         if other is not None:
             written.update(other.result(spent))
-    if timings is not None:
-        timings.update((k, v) for k, v in spent.items() if k in formats or k in (extra or {}) or k == SECOND_PROCESS)
-    return {f: written[f] for f in [*formats, *(extra or {})]}
+    return written

@@ -40,8 +40,7 @@ Sink = Generator[None, "Extraction | None", list[Path]]
 
 
 def run_sinks(sinks: Mapping[str, Sink], extractions: Iterable[Extraction],
-              timings: dict[str, float] | None = None,
-              before_end: Callable[[], object] | None = None) -> dict[str, list[Path]]:
+              timings: dict[str, float] | None = None) -> dict[str, list[Path]]:
     """Feed every extraction to every sink in one pass; the paths each sink wrote, by name.
 
     Parameters
@@ -52,9 +51,6 @@ def run_sinks(sinks: Mapping[str, Sink], extractions: Iterable[Extraction],
         Read once.
     timings : dict, optional
         Receives the seconds spent in each sink (its share of the pass), by name.
-    before_end : callable, optional
-        Called after the last extraction, before the sinks finish their files; if it
-        raises, every sink is closed and abandons its files.
 
     Raises
     ------
@@ -74,8 +70,6 @@ def run_sinks(sinks: Mapping[str, Sink], extractions: Iterable[Extraction],
                 t = clock()
                 s.send(ex)
                 spent[name] += clock() - t
-        if before_end is not None:
-            before_end()
         out: dict[str, list[Path]] = {}
         for name, s in active:
             t = clock()
@@ -147,6 +141,10 @@ class SideProcess:
         child_end.close()
         #: The paths the child wrote, once :meth:`result` has them.
         self.written: dict[str, list[Path]] = {}
+
+    def running(self) -> bool:
+        """Whether the job still runs (False once it has finished, failed or died)."""
+        return not self._conn.poll()
 
     def result(self, timings: dict[str, float] | None = None) -> dict[str, list[Path]]:
         """Wait for the child; the paths it wrote, by name.

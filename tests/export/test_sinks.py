@@ -131,7 +131,13 @@ def _spilled(sample_kg, tmp_path):
     return sample_kg
 
 
-def test_two_processes_write_the_same_files(sample_kg, tmp_path, two_processes):
+@pytest.mark.parametrize("still_running", [True, False], ids=["rdf-here-meanwhile", "jsonld-beside-turtle"])
+def test_two_processes_write_the_same_files(sample_kg, tmp_path, two_processes, monkeypatch, still_running):
+    # When this process's pass ends before the second one's, it writes Turtle and JSON-LD
+    # meanwhile; when the second has finished, JSON-LD goes to a new process beside Turtle.
+    from kg.export.sinks import SideProcess
+
+    monkeypatch.setattr(SideProcess, "running", lambda self: still_running)
     formats = [f for f in EXPORT_FORMATS if f != "store"]
     one, two = tmp_path / "one", tmp_path / "two"
     export(Bundle(sample_kg, work_dir=one), formats, one, jobs=1)
@@ -140,7 +146,7 @@ def test_two_processes_write_the_same_files(sample_kg, tmp_path, two_processes):
     spilled = _spilled(sample_kg, tmp_path)
     timings: dict[str, float] = {}
     out = export(Bundle(spilled, work_dir=two), formats, two, jobs=2, timings=timings)
-    assert len(two_processes) == 2  # the second pass, then JSON-LD beside Turtle
+    assert len(two_processes) == (1 if still_running else 2)
     assert list(out) == formats and set(timings) == {*formats, SECOND_PROCESS}
     assert timings[SECOND_PROCESS] >= timings["graphml"] + timings["tables"]
     assert _files(one) == _files(two)
@@ -157,6 +163,31 @@ def test_a_failure_in_the_second_process_leaves_no_file(sample_kg, tmp_path, two
         export(Bundle(sample_kg, work_dir=tmp_path), ["ntriples", "graphml", "tables"], tmp_path, jobs=2)
     assert len(two_processes) == 1
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_failure_after_this_side_finished_leaves_the_earlier_files(sample_kg, tmp_path, two_processes,
+                                                                     monkeypatch):
+    # This process has written its files (N-Triples, Turtle) when the second one fails: the
+    # files of an earlier export stay as they were, and nothing new appears.
+    import kg.export.graphml
+    from kg.export.sinks import SideProcess
+
+    formats = ["ntriples", "turtle", "graphml"]
+    export(Bundle(sample_kg, work_dir=tmp_path), formats, tmp_path)
+    before = _files(tmp_path)
+    real_result = SideProcess.result
+
+    def late(self, timings=None):
+        assert list(tmp_path.glob(".kg-build-*/graph.ttl"))  # this side's files are staged
+        return real_result(self, timings)
+
+    monkeypatch.setattr(SideProcess, "result", late)
+    monkeypatch.setattr(SideProcess, "running", lambda self: True)
+    monkeypatch.setattr(kg.export.graphml, "paper_node", lambda ex: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        export(Bundle(sample_kg, work_dir=tmp_path / "work"), formats, tmp_path, jobs=2)
+    assert len(two_processes) == 1
+    assert _files(tmp_path) == before
 
 
 def test_a_failure_here_stops_the_second_process_and_leaves_no_file(sample_kg, tmp_path, two_processes,
