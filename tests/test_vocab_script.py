@@ -47,3 +47,17 @@ def test_a_dataset_name_defined_as_something_else_is_ambiguous(tmp_path):
     rows = [bv.Row("CAD", "Dataset", "pwc-datasets", [], True, 3), bv.Row("ABC", "Dataset", "pwc-datasets", ["CAD"], True, 3)]
     kept = bv.drop_ambiguous_datasets(rows, {"CAD"})
     assert [(r.label, r.aliases) for r in kept] == [("ABC", [])]
+
+
+def test_every_input_is_required(tmp_path, capsys):
+    # Without the arXiv abstracts the ambiguity filter would be skipped and the vocabulary
+    # would differ: the script stops and names the missing file instead.
+    bv = _script()
+    shared = ROOT.parent / "shared"
+    assert bv.missing_inputs(shared) == []
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "pwc").symlink_to(shared / "data" / "pwc")
+    assert bv.missing_inputs(tmp_path) == [str(bv.ARXIV)]
+    assert bv.main(["--shared", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert str(bv.ARXIV) in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -985,8 +985,6 @@ def read_task_tables(tasks_dir: Path) -> list[dict]:
     records: list[dict] = []
     for table in TASK_TABLES:
         path = tasks_dir / f"{table}_tasks_detailed.csv"
-        if not path.exists():
-            continue
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 def items(column: str) -> list[str]:
@@ -1005,13 +1003,11 @@ def read_task_tables(tasks_dir: Path) -> list[dict]:
                     "dataset_count": count,
                     "description": row.get("Description (First 200 chars)") or "",
                 })
-    listing = tasks_dir / "all_tasks.txt"
-    if listing.exists():
-        for line in listing.read_text(encoding="utf-8").splitlines():
-            name = line.strip().strip('"')
-            if name:
-                records.append({"task": name, "datasets": [], "benchmarks": [],
-                                "metrics": [], "dataset_count": 0, "description": ""})
+    for line in (tasks_dir / "all_tasks.txt").read_text(encoding="utf-8").splitlines():
+        name = line.strip().strip('"')
+        if name:
+            records.append({"task": name, "datasets": [], "benchmarks": [],
+                            "metrics": [], "dataset_count": 0, "description": ""})
     return records
 
 
@@ -2083,6 +2079,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+#: The arXiv abstracts that tell an ambiguous dataset short form (:func:`abbreviation_collisions`).
+ARXIV = Path("data") / "arxiv" / "arxiv_cs_daily_2025_2026.jsonl.gz"
+
+
+def missing_inputs(shared: Path) -> list[str]:
+    """The input files of :func:`build` that ``shared`` lacks (without any of them the
+    vocabularies would differ, so none is optional).
+
+    Parameters
+    ----------
+    shared : pathlib.Path
+        The shared data folder.
+
+    Returns
+    -------
+    list of str
+        Their paths relative to ``shared``.
+    """
+    tasks = Path("data") / "pwc" / "tasks"
+    needed = [Path("data") / "pwc" / "methods.json", *(tasks / f"{t}_tasks_detailed.csv" for t in TASK_TABLES),
+              tasks / "all_tasks.txt", ARXIV]
+    return [str(p) for p in needed if not (shared / p).is_file()]
+
+
 def build(shared: Path, out: Path) -> dict[str, list[Row]]:
     """Build all generated vocabularies and write them.
 
@@ -2102,10 +2122,8 @@ def build(shared: Path, out: Path) -> dict[str, list[Row]]:
     methods = json.loads((pwc / "methods.json").read_text(encoding="utf-8"))
     records = read_task_tables(pwc / "tasks")
     datasets = build_dataset_rows(records)
-    arxiv = shared / "data" / "arxiv" / "arxiv_cs_daily_2025_2026.jsonl.gz"
-    if arxiv.is_file():
-        one_word = {f for row in datasets for f in (row.label, *row.aliases) if " " not in f}
-        datasets = drop_ambiguous_datasets(datasets, abbreviation_collisions(arxiv, one_word))
+    one_word = {f for row in datasets for f in (row.label, *row.aliases) if " " not in f}
+    datasets = drop_ambiguous_datasets(datasets, abbreviation_collisions(shared / ARXIV, one_word))
     dataset_keys = {match_key(f) for row in datasets for f in row.surface_forms()}
     # precedence order, the same as the extractor's loader (kg.extract.vocabulary)
     generated = {
@@ -2136,8 +2154,9 @@ def main(argv: list[str] | None = None) -> int:
         Process exit status (0 on success, 2 when the shared data is missing).
     """
     args = parse_args(argv)
-    if not (args.shared / "data" / "pwc" / "methods.json").exists():
-        print(f"error: {args.shared}/data/pwc/methods.json not found (use --shared)", file=sys.stderr)
+    missing = missing_inputs(args.shared)
+    if missing:
+        print(f"error: not found in {args.shared} (use --shared): {', '.join(missing)}", file=sys.stderr)
         return 2
     result = build(args.shared, args.out)
     for fname, rows in result.items():
