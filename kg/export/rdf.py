@@ -16,17 +16,19 @@ import pyoxigraph
 from kg.assemble.rdf import PREFIXES, EntityRefs, entity_lines, paper_lines
 from kg.atomic import atomic_write
 from kg.export.sinks import Sink
+from kg.progress import reading
 
 
-def _write(bundle, path: Path, fmt) -> list[Path]:
-    triples = pyoxigraph.parse(path=str(bundle.ntriples_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    with atomic_write(path, "wb") as f:
+def _write(bundle, path: Path, fmt, quiet: bool) -> list[Path]:
+    with reading(bundle.ntriples_file, path.name, quiet) as src, atomic_write(path, "wb") as f:
+        triples = pyoxigraph.parse(src, format=pyoxigraph.RdfFormat.N_TRIPLES)
         pyoxigraph.serialize(triples, f, fmt, prefixes=PREFIXES)
     return [path]
 
 
-def write_turtle(bundle, out_dir: Path) -> list[Path]:
-    return _write(bundle, Path(out_dir) / "graph.ttl", pyoxigraph.RdfFormat.TURTLE)
+def write_turtle(bundle, out_dir: Path, quiet: bool = True) -> list[Path]:
+    """Write ``graph.ttl`` from the bundle's N-Triples (with a progress bar unless ``quiet``)."""
+    return _write(bundle, Path(out_dir) / "graph.ttl", pyoxigraph.RdfFormat.TURTLE, quiet)
 
 
 class PaperTriples:
@@ -89,5 +91,6 @@ def write_ntriples(bundle, out_dir: Path) -> list[Path]:
     return [path]
 
 
-def write_jsonld(bundle, out_dir: Path) -> list[Path]:
-    return _write(bundle, Path(out_dir) / "graph.jsonld", pyoxigraph.RdfFormat.JSON_LD)
+def write_jsonld(bundle, out_dir: Path, quiet: bool = True) -> list[Path]:
+    """Write ``graph.jsonld`` from the bundle's N-Triples (with a progress bar unless ``quiet``)."""
+    return _write(bundle, Path(out_dir) / "graph.jsonld", pyoxigraph.RdfFormat.JSON_LD, quiet)

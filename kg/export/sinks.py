@@ -142,8 +142,13 @@ class SideProcess:
         #: The paths the child wrote, once :meth:`result` has them.
         self.written: dict[str, list[Path]] = {}
 
+    def wait(self, timeout: float) -> bool:
+        """Wait at most ``timeout`` seconds for the job to end; whether it has (finished,
+        failed or died)."""
+        return self._conn.poll(timeout)
+
     def running(self) -> bool:
-        """Whether the job still runs (False once it has finished, failed or died)."""
+        """Whether the job still runs."""
         return not self._conn.poll()
 
     def result(self, timings: dict[str, float] | None = None) -> dict[str, list[Path]]:

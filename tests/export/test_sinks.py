@@ -132,12 +132,16 @@ def _spilled(sample_kg, tmp_path):
 
 
 @pytest.mark.parametrize("still_running", [True, False], ids=["rdf-here-meanwhile", "jsonld-beside-turtle"])
-def test_two_processes_write_the_same_files(sample_kg, tmp_path, two_processes, monkeypatch, still_running):
+def test_two_processes_write_the_same_files(sample_kg, tmp_path, two_processes, monkeypatch, capsys,
+                                            still_running):
     # When this process's pass ends before the second one's, it writes Turtle and JSON-LD
-    # meanwhile; when the second has finished, JSON-LD goes to a new process beside Turtle.
+    # meanwhile, then shows the second one's progress; when the second has finished, JSON-LD
+    # goes to a new process beside Turtle.
+    import kg.progress
     from kg.export.sinks import SideProcess
 
     monkeypatch.setattr(SideProcess, "running", lambda self: still_running)
+    monkeypatch.setattr(kg.progress, "_wanted", lambda quiet: not quiet)  # as on a terminal
     formats = [f for f in EXPORT_FORMATS if f != "store"]
     one, two = tmp_path / "one", tmp_path / "two"
     export(Bundle(sample_kg, work_dir=one), formats, one, jobs=1)
@@ -145,8 +149,11 @@ def test_two_processes_write_the_same_files(sample_kg, tmp_path, two_processes, 
     # from a spool on disk: the child reads the spill file the parent wrote (flushed first)
     spilled = _spilled(sample_kg, tmp_path)
     timings: dict[str, float] = {}
-    out = export(Bundle(spilled, work_dir=two), formats, two, jobs=2, timings=timings)
+    capsys.readouterr()
+    out = export(Bundle(spilled, work_dir=two), formats, two, jobs=2, timings=timings, quiet=False)
     assert len(two_processes) == (1 if still_running else 2)
+    bars = capsys.readouterr().err
+    assert "graph.ttl:" in bars and ("export (second process):" in bars) == still_running
     assert list(out) == formats and set(timings) == {*formats, SECOND_PROCESS}
     assert timings[SECOND_PROCESS] >= timings["graphml"] + timings["tables"]
     assert _files(one) == _files(two)
