@@ -1,8 +1,9 @@
 """`kg build`: read -> extract -> assemble -> export, with per-stage timings.
 
 The build keeps its work files (the spool of extractions) in a staging folder inside the
-output folder (:mod:`kg.staging`); the export stages its files there too and moves them into
-place at the end, so an interrupted build leaves the previous outputs intact.
+output folder (:mod:`kg.staging`); the export writes its files into a staging folder of its
+own and moves them into place at the end, so an interrupted build leaves the previous
+outputs intact.
 """
 
 from __future__ import annotations

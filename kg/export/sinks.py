@@ -149,7 +149,7 @@ class SideProcess:
 
     def running(self) -> bool:
         """Whether the job still runs."""
-        return not self._conn.poll()
+        return not self.wait(0)
 
     def result(self, timings: dict[str, float] | None = None) -> dict[str, list[Path]]:
         """Wait for the child; the paths it wrote, by name.
