@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,12 +64,13 @@ def _build(config: BuildConfig) -> BuildResult:
     inputs = config.inputs or (sample_corpus_dir(),)
     with _timed(timings, "start-up"):
         out_dir = Path(config.out_dir)
-        prior: list = []
         if config.update:
-            prior = list(read_cache(out_dir, config.extract))
-            corpus = UpdateCorpus(prior, config.inputs, reader=config.reader, encoding=config.encoding)
+            corpus = UpdateCorpus(read_cache(out_dir, config.extract), config.inputs, reader=config.reader,
+                                  encoding=config.encoding)
+            prior = corpus.prior
         else:
             corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
+            prior = deque()
         try:  # fail on an unwritable output folder before any work is done
             out_dir.mkdir(parents=True, exist_ok=True)
             recover(out_dir)
@@ -91,7 +93,6 @@ def _build(config: BuildConfig) -> BuildResult:
                     return extract_parallel(rest, config.extract, jobs)
             extractions = with_prior(prior, papers, extractor)
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
-            del prior
         report = corpus.fill(ReadReport())
         bundle = Bundle(kg, config, work_dir=staging)
         result = BuildResult(report, kg, timings=timings)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 
 from kg import __version__
@@ -58,6 +60,10 @@ def sink_cache(out_dir: Path, config: ExtractConfig, extractions: Spool,
 def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
     """The extractions of the previous build in ``out_dir``, duplicates merged into their papers.
 
+    The cache is checked at once; the extractions then stream from its file, so an update
+    holds no more of the previous build in memory than a full build does (a list of them took
+    1.7 GB at 75,000 papers).
+
     Raises
     ------
     KgError
@@ -67,13 +73,19 @@ def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         patches = _read_patches(folder / "patches.pickle")
+        if not (folder / "extractions.pickle").is_file():
+            raise FileNotFoundError(folder / "extractions.pickle")
     except (OSError, ValueError, pickle.UnpicklingError, EOFError):
         raise KgError("no previous build to update here (run `kg build` without --update first)",
                       str(out_dir)) from None
     if manifest.get("fingerprint") != fingerprint(config):
         raise KgError("the previous build was made with other vocabularies, settings or version; "
                       "run a full `kg build` (without --update)", str(out_dir))
-    for ex in read_spool_file(folder / "extractions.pickle"):
+    return _patched(folder / "extractions.pickle", patches)
+
+
+def _patched(path: Path, patches: Mapping[str, Paper]) -> Iterator[Extraction]:
+    for ex in read_spool_file(path):
         paper = apply_patch(ex.paper, patches)
         yield ex if paper is ex.paper else Extraction(paper, ex.mentions, ex.sentences, ex.evaluations)
 
@@ -87,22 +99,47 @@ def _read_patches(path: Path) -> dict[str, Paper]:
 
 
 class UpdateCorpus(Corpus):
-    """A corpus whose first papers are those of a previous build (already extracted)."""
+    """A corpus whose first papers are those of a previous build (already extracted).
 
-    def __init__(self, prior: list[Extraction], paths, reader=None, encoding=None):
+    The previous build's papers stream from its cache; as each is read, its extraction waits
+    in :attr:`prior` for :func:`with_prior` to take it.
+
+    Parameters
+    ----------
+    cached : iterable of Extraction
+        The previous build's extractions (:func:`read_cache`).
+    paths, reader, encoding
+        The new input, as for :class:`~kg.read.Corpus`.
+    """
+
+    def __init__(self, cached: Iterable[Extraction], paths, reader=None, encoding=None):
         super().__init__(paths, reader=reader, encoding=encoding)
-        self.prior = prior
+        self._cached = cached
+        self.prior: deque[Extraction] = deque()
 
     def _items(self) -> Iterator[Paper | Problem]:
-        for ex in self.prior:
+        for ex in self._cached:
+            self.prior.append(ex)
             yield ex.paper
         yield from super()._items()
 
 
-def with_prior(prior: list[Extraction], papers: Iterable[Paper], extract) -> Iterator[Extraction]:
-    """Cached extractions for the first ``len(prior)`` papers (the previous build's, which a
-    corpus yields first and never drops), then ``extract`` over the rest."""
+def with_prior(prior: deque[Extraction], papers: Iterable[Paper], extract) -> Iterator[Extraction]:
+    """The cached extraction of each paper whose extraction waits in ``prior`` (the previous
+    build's papers, which an :class:`UpdateCorpus` yields first and never drops), then
+    ``extract`` over the rest of ``papers``.
+
+    Raises
+    ------
+    RuntimeError
+        If a paper is not the one whose extraction waits first (the corpus dropped one).
+    """
     it = iter(papers)
-    for ex, paper in zip(prior, it):
+    for paper in it:
+        if not prior:
+            yield from extract(chain((paper,), it))
+            return
+        ex = prior.popleft()
+        if ex.paper.id != paper.id:
+            raise RuntimeError(f"cached extraction of {ex.paper.id} met paper {paper.id}")
         yield Extraction(paper, ex.mentions, ex.sentences, ex.evaluations)
-    yield from extract(it)

@@ -8,6 +8,7 @@ from kg import cache
 from kg.build import build
 from kg.config import BuildConfig
 from kg.errors import KgError
+from kg.model import Extraction
 
 
 def test_update_equals_full_rebuild(tmp_path, sample_dir, monkeypatch):
@@ -73,3 +74,42 @@ def test_update_from_a_spilled_build_with_duplicates_equals_full_rebuild(tmp_pat
     build(BuildConfig(inputs=tuple(files), out_dir=tmp_path / "full", formats=fmt, quiet=True, jobs=1))
     for name in ("graph.nt", "papers.csv", "mentions.csv"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+
+
+def test_update_streams_the_previous_build(tmp_path, sample_dir, monkeypatch):
+    # The previous build's extractions are read as their papers pass, never all at once: at
+    # most one waits for its paper at any time.
+    files = sorted(sample_dir.glob("*.txt"))
+    build(BuildConfig(inputs=tuple(files[:3]), out_dir=tmp_path, formats=("tables",), quiet=True, jobs=1))
+    waiting = []
+    real = cache.with_prior
+
+    def watched(prior, papers, extract):
+        for ex in real(prior, papers, extract):
+            waiting.append(len(prior))
+            yield ex
+
+    monkeypatch.setattr("kg.build.with_prior", watched)
+    result = build(BuildConfig(inputs=(files[3],), out_dir=tmp_path, formats=("tables",), quiet=True, jobs=1,
+                               update=True))
+    assert len(waiting) == result.report.papers == 197
+    assert max(waiting) == 0
+
+
+def test_update_without_the_cached_extractions_is_an_error(tmp_path, sample_dir):
+    files = sorted(sample_dir.glob("*.txt"))
+    build(BuildConfig(inputs=(files[0],), out_dir=tmp_path, formats=("tables",), quiet=True, jobs=1))
+    (tmp_path / cache.CACHE_DIR / "extractions.pickle").unlink()
+    with pytest.raises(KgError, match="no previous build"):
+        build(BuildConfig(inputs=(files[1],), out_dir=tmp_path, update=True, quiet=True))
+
+
+def test_with_prior_refuses_a_paper_that_is_not_the_cached_one(tmp_path, sample_dir):
+    from collections import deque
+
+    from kg.read import read_papers
+
+    a, b = list(read_papers(sorted(sample_dir.glob("*.txt"))[:1]))[:2]
+    cached = deque([Extraction(a, (), (), ())])
+    with pytest.raises(RuntimeError, match="met paper"):
+        list(cache.with_prior(cached, [b], lambda rest: iter(())))
