@@ -11,7 +11,11 @@ For each size it prints, measured side by side on the same cores:
   peak memory of all its processes together (proportional set size, sampled twice a second:
   pages that forked workers share are counted once);
 * with ``--rdflib``: a plain rdflib in-memory build of the same triples (parse the build's
-  N-Triples, serialize Turtle) against our pyoxigraph Turtle export.
+  N-Triples, serialize Turtle) against our pyoxigraph Turtle export;
+* with ``--floor``: the same build once more as `kg build --update` with nothing new, which
+  reads the input and assembles and exports the whole graph but extracts nothing (every
+  extraction comes from the cache): what the build costs beyond extraction, against the same
+  baseline.
 
 Benchmarks are not tests; CI runs only a smoke run (``tests/test_benchmarks.py``: ``--sizes 150,300``).
 """
@@ -100,7 +104,7 @@ if os.path.exists("/proc/self/smaps_rollup"):
 from kg.build import build
 from kg.config import BuildConfig
 r = build(BuildConfig(inputs=(sys.argv[1],), out_dir=sys.argv[2], jobs=int(sys.argv[3]),
-                      formats=tuple(sys.argv[4].split(",")), quiet=True))
+                      formats=tuple(sys.argv[4].split(",")), quiet=True, update=sys.argv[5:] == ["update"]))
 wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "timings": r.timings, "papers": r.report.papers,
                   "entities": len(r.kg.entities), "mentions": r.kg.mention_count,
@@ -126,6 +130,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--formats", default="all")
     ap.add_argument("--rdflib", action="store_true", help="also time a plain rdflib build of the same triples")
+    ap.add_argument("--floor", action="store_true",
+                    help="also time the build with nothing to extract (kg build --update of the same input)")
     ap.add_argument("--resample", type=int, metavar="N",
                     help="build N abstracts resampled from the corpus (ids made unique), e.g. 1000000")
     args = ap.parse_args()
@@ -154,6 +160,13 @@ def main() -> None:
             print(f"{n:7d} {base:10.1f} {r['wall']:8.1f} {n / r['wall']:8.0f} {r['wall'] / base:6.2f} "
                   f"{rss:11.0f} {r['pss_total_mb']:12.0f}  {stages}", flush=True)
             rows.append((n, base, r))
+            if args.floor:
+                out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(args.jobs),
+                                      formats, "update"], capture_output=True, text=True)
+                u = _result(out)
+                print(f"        without extraction (kg build --update, nothing new): {u['wall']:.1f} s, "
+                      f"{u['wall'] / base:.2f}x tokenization; read+assemble {u['timings']['read+extract+assemble']:.1f} s, "
+                      f"export {u['timings']['export']:.1f} s", flush=True)
             if args.rdflib and (Path(d) / "out" / "graph.nt").exists():
                 from rdflib import Graph
 

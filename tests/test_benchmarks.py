@@ -21,11 +21,12 @@ def _run(*args: str) -> str:
 
 def test_scale_benchmark_prints_a_row_per_size():
     shared_path("data", "arxiv", "arxiv_cs_daily_2025_2026.jsonl.gz")
-    out = _run(str(BENCHMARKS / "scale.py"), "--sizes", "150,300", "--rdflib")
+    out = _run(str(BENCHMARKS / "scale.py"), "--sizes", "150,300", "--rdflib", "--floor")
     rows = re.findall(r"^\s*(150|300)\s+([\d.]+)\s+([\d.]+)\s+\d+\s+([\d.]+)", out, re.M)
     assert [r[0] for r in rows] == ["150", "300"], out
     assert all(float(ratio) > 0 for *_, ratio in rows)
     assert "rdflib parse+Turtle" in out and "cost per paper" in out
+    assert len(re.findall(r"without extraction .*: [\d.]+ s, [\d.]+x tokenization", out)) == 2, out
 
 
 def test_extract_speed_benchmark_prints_every_component():
