@@ -23,7 +23,7 @@ def _write(bundle, path: Path, fmt, quiet: bool) -> list[Path]:
     with reading(bundle.ntriples_file, path.name, quiet) as src, atomic_write(path, "wb") as f:
         # lenient: the file is our own N-Triples (every export's output is read back by
         # rdflib and pyoxigraph in the tests), so checking each IRI and language tag again
-        # only costs time: a third of this conversion, measured on 1 million triples
+        # only costs time (Turtle from 1.05 million triples: 3.4-4.3 s strict, 2.4-2.9 s lenient)
         triples = pyoxigraph.parse(src, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
         pyoxigraph.serialize(triples, f, fmt, prefixes=PREFIXES)
     return [path]
