@@ -104,7 +104,7 @@ def test_update_without_the_cached_extractions_is_an_error(tmp_path, sample_dir)
         build(BuildConfig(inputs=(files[1],), out_dir=tmp_path, update=True, quiet=True))
 
 
-def test_with_prior_refuses_a_paper_that_is_not_the_cached_one(tmp_path, sample_dir):
+def test_with_prior_refuses_a_paper_that_is_not_the_cached_one(sample_dir):
     from collections import deque
 
     from kg.read import read_papers
