@@ -114,8 +114,11 @@ print(json.dumps({"wall": wall, "timings": r.timings, "papers": r.report.papers,
 """
 
 
-def _result(out: subprocess.CompletedProcess) -> dict:
-    """The build's figures (its last line of output), or exit with its error."""
+def run_build(src: Path, out_dir: Path, jobs: int, formats: str, update: bool = False) -> dict:
+    """Build ``src`` into ``out_dir`` in a fresh process (``kg build --update`` with
+    ``update``); its figures (its last line of output), or exit with its error."""
+    args = [sys.executable, "-c", BUILD, str(src), str(out_dir), str(jobs), formats] + (["update"] if update else [])
+    out = subprocess.run(args, capture_output=True, text=True)
     lines = out.stdout.strip().splitlines()
     if out.returncode != 0 or not lines or not lines[-1].startswith("{"):
         sys.exit(f"the build failed (exit code {out.returncode}):\n{out.stderr[-3000:]}")
@@ -152,18 +155,14 @@ def main() -> None:
             src.write_text("".join(lines[:n]), encoding="utf-8")
             texts = [f"{r['title']}\n\n{r['abstract']}" for r in map(json.loads, lines[:n])]
             base = tokenize_baseline(texts, args.jobs)
-            out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(args.jobs),
-                                  formats], capture_output=True, text=True)
-            r = _result(out)
+            r = run_build(src, Path(d) / "out", args.jobs, formats)
             rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
             stages = " ".join(f"{k}={v:.1f}" for k, v in r["timings"].items() if v >= 0.05)
             print(f"{n:7d} {base:10.1f} {r['wall']:8.1f} {n / r['wall']:8.0f} {r['wall'] / base:6.2f} "
                   f"{rss:11.0f} {r['pss_total_mb']:12.0f}  {stages}", flush=True)
             rows.append((n, base, r))
             if args.floor:
-                out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(args.jobs),
-                                      formats, "update"], capture_output=True, text=True)
-                u = _result(out)
+                u = run_build(src, Path(d) / "out", args.jobs, formats, update=True)
                 print(f"        without extraction (kg build --update, nothing new): {u['wall']:.1f} s, "
                       f"{u['wall'] / base:.2f}x tokenization; read+assemble {u['timings']['read+extract+assemble']:.1f} s, "
                       f"export {u['timings']['export']:.1f} s", flush=True)
@@ -202,9 +201,7 @@ def resampled(n: int, jobs: int, formats: str) -> None:
                                       "listing_date": r.get("listing_date")}) + "\n")
         del base
         print(f"wrote {n:,} resampled abstracts in {time.perf_counter() - t:.0f} s", flush=True)
-        out = subprocess.run([sys.executable, "-c", BUILD, str(src), str(Path(d) / "out"), str(jobs), formats],
-                             capture_output=True, text=True)
-        r = _result(out)
+        r = run_build(src, Path(d) / "out", jobs, formats)
         rss = max(r["rss_parent_mb"], r["rss_worker_mb"])
         stages = " ".join(f"{k}={v:.0f}" for k, v in r["timings"].items() if v >= 0.5)
         print(f"{n:,} papers: build {r['wall']:.0f} s ({n / r['wall']:.0f} papers/s), peak RSS {rss:.0f} MB "
