@@ -17,8 +17,8 @@ from kg.config import EXPORT_FORMATS, READERS, BuildConfig, ExtractConfig
 from kg.errors import KgError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
-STATISTICAL_HELP = ("also use the NER model trained on SciERC and SciREX (kg train): SciERC-style spans, "
-                    "~10x slower; off by default because it lowers precision on our entity definition")
+FAST_HELP = ("rules only: vocabularies, abbreviations and pattern rules without the learned recognizer; "
+             "several times faster, lower recall")
 
 
 def _print(*args, quiet: bool = False, **kw) -> None:
@@ -44,7 +44,8 @@ def _formats(value: str) -> tuple[str, ...]:
 
 def _extract_config(args) -> ExtractConfig:
     return ExtractConfig(use_rules=not getattr(args, "no_rules", False),
-                         use_statistical=getattr(args, "statistical", False))
+                         use_recognizer=not (getattr(args, "fast", False) or getattr(args, "no_rules", False)),
+                         recognizer_model=getattr(args, "model", None))
 
 
 # -- build -----------------------------------------------------------------------------------
@@ -124,8 +125,15 @@ def cmd_eval(args) -> int:
         print(format_score(sc, f"SciERC mention-level (exact span and type): {args.gold}"))
     else:
         gold = load_gold(args.gold)
-        if args.split:
+        if args.split in ("even", "odd"):
             gold = gold[0::2] if args.split == "even" else gold[1::2]
+        elif args.split:
+            from kg.train.data import eval_ids
+
+            held_out = eval_ids()
+            gold = [g for g in gold if (g["id"] in held_out) == (args.split == "eval")]
+            if not gold:
+                raise KgError(f"no paper of the gold file is in the arXiv {args.split} split", str(args.gold))
         papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g.get("abstract") or "")
                   for g in gold]
         preds = {ex.paper.id: paper_entities(ex) for ex in extract(papers, nlp)}
@@ -178,12 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"paper-kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    def extraction_options(p):
+        p.add_argument("--fast", action="store_true", help=FAST_HELP)
+        p.add_argument("--model", type=Path, metavar="DIR",
+                       help="a recognizer model folder made by `kg train` (default: the packaged one)")
+        p.add_argument("--no-rules", action="store_true",
+                       help="vocabularies and abbreviations only (implies --fast)")
+
     def input_options(p):
         p.add_argument("--reader", choices=READERS, help="force an input reader (default: detect per file)")
         p.add_argument("--encoding", help="input encoding (default: BOM, else UTF-8 with cp1252 fallback)")
         p.add_argument("--jobs", "-j", type=int, help="worker processes for extraction (default: up to 2)")
-        p.add_argument("--no-rules", action="store_true", help="vocabularies and abbreviations only")
-        p.add_argument("--statistical", action="store_true", help=STATISTICAL_HELP)
+        extraction_options(p)
         p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
     p = sub.add_parser("build", help="build the graph and write every export",
@@ -220,11 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("gold", "scierc"), default="gold",
                    help="gold: entity-level, GUIDELINES.md rule; scierc: mention-level exact span and type")
     p.add_argument("--errors", action="store_true", help="list false positives and misses")
-    p.add_argument("--split", choices=("even", "odd"),
-                   help="score only the papers at even (0, 2, ...) or odd positions: the project tunes on "
-                        "'even' and keeps 'odd' out of tuning")
-    p.add_argument("--no-rules", action="store_true", help="vocabularies and abbreviations only")
-    p.add_argument("--statistical", action="store_true", help=STATISTICAL_HELP)
+    p.add_argument("--split", choices=("even", "odd", "eval", "train"),
+                   help="score only part of the gold file: 'eval' / 'train', the papers of the arXiv annotations "
+                        "that are in / not in the recognizer's evaluation split (kg/train/annotations/"
+                        "arxiv-eval-ids.txt); 'even' / 'odd', the papers at even or odd positions (the dev set: "
+                        "the rules were tuned on 'even')")
+    extraction_options(p)
     p.set_defaults(func=cmd_eval)
 
     def graph_option(p):

@@ -52,8 +52,8 @@ class ExtractConfig:
     use_rules: bool = True  #: pattern rules for names no vocabulary knows
     use_abbreviations: bool = True
     min_confidence: float = 0.5  #: mentions below this are dropped
-    use_statistical: bool = False  #: add the NER model trained on SciERC/SciREX (kg train)
-    statistical_model: Path | None = None  #: None: the packaged kg/models/scierc-ner
+    use_recognizer: bool = True  #: the learned recognizer (off: `--fast`, the rules alone)
+    recognizer_model: Path | None = None  #: None: the packaged kg/models/arxiv-crf (kg train)
 
 
 @dataclass(frozen=True)

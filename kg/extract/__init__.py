@@ -8,7 +8,6 @@ grouped into entities, the shape `kg extract` writes).
 
 from __future__ import annotations
 
-from kg.extract.normalize import singular_phrase
 from kg.extract.vocabulary import GENERIC_HEADS
 from kg.extract.pipeline import default_jobs, extract, extract_parallel, make_pipeline
 from kg.model import Extraction
@@ -55,17 +54,17 @@ def _without_generic_head(s: str) -> str:
 def paper_name(label: str, surfaces: list[str]) -> str:
     """The name of an entity as this paper writes it.
 
-    The label when the paper writes it (in any case, singular or plural, or followed by a
-    generic head noun such as "architecture"); otherwise the paper's longest spelling that is
-    not an acronym ("network pruning" rather than the vocabulary's "pruning", "MS COCO" rather
-    than "COCO"); the label for an entity the paper names only by an acronym ("CNN" ->
-    "convolutional neural network").
+    The label when the paper writes it (in any case, or followed by a generic head noun such as
+    "architecture"); otherwise the paper's longest spelling that is not an acronym, as written
+    ("network pruning" rather than the vocabulary's "pruning", "MS COCO" rather than "COCO",
+    "Video-LLMs" rather than a singular the paper never writes); the label for an entity the
+    paper names only by an acronym ("CNN" -> "convolutional neural network").
     """
     if not surfaces:
         return label
     low = label.lower()
     forms = surfaces + [_without_generic_head(s) for s in surfaces]
-    if any(s.lower() == low or singular_phrase(s).lower() == low for s in forms):
+    if any(s.lower() == low for s in forms):
         return label
     words = [s for s in surfaces if not _is_acronym(s)]
     if not words:

@@ -251,7 +251,18 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
         taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
+    return to_mentions(doc, chosen)
 
+
+#: What a paper proposes: in the annotations 43% of Methods, 25% of Datasets, 20% of
+#: Architectures, but 3.5% of Metrics and 0.6% of Tasks (2,400 arXiv abstracts).
+_PROPOSABLE = frozenset({"Method", "Architecture", "Dataset"})
+
+
+def to_mentions(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
+    """The :class:`~kg.model.Mention` records of the chosen, non-overlapping candidates (in
+    text order): their surface text, sentence, and whether the paper proposes them."""
+    tk = tokens(doc)
     starts = [s for s, _ in tk.sentence_bounds()]
     tname = title_name(doc, doc._.title_end)
     proposed_keys = set()
@@ -259,7 +270,7 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     for c in chosen:
         si = bisect_right(starts, c.start) - 1
         prop = False
-        if not c.in_vocabulary:
+        if not c.in_vocabulary and c.type in _PROPOSABLE:
             if tname and (c.start, c.end) == tname:
                 prop = True
             else:

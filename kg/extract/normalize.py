@@ -86,6 +86,21 @@ def singular_phrase(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def name_label(text: str) -> str:
+    """The label of a name as a paper writes it: a phrase of common words in the singular
+    ("graph neural networks" -> "graph neural network"), an acronym without its plural "s"
+    ("CNNs" -> "CNN"), but a proper name as written ("Least Squares", "Gradient Boosting
+    Trees", "TanksAndTemples"): its key (:func:`entity_key`) still folds the plural."""
+    t = canonical_surface(text)
+    last = t.rpartition(" ")[2]
+    if any(ch.isupper() for ch in last[1:] if ch.isalpha()) and not _ACRONYM_PLURAL.match(last) \
+            or last[:1].isupper() and not _ACRONYM_PLURAL.match(last) and t[:1].isupper() and " " in t \
+            and all(w[:1].isupper() or not w[:1].isalpha() for w in t.split() if len(w) > 3):
+        return t
+    return singular_phrase(t)
+
+
+@lru_cache(maxsize=1 << 16)
 def entity_key(text: str) -> str:
     """Normalized key of a surface form: lower case, singular, hyphens and spaces equal.
 

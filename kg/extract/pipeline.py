@@ -8,8 +8,9 @@ Components, in order (each declares what it reads and writes)::
     kg_abbreviations   doc._.abbreviations: (long form, short form) pairs
     kg_vocabulary      doc._.kg_candidates from the curated vocabularies
     kg_rules           doc._.kg_candidates for names no vocabulary knows
-    kg_statistical     (optional) doc._.kg_candidates from the NER model `kg train` makes
     kg_entities        doc._.kg_mentions: resolved, normalized, proposed or used
+    kg_recognizer      (default; off in fast mode) doc._.kg_mentions again, from the learned
+                       model `kg train` makes, which reads all of the above as features
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from kg.gctune import use_bulk_gc
 from kg.model import Evaluation, Extraction, Mention, Paper
 
 # Registering the factories is a side effect of importing their modules.
-from kg.extract import abbreviation, entities, rules, sentences, vocabulary  # noqa: F401
+from kg.extract import abbreviation, entities, recognizer, rules, sentences, vocabulary  # noqa: F401
 
 
 def make_pipeline(config: ExtractConfig | None = None) -> Language:
@@ -49,12 +50,10 @@ def make_pipeline(config: ExtractConfig | None = None) -> Language:
     nlp.add_pipe("kg_vocabulary", config={"vocab_dir": vocab_dir})
     if config.use_rules:
         nlp.add_pipe("kg_rules", config={"vocab_dir": vocab_dir})
-    if config.use_statistical:
-        from kg.extract import statistical  # noqa: F401  (registers the factory; loads spaCy models)
-
-        model = str(config.statistical_model) if config.statistical_model else None
-        nlp.add_pipe("kg_statistical", config={"model": model})
     nlp.add_pipe("kg_entities", config={"vocab_dir": vocab_dir, "min_confidence": config.min_confidence})
+    if config.use_recognizer:
+        model = str(config.recognizer_model) if config.recognizer_model else None
+        nlp.add_pipe("kg_recognizer", config={"model": model})
     return nlp
 
 

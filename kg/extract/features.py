@@ -1,0 +1,252 @@
+"""Token features for the learned recognizer (:mod:`kg.extract.recognizer`).
+
+Pure functions over plain data: the words of a document (a :class:`~kg.extract.tokens.TokenView`),
+the spans the other components found (vocabulary terms, the rule pipeline's mentions,
+abbreviation definitions) and a table of word clusters. Each token gets a list of string
+features, the input of a linear-chain CRF:
+
+- the word: lower case, shape ("Xx-dd"), prefix and suffixes, capitals, digits, its cluster at
+  three granularities (:mod:`kg.train.clusters`);
+- its neighbours: words at +-1 and +-2, shapes, clusters and span tags at +-1, the two bigrams;
+- span tags: inside or at the edge of a vocabulary term (with its type and source), of a
+  mention the rules found (with its type), of an abbreviation's long or short
+  form;
+- document context: a name-like word ("MoniRefer", "GPT-4o") gets the head nouns that follow
+  *any* of its occurrences ("MoniRefer dataset" types every "MoniRefer"), and a short form
+  gets its long form's head word ("Graph Neural Networks (GNNs)": every "GNNs" sees
+  "networks").
+
+What a word alone gives is computed once per word type and cached (:class:`WordFeatures`);
+that and building the lists as few times as possible is what keeps this fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from kg.extract.heads import HEAD_TYPES
+from kg.extract.tokens import TokenView
+
+#: A span with a tag: (start token, end token exclusive, tag).
+TaggedSpan = tuple[int, int, str]
+
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+_DIGIT = re.compile(r"[0-9]")
+_REPEAT = re.compile(r"(.)\1+")
+
+
+def word_shape(word: str) -> str:
+    """The word with capitals as X, small letters as x, digits as d, runs cut to two
+    ("ResNet-50" -> "XxxXx-dd")."""
+    s = _DIGIT.sub("d", _LOWER.sub("x", _UPPER.sub("X", word)))
+    return _REPEAT.sub(r"\1\1", s)
+
+
+def is_name_like(word: str) -> bool:
+    """A capital first letter, a capital inside, or a digit: how names are written."""
+    return word[:1].isupper() or any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
+
+
+class WordFeatures:
+    """Features of a word on its own, computed once per word type.
+
+    Parameters
+    ----------
+    clusters : mapping of str to tuple of str
+        Lower-cased word -> its cluster ids, coarse to fine.
+    max_words : int
+        Words to remember at most (the table is cleared past it, which bounds its memory).
+    """
+
+    def __init__(self, clusters: Mapping[str, Sequence[str]], max_words: int = 200_000):
+        self.clusters = clusters
+        self.max_words = max_words
+        self._cache: dict[str, tuple[list[str], str, str]] = {}
+
+    def get(self, word: str) -> tuple[list[str], str, str]:
+        """(features of the word, its shape, its finest cluster or "")."""
+        hit = self._cache.get(word)
+        if hit is None:
+            if len(self._cache) > self.max_words:
+                self._cache.clear()
+            hit = self._cache[word] = self._compute(word)
+        return hit
+
+    def _compute(self, word: str) -> tuple[list[str], str, str]:
+        low = word.lower()
+        shape = word_shape(word)
+        f = ["b", "w=" + low, "s=" + shape, "p3=" + low[:3], "x2=" + low[-2:], "x3=" + low[-3:], "x4=" + low[-4:]]
+        if word[:1].isupper():
+            f.append("cap")
+        if any(ch.isupper() for ch in word[1:]):
+            f.append("incap")
+        if any(ch.isdigit() for ch in word):
+            f.append("dig")
+        if word.isspace():
+            f.append("space")
+        levels = self.clusters.get(low, ())
+        f.extend(f"c{i}={c}" for i, c in enumerate(levels))
+        return f, shape, levels[-1] if levels else ""
+
+
+def span_tags(n: int, spans: Iterable[TaggedSpan], prefix: str) -> list[list[str]]:
+    """Per token, "PREFIX:B-TAG" / "PREFIX:I-TAG" for each span it is in (and "PREFIX:U" for
+    a one-token span)."""
+    tags: list[list[str]] = [[] for _ in range(n)]
+    for s, e, tag in spans:
+        tags[s].append(f"{prefix}:B-{tag}")
+        inside = f"{prefix}:I-{tag}"
+        for i in range(s + 1, e):
+            tags[i].append(inside)
+        if e - s == 1:
+            tags[s].append(prefix + ":U")
+    return tags
+
+
+def document_context(tk: TokenView, abbreviations: Iterable[tuple[tuple[int, int], tuple[int, int]]],
+                     clusters: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """Per token, what the whole document says of its word (see the module docstring)."""
+    n = tk.n
+    text, lower, punct = tk.text, tk.lower, tk.punct
+    ctx: dict[str, set[str]] = {}
+    for i in range(n):
+        w = text[i]
+        if not is_name_like(w):
+            continue
+        c = ctx.setdefault(w, set())
+        for j in range(i + 1, min(i + 5, n)):  # the first head noun within four words
+            if lower[j] in HEAD_TYPES:
+                c.add("dR=" + lower[j])
+                break
+            if punct[j] and text[j] not in "-,":
+                break
+        if i:
+            c.add("dL=" + lower[i - 1])
+    out: list[list[str]] = [[] for _ in range(n)]
+    for i in range(n):
+        c = ctx.get(text[i])
+        if c:
+            out[i].extend(c)
+    for (_ls, le), (ss, se) in abbreviations:
+        head = lower[le - 1]
+        cues = ["abh=" + head]
+        if head in HEAD_TYPES:
+            cues.append("abt=" + HEAD_TYPES[head])
+        levels = clusters.get(head)
+        if levels:
+            cues.append("abc=" + levels[-1])
+        short = "".join(t + " " if w else t for t, w in zip(text[ss:se], tk.ws[ss:se])).strip()
+        for i in range(n):
+            if text[i] == short or text[i] == short + "s":
+                out[i].extend(cues)
+    return out
+
+
+def token_features(tk: TokenView, words: WordFeatures, title_end: int,
+                   vocabulary: Sequence[tuple[int, int, str, str]],
+                   mentions: Sequence[TaggedSpan],
+                   abbreviations: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[list[str]]:
+    """The feature lists of a document's tokens.
+
+    Parameters
+    ----------
+    tk : TokenView
+        The document's tokens.
+    words : WordFeatures
+        Per-word features (and the cluster table).
+    title_end : int
+        Index of the first token after the title (0 when there is none).
+    vocabulary : sequence of (start, end, type, source)
+        Vocabulary terms found in the text (nested ones included).
+    mentions : sequence of (start, end, type)
+        The mentions the rule pipeline chose.
+    abbreviations : sequence of ((start, end), (start, end))
+        Token ranges of each abbreviation's long form and short form.
+    """
+    n = tk.n
+    tags = span_tags(n, ((s, e, t) for s, e, t, _ in vocabulary), "voc")
+    for i, extra in enumerate(span_tags(n, ((s, e, src) for s, e, _, src in vocabulary), "vsrc")):
+        tags[i].extend(extra)
+    for i, extra in enumerate(span_tags(n, mentions, "base")):
+        tags[i].extend(extra)
+    ab = [(s, e, "long") for (s, e), _ in abbreviations] + [(s, e, "short") for _, (s, e) in abbreviations]
+    for i, extra in enumerate(span_tags(n, ab, "ab")):
+        tags[i].extend(extra)
+    shorts = {tk.span_text(s, e) for _, (s, e) in abbreviations}
+    text, lower = tk.text, tk.lower
+    if shorts:
+        for i in range(n):
+            w = text[i]
+            if w in shorts or (w[-1:] == "s" and w[:-1] in shorts):
+                tags[i].append("abuse")
+    # the neighbours see the type tags (not the sources)
+    near = [[t for t in ts if not t.startswith("vsrc")] for ts in tags]
+    docf = document_context(tk, abbreviations, words.clusters)
+    info = [words.get(w) for w in text]
+    starts = tk.sent_start
+    out = []
+    for i in range(n):
+        own, shape, cluster = info[i]
+        f = own + tags[i] + docf[i]
+        if i < title_end:
+            f.append("title")
+        if starts and starts[i]:
+            f.append("sstart")
+        if i:
+            _, sh, cl = info[i - 1]
+            f += ("-1w=" + lower[i - 1], "-1s=" + sh, "-1c=" + cl, "bg-=" + lower[i - 1] + "|" + lower[i])
+            f += ["-1" + t for t in near[i - 1]]
+            f.append("-2w=" + lower[i - 2] if i > 1 else "-2w=<s>")
+        else:
+            f += ("-1w=<s>", "-2w=<s>")
+        if i + 1 < n:
+            _, sh, cl = info[i + 1]
+            f += ("+1w=" + lower[i + 1], "+1s=" + sh, "+1c=" + cl, "bg+=" + lower[i] + "|" + lower[i + 1])
+            f += ["+1" + t for t in near[i + 1]]
+            f.append("+2w=" + lower[i + 2] if i + 2 < n else "+2w=</s>")
+        else:
+            f += ("+1w=</s>", "+2w=</s>")
+        out.append(f)
+    return out
+
+
+# -- labels -----------------------------------------------------------------------------------
+
+def bilou(n: int, spans: Iterable[TaggedSpan]) -> list[str]:
+    """BILOU labels of ``n`` tokens from non-overlapping typed spans ("U-Task", "B-Method", ...)."""
+    y = ["O"] * n
+    for s, e, t in spans:
+        if e - s == 1:
+            y[s] = "U-" + t
+        else:
+            y[s] = "B-" + t
+            for i in range(s + 1, e - 1):
+                y[i] = "I-" + t
+            y[e - 1] = "L-" + t
+    return y
+
+
+def spans_of(labels: Sequence[str]) -> list[TaggedSpan]:
+    """Typed spans from BILOU (or BIO) labels; an ill-formed sequence ("O I-Task") still
+    gives a span where its labels run."""
+    spans: list[TaggedSpan] = []
+    start, typ = -1, ""
+    for i, lab in enumerate(labels):
+        kind, t = lab[:1], lab[2:]
+        if kind == "O":
+            if start >= 0:
+                spans.append((start, i, typ))
+            start = -1
+            continue
+        if kind in "BU" or start < 0 or t != typ:
+            if start >= 0:
+                spans.append((start, i, typ))
+            start, typ = i, t
+        if kind in "LU":
+            spans.append((start, i + 1, typ))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(labels), typ))
+    return spans

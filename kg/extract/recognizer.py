@@ -1,0 +1,188 @@
+"""The learned recognizer: a linear-chain CRF over rich token features, trained on in-guideline
+annotations (``kg train``, :mod:`kg.train.recognizer`).
+
+It runs after the rule pipeline (vocabularies, abbreviations, rules, the resolver) and reads
+what they found as features (:mod:`kg.extract.features`); what it tags replaces
+``doc._.kg_mentions``. It learns from annotated text what an entity phrase looks like, where it
+starts and ends, and its type, and which vocabulary hits and rule findings to trust in context.
+
+A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
+
+    config.cfg        what the model is: labels, features, training settings and data
+    model.crfsuite    the CRF weights (python-crfsuite)
+    clusters.tsv      word -> cluster ids, coarse to fine (kg.train.clusters)
+    meta.json         what it was trained on and how it scored
+
+From the tagged spans to mentions: each span takes the concept of a vocabulary term or of a
+rule-found mention with exactly its extent (so "CNNs" still joins "convolutional neural
+network"), else a key of its own; a short form takes its long form's concept; and all mentions
+of one concept in a paper take the type with the highest total confidence.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.config import PACKAGE_DIR
+from kg.errors import KgError
+from kg.extract.batches import pipe_batches
+from kg.extract.candidates import Candidate
+from kg.extract.entities import to_mentions
+from kg.extract.features import TaggedSpan, WordFeatures, spans_of, token_features
+from kg.extract.normalize import entity_key, name_label
+from kg.extract.tokens import tokens
+from kg.model import ENTITY_TYPES
+
+#: The packaged model (written by ``kg train --out kg/models/arxiv-crf``).
+DEFAULT_MODEL = PACKAGE_DIR / "models" / "arxiv-crf"
+RULE = "learned"
+
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=None)
+
+
+def read_clusters(path: Path) -> dict[str, tuple[str, ...]]:
+    """Word clusters from a TSV file: word, then its cluster ids, coarse to fine."""
+    out: dict[str, tuple[str, ...]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            word, *levels = line.rstrip("\n").split("\t")
+            out[word] = tuple(levels)
+    return out
+
+
+class RecognizerModel:
+    """A trained model folder, loaded: the CRF tagger and the word features.
+
+    Parameters
+    ----------
+    path : Path
+        The model folder.
+
+    Raises
+    ------
+    KgError
+        When the folder is not a trained model.
+    """
+
+    def __init__(self, path: Path):
+        import pycrfsuite
+
+        self.path = Path(path)
+        files = [self.path / n for n in ("config.cfg", "model.crfsuite", "clusters.tsv")]
+        missing = [f.name for f in files if not f.is_file()]
+        if missing:
+            raise KgError(f"not a trained recognizer (missing {', '.join(missing)}); train one with `kg train`",
+                          str(self.path))
+        self.tagger = pycrfsuite.Tagger()
+        try:
+            self.tagger.open(str(files[1]))
+        except (OSError, ValueError) as e:
+            raise KgError(f"cannot load the recognizer ({e})", str(files[1])) from None
+        self.words = WordFeatures(read_clusters(files[2]))
+
+    def tag(self, features: list[list[str]]) -> list[tuple[int, int, str, float]]:
+        """Typed spans of one document with their confidence (the mean marginal probability
+        of the span's labels)."""
+        if not features:
+            return []
+        tagger = self.tagger
+        labels = tagger.tag(features)
+        return [(s, e, t, sum(tagger.marginal(labels[i], i) for i in range(s, e)) / (e - s))
+                for s, e, t in spans_of(labels)]
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> RecognizerModel:
+    """Load (once per process) a model folder; the packaged model when ``path`` is None."""
+    return RecognizerModel(Path(path) if path else DEFAULT_MODEL)
+
+
+def _token_spans(tk, mentions) -> list[TaggedSpan]:
+    """Token ranges of mentions given by character offsets."""
+    idx = tk.idx
+    return [(s, max(bisect_left(idx, m.end), s + 1), m.type)
+            for m in mentions if (s := bisect_left(idx, m.start)) < tk.n]
+
+
+def recognize(doc: Doc, model: RecognizerModel) -> list[Candidate]:
+    """The candidates the model tags in a Doc, with concepts and types settled (see the module
+    docstring); they do not overlap."""
+    tk = tokens(doc)
+    vocab = [c for c in doc._.kg_candidates or () if c.rule.startswith("vocabulary")]
+    rules = list(doc._.kg_mentions or ())
+    rule_spans = _token_spans(tk, rules)
+    abbreviations = [((long.start, long.end), (short.start, short.end)) for long, short in doc._.abbreviations or ()]
+    features = token_features(tk, model.words, doc._.title_end,
+                              [(c.start, c.end, c.type, c.source) for c in vocab], rule_spans, abbreviations)
+    known = {(c.start, c.end): (c.key, c.label, True) for c in vocab if c.in_vocabulary}
+    for (s, e, _t), m in zip(rule_spans, rules):
+        known.setdefault((s, e), (m.key, m.label, m.in_vocabulary))
+    text, space = tk.text, tk.space
+    found = []
+    for s, e, typ, conf in model.tag(features):
+        while s < e and space[s]:
+            s += 1
+        while e > s and space[e - 1]:
+            e -= 1
+        if e <= s:
+            continue
+        hit = known.get((s, e))
+        if hit is None:
+            label = name_label(tk.span_text(s, e).rstrip("."))
+            if not label:
+                continue
+            hit = (entity_key(label), label, False)
+        found.append([s, e, typ, conf, *hit])
+    # a short form names its long form's concept
+    by_span = {(f[0], f[1]): f for f in found}
+    short_keys = {}
+    for (ls, le), (ss, se) in abbreviations:
+        long = by_span.get((ls, le))
+        if long is not None:
+            short_keys[tk.span_text(ss, se)] = long
+    if short_keys:
+        for f in found:
+            w = text[f[0]] if f[1] - f[0] == 1 else None
+            if w is not None:
+                long = short_keys.get(w) or (short_keys.get(w[:-1]) if w.endswith("s") else None)
+                if long is not None and long is not f:
+                    f[4:7] = long[4:7]
+    # one type per concept: the most confident in total
+    votes: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(ENTITY_TYPES, 0.0))
+    for f in found:
+        votes[f[4]][f[2]] += f[3]
+    return [Candidate(s, e, key, label, max(votes[key], key=votes[key].get), RULE, round(conf, 3), inv)
+            for s, e, _typ, conf, key, label, inv in found]
+
+
+@Language.factory(
+    "kg_recognizer",
+    assigns=["doc._.kg_mentions"],
+    requires=["doc._.kg_mentions", "doc._.kg_candidates", "doc._.abbreviations", "doc._.title_end"],
+    default_config={"model": None},
+)
+def make_recognizer(nlp: Language, name: str, model: str | None) -> "Recognizer":
+    return Recognizer(load_model(model))
+
+
+class Recognizer:
+    """Replaces ``doc._.kg_mentions`` with the mentions the learned model finds."""
+
+    def __init__(self, model: RecognizerModel):
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_mentions = to_mentions(doc, recognize(doc, self.model))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)

@@ -1,0 +1,127 @@
+"""Word clusters from unlabelled abstracts: what the recognizer knows of words it was not
+trained on.
+
+Words that occur in the same contexts land in the same cluster ("imagenet", "coco",
+"cifar-10"; "psnr", "fid", "bleu"), so a dataset or metric name the annotations never show
+still looks like its kind. Made in three steps, with numpy only:
+
+1. weighted co-occurrence counts of the ``n_words`` most frequent lower-cased words within a
+   window (1/distance);
+2. positive PMI with context-distribution smoothing, and a randomized truncated SVD: one
+   ``dim``-dimensional vector per word;
+3. spherical k-means of the vectors at several granularities (32, 128 and 512 clusters):
+   each word gets one cluster id per granularity, coarse to fine.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+#: Cluster counts, coarse to fine.
+LEVELS = (32, 128, 512)
+
+
+def arxiv_texts(path: Path, skip_ids: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Title and abstract of each paper of the arXiv corpus, but those in ``skip_ids``."""
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("id") not in skip_ids:
+                yield f"{r.get('title') or ''}\n\n{r.get('abstract') or ''}"
+
+
+def word_vectors(texts: Iterable[str], n_words: int = 20000, dim: int = 100, window: int = 4,
+                 seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """PPMI + SVD vectors (unit length) of the most frequent lower-cased words of ``texts``.
+
+    Returns
+    -------
+    words : list of str
+        The words, most frequent first.
+    vectors : ndarray of shape (len(words), dim)
+    """
+    import spacy
+
+    tokenizer = spacy.blank("en").tokenizer
+    docs: list[list[str]] = []
+    counts: dict[str, int] = {}
+    for doc in tokenizer.pipe(texts, batch_size=512):
+        words = [t.lower_ for t in doc if not t.is_space]
+        docs.append(words)
+        for w in words:
+            counts[w] = counts.get(w, 0) + 1
+    vocab = sorted(counts, key=lambda w: (-counts[w], w))[:n_words]
+    index = {w: i for i, w in enumerate(vocab)}
+    V = len(vocab)
+    pad = [-1] * window
+    ids = np.array([i for words in docs for i in pad + [index.get(w, -1) for w in words]] + pad, dtype=np.int64)
+    del docs
+    C = np.zeros(V * V, dtype=np.float32)
+    for d in range(1, window + 1):
+        a, b = ids[:-d], ids[d:]
+        ok = (a >= 0) & (b >= 0)
+        pairs, n = np.unique(a[ok] * V + b[ok], return_counts=True)
+        C[pairs] += n.astype(np.float32) / d
+    del ids
+    C = C.reshape(V, V)
+    C += C.T
+    total = float(C.sum())
+    row = C.sum(1, keepdims=True)
+    col = C.sum(0, keepdims=True) ** 0.75
+    col /= col.sum()
+    # PPMI in place, a block of rows at a time (the matrix is the one big array)
+    for s in range(0, V, 2048):
+        block = C[s:s + 2048]
+        with np.errstate(divide="ignore"):
+            np.log(block * (1.0 / total) / (row[s:s + 2048] / total) / col, out=block)
+        np.maximum(block, 0, out=block)
+        block[~np.isfinite(block)] = 0
+    rng = np.random.default_rng(seed)
+    k = dim + 16
+    Q = C @ rng.standard_normal((V, k)).astype(np.float32)
+    for _ in range(3):
+        Q, _r = np.linalg.qr(Q)
+        Q = C @ (C.T @ Q)
+    Q, _r = np.linalg.qr(Q)
+    U, S, _vt = np.linalg.svd(Q.T @ C, full_matrices=False)
+    W = (Q @ U[:, :dim]) * np.sqrt(S[:dim])
+    W /= np.linalg.norm(W, axis=1, keepdims=True) + 1e-8
+    return vocab, W.astype(np.float32)
+
+
+def spherical_kmeans(X: np.ndarray, k: int, iterations: int = 25, seed: int = 0) -> np.ndarray:
+    """Cluster of each row of ``X`` (unit vectors) among ``k`` by cosine similarity."""
+    rng = np.random.default_rng(seed)
+    centres = X[rng.choice(len(X), k, replace=False)].copy()
+    for _ in range(iterations):
+        labels = np.argmax(X @ centres.T, axis=1)
+        for j in range(k):
+            members = X[labels == j]
+            if len(members):
+                c = members.mean(0)
+                centres[j] = c / (np.linalg.norm(c) + 1e-8)
+    return np.argmax(X @ centres.T, axis=1)
+
+
+def word_clusters(words: list[str], vectors: np.ndarray, levels: Iterable[int] = LEVELS,
+                  seed: int = 0) -> dict[str, tuple[str, ...]]:
+    """Word -> its cluster ids at each granularity, coarse to fine ("12", "12.071", ...)."""
+    labels = [spherical_kmeans(vectors, k, seed=seed) for k in levels]
+    out = {}
+    for i, w in enumerate(words):
+        ids = [str(int(lab[i])) for lab in labels]
+        out[w] = tuple(".".join(ids[:j + 1]) for j in range(len(ids)))
+    return out
+
+
+def write_clusters(clusters: dict[str, tuple[str, ...]], path: Path) -> None:
+    """Write the TSV that :func:`kg.extract.recognizer.read_clusters` reads."""
+    with open(path, "w", encoding="utf-8") as f:
+        for w, levels in clusters.items():
+            if "\t" not in w and "\n" not in w:
+                f.write(w + "\t" + "\t".join(levels) + "\n")
