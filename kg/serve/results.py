@@ -23,7 +23,6 @@ final serialization, so a truncated answer is still a well-formed document in ev
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 import pyoxigraph
 
 from kg.assemble.rdf import PREFIXES
+from kg.query.guard import looks_like_update
 
 RF = pyoxigraph.QueryResultsFormat
 RDF = pyoxigraph.RdfFormat
@@ -57,12 +57,6 @@ GRAPH_TYPES: dict[str, tuple] = {
     "text/n3": (RDF.N3, "text/n3; charset=utf-8"),
 }
 
-_UPDATE_START = re.compile(
-    r"^\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_COMMENT = re.compile(r"#[^\n]*")
-
-
 class QueryFailed(Exception):
     """A query that cannot be answered: ``status`` is the HTTP status to send."""
 
@@ -82,11 +76,6 @@ class Answer:
     rows: int = 0
     truncated: bool = False
     headers: dict[str, str] = field(default_factory=dict)
-
-
-def looks_like_update(text: str) -> bool:
-    """True when ``text`` (after its prologue and comments) starts like a SPARQL Update."""
-    return bool(_UPDATE_START.match(_COMMENT.sub("", text)))
 
 
 def negotiate(accept: str | None, table: dict[str, tuple]) -> tuple:
