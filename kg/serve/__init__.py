@@ -14,14 +14,16 @@ the worker killed), per-query memory (``max_memory_mb``), result rows (``X-KG-Tr
 past ``max_rows``), request body size (413). Federated queries (``SERVICE``) are refused (400)
 unless ``allow_service``; the workers cannot open network sockets otherwise.
 
-Connections: at most ``max_connections`` open (more get 503); one idle, or not reading its
-answer, for ``idle_timeout`` seconds is closed.
+Browsers: CORS headers only for the ``cors_origins`` given; a request whose ``Host`` is not this
+server's address (DNS rebinding) gets 403. Connections: at most ``max_connections`` open (more
+get 503); one idle, or not reading its answer, for ``idle_timeout`` seconds is closed.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import ipaddress
 import json
 import socket
 import sys
@@ -47,10 +49,9 @@ DEFAULT_IDLE_TIMEOUT = 10.0
 DEFAULT_MAX_CONNECTIONS = 64
 WRITE_PIECE = 1 << 16  # each socket write must finish within the idle timeout
 
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "X-KG-Truncated, X-KG-Max-Rows, X-KG-Rows",
-}
+EXPOSED = "X-KG-Truncated, X-KG-Max-Rows, X-KG-Rows"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
 
 _INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>paper-kg SPARQL endpoint</title></head>
@@ -79,22 +80,29 @@ class SparqlServer(ThreadingHTTPServer):
     request_queue_size = socket.SOMAXCONN
 
     def __init__(self, address, build_dir: Path, runner: QueryRunner, max_body: int, quiet: bool,
-                 idle_timeout: float = DEFAULT_IDLE_TIMEOUT, max_connections: int = DEFAULT_MAX_CONNECTIONS):
+                 cors_origins: tuple[str, ...] = (), idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.build_dir = Path(build_dir)
         self.runner = runner
         self.max_body = max_body
         self.quiet = quiet
+        self.cors_origins = frozenset(cors_origins)
         self.idle_timeout = idle_timeout
         self._connections = threading.BoundedSemaphore(max_connections)
         super().__init__(address, SparqlHandler)
+        self.host_names = host_names(address[0])
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
+
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's ``Host`` header names this server (see :func:`host_matches`)."""
+        return host_matches(host, self.host_names, self.server_address[1], self.server_address[0] in WILDCARD_HOSTS)
 
     def process_request(self, request, client_address):
         """One thread per connection, at most ``max_connections`` of them; more get 503 at once."""
@@ -142,10 +150,40 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if not self.server.quiet:
             super().log_message(format, *args)
 
+    def parse_request(self) -> bool:
+        """http.server's parsing, then the DNS-rebinding check on the ``Host`` header."""
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host")
+        if host is not None and not self.server.host_allowed(host):
+            self.close_connection = True
+            names = ", ".join(f"{n}:{self.server.server_address[1]}" for n in sorted(self.server.host_names))
+            self._text(403, f"refused: the Host header {_printable(host)!r} does not name this server ({names}); "
+                            f"a web page may be trying to reach it through its own domain name (DNS rebinding)",
+                       cors=False)
+            return False
+        return True
+
+    def _cors(self) -> dict[str, str]:
+        """CORS headers for the request's Origin: only for an origin given with --cors."""
+        if not self.server.cors_origins:
+            return {}
+        out = {"Vary": "Origin"}
+        origin = self.headers.get("Origin")
+        try:
+            allowed = origin is not None and normalize_origin(origin) in self.server.cors_origins
+        except ValueError:
+            allowed = False
+        if allowed:
+            out.update({"Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": EXPOSED})
+        return out
+
     def _send(self, status: int, body: bytes | Reply, content_type: str, headers: dict[str, str] | None = None,
               cors: bool = False) -> None:
         """Send an answer: bytes, or a query's :class:`Reply` streamed from its worker until its deadline."""
-        extra = {**(CORS if cors else {}), **(headers or {})}
+        extra = dict(headers or {})
+        for k, v in (self._cors() if cors else {}).items():
+            extra[k] = f"{extra[k]}, {v}" if k in extra else v
         reply = body if isinstance(body, Reply) else None
         try:
             self.send_response(status)
@@ -264,11 +302,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return self._query(params)
 
     def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight
-        self._send(204, b"", "text/plain", {
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type, Accept",
-            "Access-Control-Max-Age": "86400",
-        }, cors=True)
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if "Access-Control-Allow-Origin" in self._cors():
+            headers.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                            "Access-Control-Allow-Headers": "Content-Type, Accept",
+                            "Access-Control-Max-Age": "86400"})
+        self._send(204, b"", "text/plain", headers, cors=True)
 
     def do_PUT(self) -> None:  # noqa: N802
         self._text(405, "read-only endpoint", {"Allow": "GET, POST, OPTIONS"})
@@ -306,6 +345,60 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._send(200, reply, reply.content_type, headers, cors=True)
 
 
+def host_names(bound: str) -> frozenset[str]:
+    """The names a ``Host`` header may give for a server bound to ``bound``: the loopback names,
+    the bound address (``[...]`` for IPv6) and, bound to every address, this machine's name."""
+    bound = bound.lower()
+    names = set(LOOPBACK_NAMES) | {f"[{bound}]" if ":" in bound else bound}
+    if bound in WILDCARD_HOSTS:
+        names.add(socket.gethostname().lower())
+    return frozenset(names - {"", "[::]", "0.0.0.0"})
+
+
+def host_matches(host: str, names: frozenset[str], port: int, any_address: bool = False) -> bool:
+    """Whether ``host`` (a ``Host`` header) is one of ``names`` with ``port`` or, if the server is
+    bound to every address (``any_address``), any IP address with ``port``. A DNS-rebinding page
+    sends its own domain name, which is none of these."""
+    host = host.strip().lower()
+    name, sep, given = host.rpartition(":")
+    if not sep or not name or name.startswith("[") and not name.endswith("]"):
+        name, given = host, "80"  # no port given: the default one
+    if given != str(port):
+        return False
+    if name in names:
+        return True
+    if any_address:
+        try:
+            ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+def _printable(text: str, limit: int = 100) -> str:
+    """``text`` cut to ``limit`` characters, with control characters escaped (for messages)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+
+
+def normalize_origin(value: str) -> str:
+    """``scheme://host[:port]`` in lower case, without a default port (how browsers send ``Origin``).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not an http(s) origin (``*`` is not one: name each origin).
+    """
+    parts = urllib.parse.urlsplit(value.strip().rstrip("/"))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.path or parts.query \
+            or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"not an origin (scheme://host[:port], e.g. http://localhost:3000): {value!r}")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[parts.scheme.lower()]
+    port = f":{parts.port}" if parts.port not in (None, default) else ""
+    return f"{parts.scheme.lower()}://{host.lower()}{port}"
+
+
 def _parse_params(text: str) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(text, keep_blank_values=True, strict_parsing=False,
                                  errors="strict", max_num_fields=1000)
@@ -317,8 +410,8 @@ def make_server(build_dir: Path = Path("outputs"), host: str = DEFAULT_HOST, por
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, *,
                 max_concurrent: int = DEFAULT_MAX_CONCURRENT, max_body: int = DEFAULT_MAX_BODY,
                 max_memory_mb: int = QUERY_MAX_MEMORY_MB, allow_service: bool = False,
-                idle_timeout: float = DEFAULT_IDLE_TIMEOUT, max_connections: int = DEFAULT_MAX_CONNECTIONS,
-                quiet: bool = False) -> SparqlServer:
+                cors_origins: tuple[str, ...] = (), idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                max_connections: int = DEFAULT_MAX_CONNECTIONS, quiet: bool = False) -> SparqlServer:
     """Start the query workers on the build's graph and bind a server (port 0: any free port; see ``.url``).
 
     Call ``serve_forever()`` to run it, ``shutdown()`` (from another thread) and
@@ -333,10 +426,15 @@ def make_server(build_dir: Path = Path("outputs"), host: str = DEFAULT_HOST, por
             or max_memory_mb < 0:
         raise KgError("--timeout and --idle-timeout must be > 0, --max-rows, --max-concurrent and "
                       "--max-connections >= 1, --max-memory >= 0")
+    try:
+        origins = tuple(normalize_origin(o) for o in cors_origins)
+    except ValueError as e:
+        raise KgError(f"--cors: {e}") from None
     runner = QueryRunner(Path(build_dir), timeout=timeout, max_rows=max_rows, max_concurrent=max_concurrent,
                          max_memory_mb=max_memory_mb, allow_service=allow_service)
     try:
-        return SparqlServer((host, port), Path(build_dir), runner, max_body, quiet, idle_timeout, max_connections)
+        return SparqlServer((host, port), Path(build_dir), runner, max_body, quiet, origins, idle_timeout,
+                            max_connections)
     except OSError as e:
         runner.close()
         raise KgError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
@@ -345,7 +443,8 @@ def make_server(build_dir: Path = Path("outputs"), host: str = DEFAULT_HOST, por
 def cmd_serve(args) -> int:
     server = make_server(args.build_dir, args.host, args.port, args.timeout, args.max_rows,
                          max_concurrent=args.max_concurrent, max_memory_mb=args.max_memory,
-                         allow_service=args.allow_service, idle_timeout=args.idle_timeout, max_connections=args.max_connections, quiet=args.quiet)
+                         allow_service=args.allow_service, cors_origins=tuple(args.cors),
+                         idle_timeout=args.idle_timeout, max_connections=args.max_connections, quiet=args.quiet)
     url = server.url
     print(f"kg serve: SPARQL endpoint at {url}sparql, graph view at {url} (Ctrl-C to stop)", flush=True)
     if server.server_address[0] not in ("127.0.0.1", "::1", "localhost"):
@@ -381,6 +480,9 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--max-concurrent", type=int, default=DEFAULT_MAX_CONCURRENT,
                    help=f"queries evaluated at once, each in its own worker process (default: {DEFAULT_MAX_CONCURRENT})")
     add_limit_options(p)
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from ORIGIN (e.g. http://localhost:3000) query the endpoint from a "
+                        "browser; repeat for more (default: none)")
     p.add_argument("--idle-timeout", type=float, default=DEFAULT_IDLE_TIMEOUT,
                    help=f"seconds a connection may stay idle, or a client not read its answer, before it is "
                         f"closed (default: {DEFAULT_IDLE_TIMEOUT:g})")
@@ -391,4 +493,5 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-__all__ = ["add_serve_parser", "cmd_serve", "make_server", "SparqlServer", "QueryRunner"]
+__all__ = ["add_serve_parser", "cmd_serve", "make_server", "normalize_origin",
+           "SparqlServer", "QueryRunner"]
