@@ -256,18 +256,18 @@ class QueryRunner:
                "named_graphs": list(named_graph_uris), "max_rows": self.max_rows}
         try:
             header = worker.ask(job, deadline)
-            if not header["ok"]:
-                (self.pool.discard if header.get("retire") else self.pool.release)(worker)
-                raise QueryFailed(header["status"], header["message"])
-            if header["length"] > CHUNK:
+            if header["ok"] and header["length"] > CHUNK:
                 return Reply(self.pool, header, deadline, worker=worker)
-            body = b"".join(worker.body(header["length"], deadline))
+            body = b"".join(worker.body(header["length"], deadline)) if header["ok"] else b""
         except TimeoutError:
             self.pool.discard(worker)
             raise QueryFailed(503, f"query stopped after {self.timeout:g} s (the server's --timeout); "
                                    f"simplify it or add a LIMIT") from None
-        except QueryError:
+        except QueryError:  # the worker died on it
             self.pool.discard(worker)
             raise
+        if not header["ok"]:  # refused or failed: the worker is fine (unless it says otherwise)
+            (self.pool.discard if header.get("retire") else self.pool.release)(worker)
+            raise QueryFailed(header["status"], header["message"])
         self.pool.release(worker)
         return Reply(self.pool, header, deadline, body=body)

@@ -62,6 +62,10 @@ class Server:
         status, _, body = self.query(ASK)
         assert status == 200 and json.loads(body)["boolean"] is True
 
+    def workers(self) -> set[int]:
+        """The pids of the server's worker processes."""
+        return {int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == self.proc.pid}
+
     def status(self, field: str) -> int:
         """A number from the server's /proc/PID/status (``Threads``, ``VmRSS`` in kB)."""
         with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as f:
@@ -121,6 +125,8 @@ def test_text_that_crashes_the_parser_is_refused_and_the_server_lives(serve):
         "union": "SELECT * { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }",
         "binds": "SELECT * { " + " ".join(f"BIND({i} AS ?v{i})" for i in range(5000)) + " }",
     }
+    srv.assert_alive()
+    workers = srv.workers()
     for name, text in hostile.items():
         status, _, body = srv.query(text)
         assert status == 400 and body.startswith(b"query refused:"), (name, status, body[:200])
@@ -129,7 +135,10 @@ def test_text_that_crashes_the_parser_is_refused_and_the_server_lives(serve):
     qs = urllib.parse.urlencode({"query": hostile["parentheses"]})
     status, _, body = srv.request("GET", f"/sparql?{qs}")
     assert status == 400
+    status, _, body = srv.query("SELECT ?x WHERE { ?x ?y }")
+    assert status == 400 and body.startswith(b"SPARQL syntax error")
     srv.assert_alive()
+    assert srv.workers() == workers  # a refused query costs no worker a restart
 
 
 def test_a_crashed_worker_costs_only_its_query(serve):
@@ -140,9 +149,8 @@ def test_a_crashed_worker_costs_only_its_query(serve):
     t = threading.Thread(target=lambda: out.update(r=srv.query(ENDLESS)))
     t.start()
     time.sleep(1.0)
-    workers = [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == srv.proc.pid]
-    assert len(workers) == 1
-    os.kill(workers[0], 11)
+    (worker,) = srv.workers()
+    os.kill(worker, 11)
     t.join(20)
     status, _, body = out["r"]
     assert status == 500 and b"crashed on it (killed by SIGSEGV)" in body
