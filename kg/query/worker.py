@@ -14,10 +14,11 @@ with it. A worker
   middle of a query, so no worker outlives the process that started it;
 * ignores Ctrl-C (the parent handles it and closes the pipes).
 
-Protocol: length-prefixed frames on two pipes. The worker first sends ``{"ready": true}`` (with a
-``"warning"`` if the network filter could not be installed), or ``{"error": ...}`` and exits; then per job (a JSON object) it sends a JSON header
-``{"ok": true, ...}`` or ``{"ok": false, "status": ..., "message": ...}``, and for ``"length": n``
-that many body bytes in frames of at most ``CHUNK`` bytes. Nothing is pickled.
+Protocol: length-prefixed frames on two pipes. The worker first sends ``{"ready": true}`` (with
+a ``"warning"`` if the network filter could not be installed), or ``{"error": ...}`` and exits.
+Then per job (a JSON object) it sends a JSON header, ``{"ok": true, ...}`` or ``{"ok": false,
+"status": ..., "message": ...}``, and for ``"length": n`` that many body bytes in frames of at
+most ``CHUNK`` bytes. Nothing is pickled.
 """
 
 from __future__ import annotations
@@ -148,11 +149,11 @@ def limit_memory(extra_mb: int) -> None:
         return
     import resource
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     limit = _memory_in_use() + (extra_mb << 20)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def main(argv: list[str] | None = None) -> int:
