@@ -152,7 +152,7 @@ def cmd_eval(args) -> int:
 # -- query / stats -------------------------------------------------------------------------------
 
 def cmd_query(args) -> int:
-    from kg.query import format_results, open_graph, run_query
+    from kg.query import format_results, run_query_isolated
 
     text = args.query
     if text.endswith(".rq") or (len(text) < 4096 and Path(text).is_file()):
@@ -160,8 +160,10 @@ def cmd_query(args) -> int:
         if not path.is_file():
             raise KgError("no such query file", str(path))
         text = path.read_text(encoding="utf-8")
-    store = open_graph(args.graph)
-    columns, rows = run_query(store, text, timeout=args.timeout)
+    if args.timeout <= 0 or args.max_memory < 0:
+        raise KgError("--timeout must be > 0 and --max-memory >= 0")
+    columns, rows = run_query_isolated(args.graph, text, timeout=args.timeout, allow_service=args.allow_service,
+                                       max_memory_mb=args.max_memory)
     sys.stdout.write(format_results(columns, rows, args.format))
     return EXIT_OK
 
@@ -242,16 +244,20 @@ def build_parser() -> argparse.ArgumentParser:
     extraction_options(p)
     p.set_defaults(func=cmd_eval)
 
+    from kg.query import add_limit_options
+
     def graph_option(p):
         p.add_argument("--graph", "-g", type=Path, default=Path("outputs"),
                        help="a build folder or any RDF file (default: outputs/)")
 
     p = sub.add_parser("query", help="run SPARQL over a built graph",
-                       description="Run a SPARQL query (a string or a .rq file) and print the results.")
+                       description="Run a SPARQL query (a string or a .rq file) and print the results. "
+                                   "The query runs in a worker process, stopped at --timeout.")
     p.add_argument("query", help="SPARQL text or a .rq file")
     graph_option(p)
     p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds before the query is stopped")
+    add_limit_options(p)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("stats", help="counts per type, top entities, papers without entities")

@@ -23,6 +23,15 @@ EXPORT_FORMATS: tuple[str, ...] = (
 #: Readers by name (see kg.read).
 READERS: tuple[str, ...] = ("daily-papers", "jsonl", "csv", "arxiv")
 
+#: SPARQL text limits (kg.query.guard): bracket nesting depth, and bracket/keyword/operator tokens.
+QUERY_MAX_DEPTH = 128
+QUERY_MAX_TOKENS = 20_000
+#: Stack of the thread that runs a query (MiB): about 2.5 KiB per token at worst, so 20,000 tokens
+#: need ~50 MiB. Address space only; pages are used as deep as a query really goes.
+QUERY_STACK_MB = 256
+#: What one query may allocate (MiB) beyond what its worker process holds at rest (`kg serve`, `kg query`).
+QUERY_MAX_MEMORY_MB = 2048
+
 
 def ontology_dir() -> Path:
     """Folder holding kg.ttl, shapes.ttl and vocab/.

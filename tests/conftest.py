@@ -40,3 +40,42 @@ def sample_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("build")
     result = build(BuildConfig(out_dir=out, formats=EXPORT_FORMATS, quiet=True, jobs=1))
     return out, result
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it (and answers 500)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections: list[bytes] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.connections.append(conn.recv(4096))
+                    conn.sendall(b"HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    self.connections.append(b"")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    """A local address that must never be reached (SERVICE tests): ``.url``, ``.connections``."""
+    lst = Listener()
+    yield lst
+    lst.close()

@@ -1,7 +1,11 @@
 """Query stage: SPARQL over a built graph, with pyoxigraph as the engine.
 
 :func:`open_graph` opens a build folder (its on-disk ``store/``, read-only) or loads any RDF
-file into memory; :func:`run_query` runs a SPARQL query (never an update) with a time limit.
+file into memory. A query from a user (`kg query`) runs in a worker process
+(:func:`run_query_isolated`, :mod:`kg.query.pool`) that can be killed at its time limit and whose
+crash is only an error; :func:`run_query` runs one in this process (the queries of `kg stats`).
+Both check the text first (:mod:`kg.query.guard`): no nesting the engine cannot take, no
+``SERVICE`` (network access) unless allowed, never an update.
 Example queries ship in ``kg/query/examples/*.rq``.
 """
 
@@ -10,11 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
+import time
 from pathlib import Path
 
 import pyoxigraph
 
+from kg.config import QUERY_MAX_MEMORY_MB
 from kg.errors import KgError
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -71,49 +76,104 @@ def _value(term) -> str:
     return term.value if hasattr(term, "value") else str(term)
 
 
+def query_rows(store: pyoxigraph.Store, query: str, max_rows: int | None = None
+               ) -> tuple[list[str], list[list[str]]]:
+    """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE query here and now; return (columns, rows of strings).
+
+    No checks and no limits: callers go through :func:`run_query` or a worker process
+    (:func:`kg.query.worker.answer` checks the text). pyoxigraph results must be dropped on the
+    thread that made them, so this runs on one thread.
+
+    Raises
+    ------
+    SyntaxError
+        From pyoxigraph, for a malformed query or an update.
+    """
+    res = store.query(query)
+    if isinstance(res, pyoxigraph.QueryBoolean):
+        return ["ask"], [["true" if res else "false"]]
+    if isinstance(res, pyoxigraph.QuerySolutions):
+        cols = [v.value for v in res.variables]
+        rows = []
+        for sol in res:
+            rows.append([_value(sol[c]) for c in cols])
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+        return cols, rows
+    rows = [[_value(t.subject), _value(t.predicate), _value(t.object)] for t in res]  # triples
+    return ["subject", "predicate", "object"], rows
+
+
 def run_query(store: pyoxigraph.Store, query: str, timeout: float = 60.0,
-              max_rows: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE query; return (columns, rows of strings).
+              max_rows: int | None = None, allow_service: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Run a SPARQL query in this process (for queries the program wrote; see :func:`run_query_isolated`).
+
+    The text is checked first (:func:`kg.query.guard.check_query`: nesting, size, ``SERVICE``), and
+    the query runs on a thread with a stack deep enough for what the check lets through.
 
     Raises
     ------
     KgError
-        On a syntax error, an update request, or when the query runs past ``timeout``.
+        On a refused query, a syntax error, an update request, or when the query runs past
+        ``timeout`` (it then finishes in the background: only a worker process can be stopped).
     """
+    from kg.query.guard import start_query_thread
+    from kg.query.worker import answer
+
     outcome: dict = {}
-
-    def work() -> None:
-        res = None  # pyoxigraph results must be dropped on the thread that made them
-        try:
-            res = store.query(query)
-            if isinstance(res, bool):
-                outcome["r"] = (["ask"], [["true" if res else "false"]])
-            elif isinstance(res, pyoxigraph.QuerySolutions):
-                cols = [v.value for v in res.variables]
-                rows = []
-                for sol in res:
-                    rows.append([_value(sol[c]) for c in cols])
-                    if max_rows is not None and len(rows) >= max_rows:
-                        break
-                outcome["r"] = (cols, rows)
-            else:  # triples
-                rows = [[_value(t.subject), _value(t.predicate), _value(t.object)] for t in res]
-                outcome["r"] = (["subject", "predicate", "object"], rows)
-        except SyntaxError as e:
-            outcome["e"] = KgError(f"SPARQL syntax error: {e}")
-        except Exception as e:  # noqa: BLE001 - engine errors become one clear line
-            outcome["e"] = KgError(f"query failed: {e}")
-        finally:
-            del res
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
+    job = {"kind": "rows", "query": query, "max_rows": max_rows, "allow_service": allow_service}
+    t = start_query_thread(lambda: outcome.update(header=answer(store, job)[0]))
     t.join(timeout)
     if t.is_alive():
         raise KgError(f"query stopped after {timeout:g} s (raise --timeout to allow more)")
-    if "e" in outcome:
-        raise outcome["e"]
-    return outcome["r"]
+    header = outcome["header"]
+    if not header["ok"]:
+        raise KgError(header["message"])
+    return header["columns"], header["rows"]
+
+
+def run_query_isolated(graph: Path, query: str, timeout: float = 60.0, max_rows: int | None = None,
+                       allow_service: bool = False, max_memory_mb: int = QUERY_MAX_MEMORY_MB
+                       ) -> tuple[list[str], list[list[str]]]:
+    """Run a SPARQL query from a user on ``graph`` (a build folder or an RDF file) in a worker process.
+
+    The worker (:mod:`kg.query.worker`) opens the graph, checks the text, and runs the query with
+    at most ``max_memory_mb`` MiB more than it holds at rest; it is killed at ``timeout`` seconds
+    (counted once the graph is open), so the query stops there. A crash of the engine is one
+    error here, not a crash of the caller.
+
+    Raises
+    ------
+    KgError
+        The graph cannot be opened, or the query is refused, malformed, an update, stopped, or
+        crashed the engine (one line each).
+    """
+    from kg.query.pool import QueryError, WorkerPool
+
+    with WorkerPool(graph, 1, max_memory_mb, allow_service) as pool:
+        deadline = time.monotonic() + timeout
+        try:
+            worker = pool.acquire(deadline)
+            if worker is None:
+                raise TimeoutError
+            header = worker.ask({"kind": "rows", "query": query, "max_rows": max_rows}, deadline)
+        except TimeoutError:
+            raise KgError(f"query stopped after {timeout:g} s (raise --timeout to allow more)") from None
+        except QueryError as e:
+            raise KgError(e.message) from None
+    if not header["ok"]:
+        raise KgError(header["message"])
+    return header["columns"], header["rows"]
+
+
+def add_limit_options(p) -> None:
+    """``--max-memory`` and ``--allow-service`` on an argparse parser (``kg query``, ``kg serve``)."""
+    p.add_argument("--max-memory", type=int, default=QUERY_MAX_MEMORY_MB, metavar="MIB",
+                   help=f"memory a query may use, in MiB, beyond what its worker process holds at rest "
+                        f"(0: no limit); past it the query stops (default: {QUERY_MAX_MEMORY_MB})")
+    p.add_argument("--allow-service", action="store_true",
+                   help="allow federated queries (SERVICE), which make this machine fetch the URLs they "
+                        "name; refused by default")
 
 
 def format_results(columns: list[str], rows: list[list[str]], fmt: str = "table") -> str:

@@ -8,25 +8,36 @@ Endpoints (stdlib :mod:`http.server`, one thread per connection):
   N-Triples, RDF/XML, JSON-LD. Updates are refused (403), syntax errors answer 400.
 * ``GET /`` the build's ``graph.html`` (or a small index with a query form), ``GET /health``.
 
-Limits (see :mod:`kg.serve.results`): per-query time (503 after ``timeout``), result rows
-(``X-KG-Truncated: true`` past ``max_rows``), concurrent queries (``max_concurrent`` slots; a
-query pyoxigraph cannot interrupt keeps its slot until it ends), request body size (413).
+Limits (see :mod:`kg.serve.results`): queries run in ``max_concurrent`` worker processes, so a
+query that crashes the engine costs only itself a 500; per-request time (503 after ``timeout``,
+the worker killed), per-query memory (``max_memory_mb``), result rows (``X-KG-Truncated: true``
+past ``max_rows``), request body size (413). Federated queries (``SERVICE``) are refused (400)
+unless ``allow_service``; the workers cannot open network sockets otherwise.
+
+Browsers: CORS headers only for the ``cors_origins`` given; a request whose ``Host`` is not this
+server's address (DNS rebinding) gets 403. Connections: at most ``max_connections`` open (more
+get 503); one idle, or not reading its answer, for ``idle_timeout`` seconds is closed.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import ipaddress
 import json
 import socket
 import sys
+import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg import __version__
+from kg.config import QUERY_MAX_MEMORY_MB
 from kg.errors import KgError
-from kg.serve.results import QueryFailed, QueryRunner
+from kg.query import add_limit_options
+from kg.serve.results import QueryFailed, QueryRunner, Reply
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -34,11 +45,13 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_CONCURRENT = 4
 DEFAULT_MAX_BODY = 1 << 20  # 1 MiB
+DEFAULT_IDLE_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 64
+WRITE_PIECE = 1 << 16  # each socket write must finish within the idle timeout
 
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "X-KG-Truncated, X-KG-Max-Rows, X-KG-Rows",
-}
+EXPOSED = "X-KG-Truncated, X-KG-Max-Rows, X-KG-Rows"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
 
 _INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>paper-kg SPARQL endpoint</title></head>
@@ -58,7 +71,7 @@ _EXAMPLE = ("PREFIX kg: <https://w3id.org/paper-kg/ontology#>\n"
 
 
 class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server; holds the store, the query runner and the limits."""
+    """The HTTP server; holds the query runner and the limits."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -66,20 +79,58 @@ class SparqlServer(ThreadingHTTPServer):
     # accept queue overflows and clients see "connection reset" instead of an answer or a 503.
     request_queue_size = socket.SOMAXCONN
 
-    def __init__(self, address, build_dir: Path, runner: QueryRunner, max_body: int, quiet: bool):
+    def __init__(self, address, build_dir: Path, runner: QueryRunner, max_body: int, quiet: bool,
+                 cors_origins: tuple[str, ...] = (), idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.build_dir = Path(build_dir)
         self.runner = runner
         self.max_body = max_body
         self.quiet = quiet
+        self.cors_origins = frozenset(cors_origins)
+        self.idle_timeout = idle_timeout
+        self._connections = threading.BoundedSemaphore(max_connections)
         super().__init__(address, SparqlHandler)
+        self.host_names = host_names(address[0])
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
+
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's ``Host`` header names this server (see :func:`host_matches`)."""
+        return host_matches(host, self.host_names, self.server_address[1], self.server_address[0] in WILDCARD_HOSTS)
+
+    def process_request(self, request, client_address):
+        """One thread per connection, at most ``max_connections`` of them; more get 503 at once."""
+        if not self._connections.acquire(blocking=False):
+            body = b"server busy: too many open connections; try again later\n"
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Retry-After: 5\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+                                % (len(body), body))
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._connections.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.runner.close()
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
@@ -91,24 +142,79 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout  # every read and write on the socket
+        super().setup()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if not self.server.quiet:
             super().log_message(format, *args)
 
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None,
+    def parse_request(self) -> bool:
+        """http.server's parsing, then the DNS-rebinding check on the ``Host`` header."""
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host")
+        if host is not None and not self.server.host_allowed(host):
+            self.close_connection = True
+            names = ", ".join(f"{n}:{self.server.server_address[1]}" for n in sorted(self.server.host_names))
+            self._text(403, f"refused: the Host header {_printable(host)!r} does not name this server ({names}); "
+                            f"a web page may be trying to reach it through its own domain name (DNS rebinding)",
+                       cors=False)
+            return False
+        return True
+
+    def _cors(self) -> dict[str, str]:
+        """CORS headers for the request's Origin: only for an origin given with --cors."""
+        if not self.server.cors_origins:
+            return {}
+        out = {"Vary": "Origin"}
+        origin = self.headers.get("Origin")
+        try:
+            allowed = origin is not None and normalize_origin(origin) in self.server.cors_origins
+        except ValueError:
+            allowed = False
+        if allowed:
+            out.update({"Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": EXPOSED})
+        return out
+
+    def _send(self, status: int, body: bytes | Reply, content_type: str, headers: dict[str, str] | None = None,
               cors: bool = False) -> None:
+        """Send an answer: bytes, or a query's :class:`Reply` streamed from its worker until its deadline."""
+        extra = dict(headers or {})
+        for k, v in (self._cors() if cors else {}).items():
+            extra[k] = f"{extra[k]}, {v}" if k in extra else v
+        reply = body if isinstance(body, Reply) else None
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(reply.length if reply else len(body)))
             self.send_header("X-Content-Type-Options", "nosniff")
-            for k, v in {**(CORS if cors else {}), **(headers or {})}.items():
+            for k, v in extra.items():
                 self.send_header(k, v)
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+            if self.command == "HEAD":
+                return
+            for chunk in (reply.chunks() if reply else (body,)):
+                self._write(chunk, reply.deadline if reply else None)
+        except OSError as e:  # the client went away or stopped reading; or the deadline passed
+            self.close_connection = True
+            self.log_message("answer not delivered: %s", e or type(e).__name__)
+
+    def _write(self, data: bytes, deadline: float | None) -> None:
+        """Write ``data``; each piece within the idle timeout, and everything by ``deadline``."""
+        view = memoryview(data)
+        try:
+            for i in range(0, len(view), WRITE_PIECE):
+                timeout = self.server.idle_timeout
+                if deadline is not None:
+                    timeout = min(timeout, deadline - time.monotonic())
+                    if timeout <= 0:
+                        raise TimeoutError("the client did not read the answer within --timeout")
+                self.connection.settimeout(timeout)
+                self.wfile.write(view[i:i + WRITE_PIECE])
+        finally:
+            self.connection.settimeout(self.server.idle_timeout)
 
     def _text(self, status: int, message: str, headers: dict[str, str] | None = None, cors: bool = True) -> None:
         self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers, cors)
@@ -196,11 +302,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return self._query(params)
 
     def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight
-        self._send(204, b"", "text/plain", {
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type, Accept",
-            "Access-Control-Max-Age": "86400",
-        }, cors=True)
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if "Access-Control-Allow-Origin" in self._cors():
+            headers.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                            "Access-Control-Allow-Headers": "Content-Type, Accept",
+                            "Access-Control-Max-Age": "86400"})
+        self._send(204, b"", "text/plain", headers, cors=True)
 
     def do_PUT(self) -> None:  # noqa: N802
         self._text(405, "read-only endpoint", {"Allow": "GET, POST, OPTIONS"})
@@ -226,15 +333,70 @@ class SparqlHandler(BaseHTTPRequestHandler):
                               if queries else "missing 'query' parameter (SPARQL 1.1 Protocol)")
         runner = self.server.runner
         try:
-            answer = runner.run(queries[0], self.headers.get("Accept"),
-                                params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+            reply = runner.run(queries[0], self.headers.get("Accept"),
+                               params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         except QueryFailed as e:
             return self._text(e.status, e.message, e.headers)
-        headers = {"X-KG-Rows": str(answer.rows), "Vary": "Accept"}
-        if answer.truncated:
+        headers = {"X-KG-Rows": str(reply.rows), "Vary": "Accept"}
+        if reply.truncated:
             headers["X-KG-Truncated"] = "true"
             headers["X-KG-Max-Rows"] = str(runner.max_rows)
-        self._send(200, answer.body, answer.content_type, headers, cors=True)
+        with reply:
+            self._send(200, reply, reply.content_type, headers, cors=True)
+
+
+def host_names(bound: str) -> frozenset[str]:
+    """The names a ``Host`` header may give for a server bound to ``bound``: the loopback names,
+    the bound address (``[...]`` for IPv6) and, bound to every address, this machine's name."""
+    bound = bound.lower()
+    names = set(LOOPBACK_NAMES) | {f"[{bound}]" if ":" in bound else bound}
+    if bound in WILDCARD_HOSTS:
+        names.add(socket.gethostname().lower())
+    return frozenset(names - {"", "[::]", "0.0.0.0"})
+
+
+def host_matches(host: str, names: frozenset[str], port: int, any_address: bool = False) -> bool:
+    """Whether ``host`` (a ``Host`` header) is one of ``names`` with ``port`` or, if the server is
+    bound to every address (``any_address``), any IP address with ``port``. A DNS-rebinding page
+    sends its own domain name, which is none of these."""
+    host = host.strip().lower()
+    name, sep, given = host.rpartition(":")
+    if not sep or not name or name.startswith("[") and not name.endswith("]"):
+        name, given = host, "80"  # no port given: the default one
+    if given != str(port):
+        return False
+    if name in names:
+        return True
+    if any_address:
+        try:
+            ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+def _printable(text: str, limit: int = 100) -> str:
+    """``text`` cut to ``limit`` characters, with control characters escaped (for messages)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+
+
+def normalize_origin(value: str) -> str:
+    """``scheme://host[:port]`` in lower case, without a default port (how browsers send ``Origin``).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not an http(s) origin (``*`` is not one: name each origin).
+    """
+    parts = urllib.parse.urlsplit(value.strip().rstrip("/"))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.path or parts.query \
+            or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"not an origin (scheme://host[:port], e.g. http://localhost:3000): {value!r}")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[parts.scheme.lower()]
+    port = f":{parts.port}" if parts.port not in (None, default) else ""
+    return f"{parts.scheme.lower()}://{host.lower()}{port}"
 
 
 def _parse_params(text: str) -> dict[str, list[str]]:
@@ -247,37 +409,49 @@ def _parse_params(text: str) -> dict[str, list[str]]:
 def make_server(build_dir: Path = Path("outputs"), host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, *,
                 max_concurrent: int = DEFAULT_MAX_CONCURRENT, max_body: int = DEFAULT_MAX_BODY,
-                quiet: bool = False) -> SparqlServer:
-    """Open the build's graph read-only and bind a server (port 0: any free port; see ``.url``).
+                max_memory_mb: int = QUERY_MAX_MEMORY_MB, allow_service: bool = False,
+                cors_origins: tuple[str, ...] = (), idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                max_connections: int = DEFAULT_MAX_CONNECTIONS, quiet: bool = False) -> SparqlServer:
+    """Start the query workers on the build's graph and bind a server (port 0: any free port; see ``.url``).
 
     Call ``serve_forever()`` to run it, ``shutdown()`` (from another thread) and
-    ``server_close()`` to stop it.
+    ``server_close()`` to stop it (which stops the workers too).
 
     Raises
     ------
     KgError
-        If the build has no graph, or the address cannot be bound.
+        If an option is out of range, the build has no graph, or the address cannot be bound.
     """
-    from kg.query import open_graph
-
-    if timeout <= 0 or max_rows < 1 or max_concurrent < 1:
-        raise KgError("--timeout must be > 0, --max-rows and --max-concurrent >= 1")
-    store = open_graph(Path(build_dir))
-    runner = QueryRunner(store, timeout=timeout, max_rows=max_rows, max_concurrent=max_concurrent)
+    if timeout <= 0 or idle_timeout <= 0 or max_rows < 1 or max_concurrent < 1 or max_connections < 1 \
+            or max_memory_mb < 0:
+        raise KgError("--timeout and --idle-timeout must be > 0, --max-rows, --max-concurrent and "
+                      "--max-connections >= 1, --max-memory >= 0")
     try:
-        return SparqlServer((host, port), Path(build_dir), runner, max_body, quiet)
+        origins = tuple(normalize_origin(o) for o in cors_origins)
+    except ValueError as e:
+        raise KgError(f"--cors: {e}") from None
+    runner = QueryRunner(Path(build_dir), timeout=timeout, max_rows=max_rows, max_concurrent=max_concurrent,
+                         max_memory_mb=max_memory_mb, allow_service=allow_service)
+    try:
+        return SparqlServer((host, port), Path(build_dir), runner, max_body, quiet, origins, idle_timeout,
+                            max_connections)
     except OSError as e:
+        runner.close()
         raise KgError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
 
 
 def cmd_serve(args) -> int:
     server = make_server(args.build_dir, args.host, args.port, args.timeout, args.max_rows,
-                         max_concurrent=args.max_concurrent, quiet=args.quiet)
+                         max_concurrent=args.max_concurrent, max_memory_mb=args.max_memory,
+                         allow_service=args.allow_service, cors_origins=tuple(args.cors),
+                         idle_timeout=args.idle_timeout, max_connections=args.max_connections, quiet=args.quiet)
     url = server.url
     print(f"kg serve: SPARQL endpoint at {url}sparql, graph view at {url} (Ctrl-C to stop)", flush=True)
     if server.server_address[0] not in ("127.0.0.1", "::1", "localhost"):
         print("kg serve: warning: listening beyond this machine; the endpoint has no authentication",
               file=sys.stderr)
+    if args.allow_service:
+        print("kg serve: warning: --allow-service: queries can make this machine fetch any URL", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -293,20 +467,31 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
         "serve", help="serve a build as a local read-only SPARQL endpoint",
         description="Serve a build's graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql "
                     "(GET/POST; JSON, XML, CSV, TSV results; Turtle/N-Triples for CONSTRUCT), the "
-                    "graph view at / and /health. Ctrl-C stops it.")
+                    "graph view at / and /health. Each query runs in a worker process. Ctrl-C stops it.")
     p.add_argument("build_dir", nargs="?", type=Path, default=Path("outputs"), metavar="BUILD_DIR",
                    help="a `kg build` output folder (default: outputs/)")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default: {DEFAULT_HOST}, this machine only)")
     p.add_argument("--port", "-p", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                   help=f"seconds before a query is answered with 503 (default: {DEFAULT_TIMEOUT:g})")
+                   help=f"seconds a request may take, answer included; a query still running then is "
+                        f"stopped and answered with 503 (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS,
                    help=f"result rows returned at most; more sets X-KG-Truncated: true (default: {DEFAULT_MAX_ROWS})")
     p.add_argument("--max-concurrent", type=int, default=DEFAULT_MAX_CONCURRENT,
-                   help=f"queries evaluated at once (default: {DEFAULT_MAX_CONCURRENT})")
+                   help=f"queries evaluated at once, each in its own worker process (default: {DEFAULT_MAX_CONCURRENT})")
+    add_limit_options(p)
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from ORIGIN (e.g. http://localhost:3000) query the endpoint from a "
+                        "browser; repeat for more (default: none)")
+    p.add_argument("--idle-timeout", type=float, default=DEFAULT_IDLE_TIMEOUT,
+                   help=f"seconds a connection may stay idle, or a client not read its answer, before it is "
+                        f"closed (default: {DEFAULT_IDLE_TIMEOUT:g})")
+    p.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS,
+                   help=f"connections open at once; more get 503 (default: {DEFAULT_MAX_CONNECTIONS})")
     p.add_argument("--quiet", "-q", action="store_true", help="do not log requests")
     p.set_defaults(func=cmd_serve)
     return p
 
 
-__all__ = ["add_serve_parser", "cmd_serve", "make_server", "SparqlServer", "QueryRunner"]
+__all__ = ["add_serve_parser", "cmd_serve", "make_server", "normalize_origin",
+           "SparqlServer", "QueryRunner"]

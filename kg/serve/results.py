@@ -1,36 +1,42 @@
-"""Run one SPARQL query with a time limit, a row limit and a concurrency limit, and serialize it.
+"""Run one SPARQL query in a worker process under time, memory, row and concurrency limits.
 
 Limits, and why they look the way they do:
 
-* **Concurrency.** Every query runs in its own worker thread and holds one of ``max_concurrent``
-  slots (a semaphore) until the worker *really* finishes. pyoxigraph releases the GIL while it
-  evaluates, so the HTTP server and the other slots keep answering while one query grinds.
-* **Time.** The request waits at most ``timeout`` seconds (waiting for a slot included) and then
-  answers 503. pyoxigraph cannot interrupt a query from Python: a worker stops at the next
-  solution it yields (checked per row), but a single long step (a big COUNT, ORDER BY or a
-  cartesian product before its first row) runs to its end in the background *while keeping its
-  slot*. So at most ``max_concurrent`` runaway queries can exist; further requests wait for a slot
-  and get 503 "busy" when none frees up in time - the server itself never stalls.
+* **Isolation and concurrency.** Queries run in ``max_concurrent`` worker processes
+  (:mod:`kg.query.pool`), each with the graph open; a query takes an idle one. A query text that
+  crashes pyoxigraph (or anything else that kills a worker) costs that one query a 500 and the
+  worker a restart; the server and the other queries go on.
+* **Time.** Everything a request does - waiting for a worker, the query, and sending the answer -
+  happens within ``timeout`` seconds. A worker still busy then is killed (SIGKILL), so the query
+  stops using CPU at once, and the client gets 503; a client that has not read the whole answer
+  by then is disconnected. pyoxigraph cannot interrupt a query from inside; killing its process
+  is what makes the limit real.
+* **Memory.** Each worker may allocate ``max_memory_mb`` MiB beyond what it holds at rest
+  (``RLIMIT_AS``); a query past that gets 503 and its worker is replaced.
 * **Size.** At most ``max_rows`` solutions (or triples) are returned; past that the iteration
   stops and the result is flagged as truncated (the HTTP layer sends ``X-KG-Truncated: true``).
+  An answer up to ``CHUNK`` (1 MiB) is taken from its worker at once, which is then free for the
+  next query; a bigger one streams from the worker, which stays busy until the client has it.
 
-Results are serialized by pyoxigraph (``QueryResultsFormat`` / ``RdfFormat``). Because pyoxigraph
-can only serialize a whole solution iterator, the (at most ``max_rows``) solutions are collected,
-written as SPARQL JSON results and re-parsed with :func:`pyoxigraph.parse_query_results` before the
-final serialization, so a truncated answer is still a well-formed document in every format.
+Results are serialized by pyoxigraph (``QueryResultsFormat`` / ``RdfFormat``) in the worker
+(:func:`execute`). Because pyoxigraph can only serialize a whole solution iterator, the (at most
+``max_rows``) solutions are collected, written as SPARQL JSON results and re-parsed with
+:func:`pyoxigraph.parse_query_results` before the final serialization, so a truncated answer is
+still a well-formed document in every format.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph
 
-from kg.assemble.rdf import PREFIXES
+from kg.config import QUERY_MAX_MEMORY_MB
+from kg.query.pool import QueryError, WorkerPool
+from kg.query.worker import CHUNK
 
 RF = pyoxigraph.QueryResultsFormat
 RDF = pyoxigraph.RdfFormat
@@ -57,20 +63,7 @@ GRAPH_TYPES: dict[str, tuple] = {
     "text/n3": (RDF.N3, "text/n3; charset=utf-8"),
 }
 
-_UPDATE_START = re.compile(
-    r"^\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_COMMENT = re.compile(r"#[^\n]*")
-
-
-class QueryFailed(Exception):
-    """A query that cannot be answered: ``status`` is the HTTP status to send."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
+QueryFailed = QueryError  # a query that cannot be answered: .status (HTTP), .message, .headers
 
 
 @dataclass
@@ -82,11 +75,6 @@ class Answer:
     rows: int = 0
     truncated: bool = False
     headers: dict[str, str] = field(default_factory=dict)
-
-
-def looks_like_update(text: str) -> bool:
-    """True when ``text`` (after its prologue and comments) starts like a SPARQL Update."""
-    return bool(_UPDATE_START.match(_COMMENT.sub("", text)))
 
 
 def negotiate(accept: str | None, table: dict[str, tuple]) -> tuple:
@@ -155,85 +143,131 @@ def _serialize_solutions(variables: list[str], solutions: list, fmt) -> bytes:
     return pyoxigraph.parse_query_results(doc, RF.JSON).serialize(format=fmt)
 
 
-class QueryRunner:
-    """Runs queries on one store under the time, size and concurrency limits (see module doc)."""
+def execute(store: pyoxigraph.Store, query: str, accept: str | None, default_graph_uris: list[str],
+            named_graph_uris: list[str], max_rows: int) -> Answer:
+    """Run ``query`` and serialize its answer as ``accept`` asks (in a worker; see :mod:`kg.query.worker`).
 
-    def __init__(self, store: pyoxigraph.Store, timeout: float = 30.0, max_rows: int = 100_000,
-                 max_concurrent: int = 4):
-        self.store = store
+    Raises
+    ------
+    QueryFailed
+        A bad graph IRI (400).
+    SyntaxError
+        From pyoxigraph.
+    """
+    kw = {}
+    try:
+        if default_graph_uris:
+            kw["default_graph"] = [pyoxigraph.NamedNode(u) for u in default_graph_uris]
+        if named_graph_uris:
+            kw["named_graphs"] = [pyoxigraph.NamedNode(u) for u in named_graph_uris]
+    except ValueError as e:
+        raise QueryFailed(400, f"bad graph IRI: {e}") from None
+    res = store.query(query, **kw)
+    if isinstance(res, pyoxigraph.QueryBoolean):
+        fmt, ctype = negotiate(accept, SOLUTION_TYPES)
+        return Answer(ctype, res.serialize(format=fmt), rows=1)
+    if isinstance(res, pyoxigraph.QuerySolutions):
+        fmt, ctype = negotiate(accept, SOLUTION_TYPES)
+        variables = [v.value for v in res.variables]
+        rows, truncated = _take(res, max_rows)
+        return Answer(ctype, _serialize_solutions(variables, rows, fmt), len(rows), truncated)
+    fmt, ctype = negotiate(accept, GRAPH_TYPES)  # CONSTRUCT / DESCRIBE
+    triples, truncated = _take(res, max_rows)
+    prefixes = None
+    if fmt in (RDF.TURTLE, RDF.N3):
+        from kg.assemble.rdf import PREFIXES as prefixes  # rdflib: imported only where needed
+    body = pyoxigraph.serialize(triples, format=fmt, prefixes=prefixes)
+    return Answer(ctype, body, len(triples), truncated)
+
+
+def _take(iterator, max_rows: int) -> tuple[list, bool]:
+    """Up to ``max_rows`` items, and whether there were more."""
+    items = []
+    for item in iterator:
+        if len(items) >= max_rows:
+            return items, True
+        items.append(item)
+    return items, False
+
+
+class Reply:
+    """A query's answer on its way to the client: the headers' facts now, the body by :meth:`chunks`.
+
+    Use it as a context manager: leaving it before the whole body was read (the client went away,
+    the deadline passed) kills the worker that was still sending it.
+    """
+
+    def __init__(self, pool: WorkerPool, header: dict, deadline: float, worker=None, body: bytes = b""):
+        self.content_type: str = header["content_type"]
+        self.rows: int = header["rows"]
+        self.truncated: bool = header["truncated"]
+        self.length: int = header["length"]
+        self.deadline = deadline
+        self._pool, self._worker, self._body = pool, worker, body
+
+    def chunks(self):
+        """The body, in pieces of at most ``CHUNK`` bytes (raises TimeoutError at the deadline)."""
+        if self._worker is None:
+            yield self._body
+            return
+        try:
+            yield from self._worker.body(self.length, self.deadline)
+        except QueryError as e:
+            raise OSError(f"the worker stopped while sending the answer: {e.message}") from None
+        self._pool.release(self._worker)
+        self._worker = None
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._pool.discard(self._worker)
+            self._worker = None
+
+    def __enter__(self) -> Reply:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class QueryRunner:
+    """Runs queries on one graph under the time, memory, size and concurrency limits (see module doc)."""
+
+    def __init__(self, graph: Path, timeout: float = 30.0, max_rows: int = 100_000, max_concurrent: int = 4,
+                 max_memory_mb: int = QUERY_MAX_MEMORY_MB, allow_service: bool = False):
         self.timeout = float(timeout)
         self.max_rows = int(max_rows)
         self.max_concurrent = int(max_concurrent)
-        self._slots = threading.BoundedSemaphore(self.max_concurrent)
+        self.pool = WorkerPool(graph, self.max_concurrent, max_memory_mb, allow_service)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self.pool.close()
 
     def run(self, query: str, accept: str | None = None, default_graph_uris: list[str] = (),
-            named_graph_uris: list[str] = ()) -> Answer:
-        """Answer ``query``; raises :class:`QueryFailed` (400 syntax, 403 update, 503 time/busy)."""
+            named_graph_uris: list[str] = ()) -> Reply:
+        """Answer ``query``; raises :class:`QueryFailed` (400 refused or syntax, 403 update, 500 crash,
+        503 time, memory or busy)."""
         deadline = time.monotonic() + self.timeout
-        if not self._slots.acquire(timeout=self.timeout):
-            raise QueryFailed(503, f"server busy: all {self.max_concurrent} query slots are taken by "
+        worker = self.pool.acquire(deadline)
+        if worker is None:
+            raise QueryFailed(503, f"server busy: all {self.max_concurrent} query workers are taken by "
                                    f"long-running queries; try again later", {"Retry-After": "5"})
-        cancel = threading.Event()
-        outcome: dict = {}
-
-        def work() -> None:
-            # Only plain values leave this thread: an exception kept in `outcome` would hold the
-            # traceback's frames, and with them the pyoxigraph iterator, which must be dropped on
-            # the thread that made it (pyo3 "unsendable"); a reference cycle could drop it elsewhere.
-            try:
-                outcome["answer"] = self._execute(query, accept, default_graph_uris, named_graph_uris, cancel)
-            except QueryFailed as e:
-                outcome["error"] = (e.status, e.message, e.headers)
-            except SyntaxError as e:
-                if looks_like_update(query):
-                    outcome["error"] = (403, "SPARQL Update is not allowed: this is a read-only query endpoint", {})
-                else:
-                    outcome["error"] = (400, f"SPARQL syntax error: {e}", {})
-            except Exception as e:  # noqa: BLE001 - engine errors become one clear line
-                outcome["error"] = (500, f"query failed: {e}", {})
-            finally:
-                self._slots.release()
-
-        worker = threading.Thread(target=work, name="kg-serve-query", daemon=True)
-        worker.start()
-        worker.join(max(0.0, deadline - time.monotonic()))
-        if worker.is_alive():
-            cancel.set()  # stops the worker at its next solution; it keeps its slot until then
-            raise QueryFailed(503, f"query stopped after {self.timeout:g} s (the server's --timeout); "
-                                   f"simplify it or add a LIMIT")
-        if "error" in outcome:
-            raise QueryFailed(*outcome["error"])
-        return outcome["answer"]
-
-    def _execute(self, query, accept, default_graph_uris, named_graph_uris, cancel) -> Answer:
-        kw = {}
+        job = {"kind": "answer", "query": query, "accept": accept, "default_graph": list(default_graph_uris),
+               "named_graphs": list(named_graph_uris), "max_rows": self.max_rows}
         try:
-            if default_graph_uris:
-                kw["default_graph"] = [pyoxigraph.NamedNode(u) for u in default_graph_uris]
-            if named_graph_uris:
-                kw["named_graphs"] = [pyoxigraph.NamedNode(u) for u in named_graph_uris]
-        except ValueError as e:
-            raise QueryFailed(400, f"bad graph IRI: {e}") from None
-        res = self.store.query(query, **kw)
-        if isinstance(res, pyoxigraph.QueryBoolean):
-            fmt, ctype = negotiate(accept, SOLUTION_TYPES)
-            return Answer(ctype, res.serialize(format=fmt), rows=1)
-        if isinstance(res, pyoxigraph.QuerySolutions):
-            fmt, ctype = negotiate(accept, SOLUTION_TYPES)
-            variables = [v.value for v in res.variables]
-            rows, truncated = self._take(res, cancel)
-            return Answer(ctype, _serialize_solutions(variables, rows, fmt), len(rows), truncated)
-        fmt, ctype = negotiate(accept, GRAPH_TYPES)  # CONSTRUCT / DESCRIBE
-        triples, truncated = self._take(res, cancel)
-        prefixes = PREFIXES if fmt in (RDF.TURTLE, RDF.N3) else None
-        body = pyoxigraph.serialize(triples, format=fmt, prefixes=prefixes)
-        return Answer(ctype, body, len(triples), truncated)
-
-    def _take(self, iterator, cancel: threading.Event) -> tuple[list, bool]:
-        """Up to ``max_rows`` items, and whether there were more (or the request timed out)."""
-        items = []
-        for item in iterator:
-            if cancel.is_set() or len(items) >= self.max_rows:
-                return items, True  # on cancel nobody reads the answer any more
-            items.append(item)
-        return items, False
+            header = worker.ask(job, deadline)
+            if header["ok"] and header["length"] > CHUNK:
+                return Reply(self.pool, header, deadline, worker=worker)
+            body = b"".join(worker.body(header["length"], deadline)) if header["ok"] else b""
+        except TimeoutError:
+            self.pool.discard(worker)
+            raise QueryFailed(503, f"query stopped after {self.timeout:g} s (the server's --timeout); "
+                                   f"simplify it or add a LIMIT") from None
+        except QueryError:  # the worker died on it
+            self.pool.discard(worker)
+            raise
+        if not header["ok"]:  # refused or failed: the worker is fine (unless it says otherwise)
+            (self.pool.discard if header.get("retire") else self.pool.release)(worker)
+            raise QueryFailed(header["status"], header["message"])
+        self.pool.release(worker)
+        return Reply(self.pool, header, deadline, body=body)
