@@ -3,13 +3,14 @@
 The build keeps its work files (the spool of extractions) in a staging folder inside the
 output folder (:mod:`kg.staging`); the export writes its files into a staging folder of its
 own and moves them into place at the end, so an interrupted build leaves the previous
-outputs intact.
+outputs intact. When no record at all could be read, nothing is written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+import stat
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from kg.assemble import KnowledgeGraph, assemble
 from kg.assemble.merge import Spool
 from kg.cache import UpdateCorpus, read_cache, sink_cache, with_prior
 from kg.config import BuildConfig, sample_corpus_dir
-from kg.errors import KgError
+from kg.errors import InputError, KgError
 from kg.export import Bundle, export
 from kg.extract import extract_parallel
 from kg.gctune import bulk_gc
@@ -93,6 +94,9 @@ def _build(config: BuildConfig) -> BuildResult:
                     return extract_parallel(rest, config.extract, jobs)
             extractions = with_prior(prior, papers, extractor)
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
+        if not corpus.records:  # every input unreadable, every record skipped: keep the previous build
+            e = corpus.unreadable()
+            raise InputError(f"{e.message}; nothing built, {out_dir} left as it was", e.path, e.line)
         report = corpus.fill(ReadReport())
         bundle = Bundle(kg, config, work_dir=staging)
         result = BuildResult(report, kg, timings=timings)
@@ -120,7 +124,9 @@ POOL_MIN_BYTES = 2_000_000
 
 def _jobs_for(files: list[Path], jobs: int) -> int:
     try:
-        size = sum(f.stat().st_size for f in files)
+        stats = [f.stat() for f in files]
     except OSError:
         return jobs
-    return jobs if size >= POOL_MIN_BYTES else 1
+    if not all(stat.S_ISREG(s.st_mode) for s in stats):  # a pipe: its size is not known
+        return jobs
+    return jobs if sum(s.st_size for s in stats) >= POOL_MIN_BYTES else 1

@@ -23,6 +23,18 @@ EXPORT_FORMATS: tuple[str, ...] = (
 #: Readers by name (see kg.read).
 READERS: tuple[str, ...] = ("daily-papers", "jsonl", "csv", "arxiv")
 
+#: A paper whose text (title and abstract) is longer is reported and skipped: spaCy refuses
+#: longer texts (error E088, ``nlp.max_length``), and no abstract comes near it.
+MAX_TEXT_CHARS = 1_000_000
+#: A line of input longer than this is reported and skipped, read past in bounded chunks
+#: (never held whole); room for a record at MAX_TEXT_CHARS written with JSON escapes.
+MAX_LINE_CHARS = 8 * 1024 * 1024
+#: How much of a file's start is read to choose its reader (whole lines, at least this many
+#: characters); those lines are kept and read again by the reader, so a pipe loses nothing.
+SNIFF_CHARS = 8192
+#: Skipped records (and files) are all counted; this many are kept to be listed.
+PROBLEMS_LISTED = 50
+
 
 def ontology_dir() -> Path:
     """Folder holding kg.ttl, shapes.ttl and vocab/.

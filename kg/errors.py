@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal as one line: every character that is not
+    printable (control characters such as ESC or NUL, line and paragraph breaks, bidi
+    controls, lone surrogates from undecodable file names) becomes its escape (``\\x1b``,
+    ``\\n``, ``\\u202e``, ``\\udcff``), as :func:`repr` writes it. Printable text is returned
+    as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class KgError(Exception):
     """A fatal, user-facing error (exit code 2).
 
@@ -23,10 +35,11 @@ class KgError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        """``PATH:LINE: message`` with control characters escaped (see :func:`printable`)."""
         where = ""
         if self.path is not None:
             where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
-        return f"{where}{self.message}"
+        return printable(f"{where}{self.message}")
 
 
 class InputError(KgError):

@@ -46,8 +46,8 @@ def shown(value: Any, limit: int = 60) -> str:
 def clean(value: Any) -> str | None:
     """Whitespace-collapsed string, or None for missing/empty/NaN values.
 
-    Lone surrogates (a JSON ``"\\ud800"`` escape) become U+FFFD: they are not characters,
-    no UTF-8 output can hold them and the tokenizer refuses them. Everything else is kept.
+    Lone surrogates (a JSON ``"\\ud800"`` escape) and NUL characters become U+FFFD (see
+    :func:`valid_text`). Everything else is kept.
     """
     if value is None:
         return None
@@ -60,7 +60,12 @@ def clean(value: Any) -> str | None:
 
 
 def valid_text(s: str) -> str:
-    """``s`` with lone surrogates replaced by U+FFFD (see :func:`clean`)."""
+    """``s`` with lone surrogates and NUL characters replaced by U+FFFD, the replacement
+    character: a lone surrogate is not a character (no UTF-8 output can hold it, the tokenizer
+    refuses it) and a NUL cannot stand in a CSV cell, an XML file or a C string. Replaced, not
+    dropped, so the text shows where something was."""
+    if "\x00" in s:
+        s = s.replace("\x00", "\ufffd")
     return s if s.isascii() else _SURROGATE.sub("\ufffd", s)
 
 
@@ -139,7 +144,8 @@ def record_to_paper(record: Mapping[str, Any], source: Source, arxiv: bool = Fal
     source : Source
         Where it was read.
     arxiv : bool
-        The record comes from the arXiv metadata snapshot: its ``id`` is an arXiv id.
+        The record comes from the arXiv metadata snapshot: an arXiv id gets its abstract page
+        as ``url`` (any other id is kept as it is, as in generic JSON Lines).
 
     Raises
     ------
@@ -158,8 +164,6 @@ def record_to_paper(record: Mapping[str, Any], source: Source, arxiv: bool = Fal
     authors = split_authors(rec.get("authors_parsed") or first(rec, "authors"))
     url = clean(first(rec, "url"))
     aid = arxiv_id(raw_id) if raw_id else None
-    if arxiv and raw_id and not aid:
-        raise RecordError(f"not an arXiv id: {shown(raw_id)}")
     if aid and not url and arxiv:
         url = f"https://arxiv.org/abs/{aid}"
     known = {n for names in ALIASES.values() for n in names} | {"authors_parsed"}
