@@ -134,8 +134,10 @@ def test_build_of_nasty_corpus_exports_parse_back(cases, tmp_file, corpus):
                 assert p.title == clean(first["title"])
         titles = collections.Counter(p.title for p in papers if p.title)
         rdf_titles = collections.Counter({clean_text(t): c for t, c in titles.items()})
-        leftovers = [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".kg-cache"]
-        assert leftovers == [], "staging or temporary files left in the output folder"
+        hidden = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+        assert hidden == [".kg-cache", ".kg-current", ".kg-versions"], "staging or temporary files left"
+        (version,) = (out / ".kg-versions").iterdir()
+        assert not [p for p in version.iterdir() if p.name.startswith(".") and p.name != ".kg-cache"]
 
         # RDF: three serializations, two parsers, one graph
         nt, ttl, jsonld = out / "graph.nt", out / "graph.ttl", out / "graph.jsonld"
