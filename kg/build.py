@@ -23,7 +23,7 @@ from kg.assemble import KnowledgeGraph, assemble
 from kg.assemble.merge import Spool
 from kg.cache import CACHE_DIR, UpdateCorpus, read_cache, sink_cache, with_prior
 from kg.config import BuildConfig, sample_corpus_dir
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, path_text
 from kg.export import OUTPUT_NAMES, Bundle, export
 from kg.extract import extract_parallel
 from kg.gctune import bulk_gc
@@ -109,7 +109,7 @@ def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, stagi
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
         if not corpus.records:  # every input unreadable, every record skipped: keep the previous build
             e = corpus.unreadable()
-            raise InputError(f"{e.message}; nothing built, {out_dir} left as it was", e.path, e.line)
+            raise InputError(f"{e.message}; nothing built, {path_text(out_dir)} left as it was", e.path, e.line)
         report = corpus.fill(ReadReport())
         bundle = Bundle(kg, config, work_dir=staging)
         result = BuildResult(report, kg, timings=timings)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.config import EXPORT_FORMATS, READERS, BuildConfig, ExtractConfig
-from kg.errors import KgError, printable
+from kg.errors import KgError, path_text, printable
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
 STATISTICAL_HELP = ("also use the NER model trained on SciERC and SciREX (kg train): SciERC-style spans, "
@@ -81,10 +81,10 @@ def cmd_build(args) -> int:
         _print(f"large build: co-occurrence edges need >= {kg.cooccurrence.min_weight} shared papers, and the RDF "
                "links papers to entities without a node per mention (mentions.csv and neo4j/ keep the evidence)",
                quiet=q)
-    _print(f"wrote to {printable(str(config.out_dir))}/:", quiet=q)
+    _print(f"wrote to {printable(path_text(config.out_dir))}/:", quiet=q)
     for fmt, paths in result.outputs.items():
         if fmt != "cache":
-            _print(f"  {fmt:9s} " + ", ".join(printable(str(p)) for p in paths), quiet=q)
+            _print(f"  {fmt:9s} " + ", ".join(printable(path_text(p)) for p in paths), quiet=q)
     if args.verbose:
         for stage, secs in result.timings.items():
             print(f"  time {stage:16s} {secs:7.3f} s", file=sys.stderr)
@@ -110,7 +110,7 @@ def cmd_extract(args) -> int:
         if not corpus.records:  # nothing could be read: no predictions file
             raise corpus.unreadable()
     _report_problems(corpus.problems, corpus.skipped)
-    _print(f"wrote {n} papers to {printable(str(args.output))}", quiet=args.quiet)
+    _print(f"wrote {n} papers to {printable(path_text(args.output))}", quiet=args.quiet)
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kg.config import MAX_TEXT_CHARS, PROBLEMS_LISTED
-from kg.errors import InputError
+from kg.errors import InputError, path_text
 from kg.model import Paper, Problem, ReadReport, Source
 from kg.read import daily_papers, jsonl, tabular
 from kg.read.dedupe import Deduplicator
@@ -79,7 +79,7 @@ def detect_reader(source: Path | TextFile, encoding: str | None = None) -> str:
     texts = [line for line in head_lines if isinstance(line, str)]
     head = "".join(texts)
     if not head.strip() and len(texts) == len(head_lines):
-        raise InputError("empty file", str(path))
+        raise InputError("empty file", path_text(path))
     suffix = _stem_suffix(path)
     first = next((line for line in head_lines if not isinstance(line, str) or line.strip()), "")
     first = first.strip() if isinstance(first, str) else ""
@@ -98,7 +98,7 @@ def detect_reader(source: Path | TextFile, encoding: str | None = None) -> str:
         return "csv"
     raise InputError(
         "unknown input format (expected a Daily Papers page, JSON Lines, CSV or the arXiv "
-        "snapshot; use --reader to name one)", str(path))
+        "snapshot; use --reader to name one)", path_text(path))
 
 
 def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) -> list[Path]:
@@ -111,7 +111,7 @@ def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) 
     errors : list, optional
         Receives an InputError for each path that does not exist, each folder that holds no
         input file, and each entry of a folder that is not a regular file (a FIFO, a socket,
-        a broken link), instead of raising.
+        a broken link, a link to a folder), instead of raising.
 
     Raises
     ------
@@ -126,20 +126,22 @@ def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) 
             found = []
             for f in sorted(p.rglob("*")):
                 if any(part.startswith(".") for part in f.relative_to(p).parts) \
-                        or _stem_suffix(f) in (".md", ".rst", ".html", ".py") or f.is_dir():
+                        or _stem_suffix(f) in (".md", ".rst", ".html", ".py") or (f.is_dir() and not f.is_symlink()):
                     continue
                 if f.is_file():
                     found.append(f)
+                elif f.is_dir():  # not followed (it could loop): name it to read it
+                    problems.append(InputError("a link to a folder, not followed", path_text(f)))
                 else:  # read only when named: a FIFO in a folder could block the build
                     problems.append(InputError("a broken link" if f.is_symlink() and not f.exists() else
-                                               "not a regular file (a FIFO, socket or device)", str(f)))
+                                               "not a regular file (a FIFO, socket or device)", path_text(f)))
             if not found:
-                problems.append(InputError("folder holds no input files", str(p)))
+                problems.append(InputError("folder holds no input files", path_text(p)))
             out.extend(found)
         elif p.exists():
             out.append(p)
         else:
-            problems.append(InputError("no such file or folder", str(p)))
+            problems.append(InputError("no such file or folder", path_text(p)))
     if problems and errors is None:
         raise problems[0]
     if errors is not None:
@@ -203,16 +205,15 @@ class Corpus:
         self.skipped = 0  #: records and files skipped
         self.records = 0  #: records read from the input files (duplicates included)
         self.files_read = 0  #: input files read to their end, or up to a record (good or bad) at least
-        self._file_errors: list[InputError] = []  # the first of them, to be raised as it is
-        self._failed = 0  # paths and files that could not be read at all
+        self._first_error: InputError | None = None  # raised as it is when it is all there is
+        self._failed = 0  # paths and files that could not be read (at all, or to their end)
         self._dedupe = Deduplicator()
         self.papers = 0
 
     def _failure(self, e: InputError, path: Path | str, rest: bool = False) -> Problem:
         self._failed += 1
-        if not self._file_errors:
-            self._file_errors.append(e)
-        return Problem(Source(e.path or str(path), e.line or 0),
+        self._first_error = self._first_error or e
+        return Problem(Source(e.path or path_text(path), e.line or 0),
                        f"{e.message}; {'rest of the file skipped' if rest else 'skipped'}")
 
     def _items(self) -> Iterator[Paper | Problem]:
@@ -251,12 +252,12 @@ class Corpus:
         """Why no record could be read (call it once the iteration is over): the one input's
         own error when there was a single input, else a count of what was skipped and the first
         of it."""
-        if self._failed == 1 and self.skipped == 1:
-            return self._file_errors[0]
+        if self._first_error is not None and self._failed == self.skipped == 1:
+            return self._first_error
         if not self.skipped:
             return InputError("no records in the input")
-        return InputError(f"nothing could be read: {self.skipped:,} skipped ({'the first: ' if self.skipped > 1 else ''}"
-                          f"{self.problems[0]})")
+        first = "the first: " if self.skipped > 1 else ""
+        return InputError(f"nothing could be read: {self.skipped:,} skipped ({first}{self.problems[0]})")
 
     def finalize(self, paper: Paper) -> Paper:
         return self._dedupe.finalize(paper)

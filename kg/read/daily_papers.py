@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.config import MAX_TEXT_CHARS
+from kg.errors import path_text
 from kg.model import Paper, Problem, Source
 from kg.read.fields import parse_date, shown, valid_text
 from kg.read.textio import LongLine, TextFile, numbered_lines
@@ -182,4 +183,4 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
 
 def read(path: Path | TextFile, encoding: str | None = None) -> Iterator[Paper | Problem]:
     """Read one listing page (plain, gzip or bz2)."""
-    yield from parse_listing(numbered_lines(path, encoding), str(path))
+    yield from parse_listing(numbered_lines(path, encoding), path_text(path))

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from kg.errors import path_text
 from kg.model import Paper, Problem, Source
 from kg.read.fields import RecordError, record_to_paper
 from kg.read.textio import LongLine, TextFile, numbered_lines
@@ -18,7 +19,7 @@ from kg.read.textio import LongLine, TextFile, numbered_lines
 
 def read(path: Path | TextFile, encoding: str | None = None, arxiv: bool = False) -> Iterator[Paper | Problem]:
     """Yield a Paper per good line and a Problem (file, line, reason) per bad one."""
-    p = str(path)
+    p = path_text(path)
     for n, line in numbered_lines(path, encoding):
         src = Source(p, n)
         if isinstance(line, LongLine):

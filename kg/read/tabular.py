@@ -9,7 +9,7 @@ from itertools import chain
 from pathlib import Path
 
 from kg.config import MAX_TEXT_CHARS
-from kg.errors import InputError
+from kg.errors import InputError, path_text
 from kg.model import Paper, Problem, Source
 from kg.read.fields import ALIASES, RecordError, record_to_paper, shown
 from kg.read.textio import LongLine, TextFile, text_lines
@@ -88,7 +88,7 @@ def read(path: Path | TextFile, encoding: str | None = None) -> Iterator[Paper |
         If the table has no header or no abstract column (nothing could be read), or the
         file cannot be decoded or decompressed.
     """
-    p = str(path)
+    p = path_text(path)
     lines = text_lines(path, encoding)
     try:
         first_line = next(lines)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kg.config import MAX_LINE_CHARS, SNIFF_CHARS
-from kg.errors import InputError, printable
+from kg.errors import InputError, path_text, printable
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BZ2_MAGIC = b"BZh"
@@ -48,10 +48,10 @@ READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeError)
 def read_error(e: BaseException, path: Path | str, line: int | None = None) -> InputError:
     """The one-line InputError for an exception in :data:`READ_ERRORS`."""
     if isinstance(e, UnicodeDecodeError):
-        return InputError(f"cannot decode as {e.encoding}: {e.reason}", str(path), line)
+        return InputError(f"cannot decode as {e.encoding}: {e.reason}", path_text(path), line)
     if isinstance(e, UnicodeError):
-        return InputError(f"cannot decode: {e}", str(path), line)
-    return InputError(f"file is truncated or corrupt ({e})", str(path), line)
+        return InputError(f"cannot decode: {e}", path_text(path), line)
+    return InputError(f"file is truncated or corrupt ({e})", path_text(path), line)
 
 
 codecs.register_error("kg-cp1252", _cp1252_fallback)
@@ -132,7 +132,7 @@ def _open_raw(path: Path) -> io.BufferedReader:
     Opened non-blocking and checked on the open descriptor, so a FIFO with no writer does not
     block the open: the build says what it waits for (:func:`_wait_for_data`).
     """
-    p = str(path)
+    p = path_text(path)
     try:
         mode = os.stat(path).st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):  # not even opened: /dev/zero, a tape, a tty
@@ -162,7 +162,7 @@ def _wait_for_data(fd: int, path: Path) -> None:
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     if not poller.poll(int(PIPE_NOTICE_SECONDS * 1000)):
-        print(f"kg: waiting for input from {printable(str(path))} (a pipe nothing has been written to yet; "
+        print(f"kg: waiting for input from {printable(path_text(path))} (a pipe nothing has been written to yet; "
               "Ctrl-C stops)", file=sys.stderr, flush=True)
         poller.poll()
 
@@ -213,10 +213,10 @@ class TextFile:
             raise
 
     def __str__(self) -> str:
-        return str(self.path)
+        return path_text(self.path)
 
     def _open(self, encoding: str | None) -> io.TextIOWrapper:
-        p = str(self.path)
+        p = str(self)
         stream = raw = self._stack.enter_context(_open_raw(self.path))
         try:
             magic = raw.peek(4)[:4]
@@ -243,7 +243,11 @@ class TextFile:
             raise InputError(f"unknown text encoding {encoding!r}", p) from None
         if encoding.startswith("utf-8") and b"\x00" in head:
             raise InputError("looks like a binary file, not text", p)
-        sample = head.decode(encoding, "replace")
+        sample = ""
+        for mode in ("replace", "strict"):  # (idna has no "replace")
+            with contextlib.suppress(UnicodeError):
+                sample = head.decode(encoding, mode)
+                break
         if sample.count("\x00") * 2 > len(sample):  # /dev/zero read as UTF-16, say
             raise InputError(f"looks like a binary file, not text (NUL characters as {encoding})", p)
         return text
@@ -254,7 +258,7 @@ class TextFile:
             line = self._text.readline(MAX_LINE_CHARS + 1)
             if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
                 if line.count("\x00") * 2 > len(line):  # endless NULs: stop, do not read on
-                    raise InputError("binary data (NUL characters), not text", str(self.path), self._n + 1)
+                    raise InputError("binary data (NUL characters), not text", str(self), self._n + 1)
                 chars = len(line)
                 while (chunk := self._text.readline(_CHUNK_CHARS)) and not chunk.endswith("\n"):
                     chars += len(chunk)

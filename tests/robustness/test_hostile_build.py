@@ -58,7 +58,8 @@ def shell(command: str, timeout=120) -> subprocess.CompletedProcess:
 
 def records(n: int, start: int = 0, **fields) -> list[dict]:
     s = sample_sentences()
-    return [{"title": f"Paper {i}", "abstract": " ".join(s[3 * i:3 * i + 3]), **fields} for i in range(start, start + n)]
+    return [{"title": f"Paper {i}", "abstract": " ".join(s[3 * i:3 * i + 3]), **fields}
+            for i in range(start, start + n)]
 
 
 def write_jsonl(path: Path, recs: list[dict]) -> Path:
@@ -150,7 +151,8 @@ def test_skipped_records_are_all_counted_and_the_first_listed(tmp_path):
     r = kg("build", f, "--out", tmp_path / "o", "-f", "tables")
     assert r.returncode == 1
     err = r.stderr.strip().splitlines()
-    assert len(err) == PROBLEMS_LISTED + 1 and err[-1] == f"... and {200_000 - PROBLEMS_LISTED:,} more skipped (not listed)"
+    assert len(err) == PROBLEMS_LISTED + 1
+    assert err[-1] == f"... and {200_000 - PROBLEMS_LISTED:,} more skipped (not listed)"
     assert "200000 records skipped" in r.stdout
 
 
@@ -366,6 +368,22 @@ def test_control_characters_in_file_names_are_escaped_in_every_message(tmp_path)
     assert r.returncode == 2 and "\x1b" not in r.stderr and "\u202e" not in r.stderr
     assert r.stderr.strip().splitlines()[-1].endswith(
         f"unknown format(s) {shown}; choose from turtle, ntriples, jsonld, graphml, gexf, html, neo4j, tables, store")
+
+
+def test_a_file_name_that_is_not_utf8_is_written_as_text(tmp_path):
+    """A name with a byte that is not UTF-8 (Python holds it as a lone surrogate, which no
+    UTF-8 output can hold: the Neo4j export ended the build with a traceback)."""
+    name = os.fsdecode(b"caf\xe9.jsonl")
+    write_jsonl(tmp_path / name, records(2))
+    out = tmp_path / os.fsdecode(b"out\xff")
+    r = kg("build", tmp_path / name, "--out", out, "-f", "tables,neo4j,ntriples", "-q")
+    assert r.returncode == 0, r.stderr
+    assert list(papers_csv(out)["sources"]) == [f"{tmp_path}/caf\\xe9.jsonl:1", f"{tmp_path}/caf\\xe9.jsonl:2"]
+    assert "caf\\\\xe9.jsonl:1" in (out / "graph.nt").read_text(encoding="utf-8")  # (N-Triples: \\ for \)
+    (tmp_path / name).write_text("{broken\n", encoding="utf-8")
+    line = one_line(kg("build", tmp_path / name, "--out", out))
+    assert line.startswith(f"kg: error: nothing could be read: 1 skipped ({tmp_path}/caf\\xe9.jsonl:1: malformed JSON")
+    assert line.endswith(f"nothing built, {tmp_path}/out\\xff left as it was")
 
 
 def test_nul_characters_never_reach_the_tables(tmp_path):
