@@ -34,6 +34,11 @@ from kg.read import Corpus
 from kg.staging import current_version, make_staging, new_version, publish, recover
 
 
+#: Every name a build writes in its output folder (an older folder's plain files by these names
+#: are its previous build, see :func:`kg.staging.publish`).
+_OUTPUTS = (CACHE_DIR, *(name for names in OUTPUT_NAMES.values() for name in names))
+
+
 @dataclass
 class BuildResult:
     """What a build did: counts, problems, written files and stage timings (seconds)."""
@@ -122,7 +127,7 @@ def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, stagi
 
                 written = export(bundle, config.formats, version, extra={"cache": cache}, timings=spent,
                                  quiet=config.quiet, jobs=config.jobs)
-                publish(version, out_dir, known=[CACHE_DIR, *(n for names in OUTPUT_NAMES.values() for n in names)])
+                publish(version, out_dir, known=_OUTPUTS)
         except BaseException:
             if current_version(out_dir) != version:  # (a failure after the switch keeps it)
                 shutil.rmtree(version, ignore_errors=True)

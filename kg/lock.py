@@ -38,7 +38,8 @@ def _acquire(path: Path) -> int:
     """Open and lock ``path``; the descriptor. A lock file removed by its holder between our
     open and our lock is not the lock any more: then open the new one."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        # O_NOFOLLOW: a link planted at the lock's name is not followed (and truncated)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -37,7 +37,8 @@ PREFIX = ".kg-build-"
 VERSIONS = ".kg-versions"
 CURRENT = ".kg-current"
 
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>old|link)-(?P<pid>\d+)$|^" + re.escape(PREFIX) + r"(?P<bpid>\d+)-")
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>old|link)-(?P<pid>\d+)$"
+                       r"|^" + re.escape(PREFIX) + r"(?P<bpid>\d+)-")
 
 
 def make_staging(out_dir: Path) -> Path:
@@ -125,10 +126,14 @@ def recover(out_dir: Path) -> None:
 
 
 def current_version(out_dir: Path) -> Path | None:
-    """The version folder ``OUT/.kg-current`` points to, or None (no build published yet)."""
+    """The version folder ``OUT/.kg-current`` points to, or None (no build published yet, or a
+    link that does not point into ``OUT/.kg-versions/``: never followed elsewhere, since the
+    previous version is removed after a switch)."""
     try:
-        target = os.readlink(Path(out_dir) / CURRENT)
-    except (FileNotFoundError, OSError):
+        target = Path(os.readlink(Path(out_dir) / CURRENT))
+    except OSError:
+        return None
+    if len(target.parts) != 2 or target.parts[0] != VERSIONS or target.name in (".", ".."):
         return None
     return Path(out_dir) / target
 

@@ -343,6 +343,26 @@ def test_the_lock_of_a_killed_build_does_not_block_the_next(tmp_path):
     assert len(papers_csv(out)) == 2
 
 
+def test_links_planted_in_the_output_folder_are_never_followed(tmp_path):
+    """A `.kg-current` pointing outside the versions (the previous version is removed after a
+    switch) and a `.kg-lock` link (the lock file is truncated): neither touches its target."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep\n")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / ".kg-current").symlink_to(victim)
+    f = write_jsonl(tmp_path / "x.jsonl", records(2))
+    assert kg("build", f, "--out", out, "-f", "tables", "-q").returncode == 0
+    assert kg("build", f, "--out", out, "-f", "tables", "-q").returncode == 0
+    assert (victim / "keep.txt").read_text() == "keep\n" and len(papers_csv(out)) == 2
+    out2 = tmp_path / "o2"
+    out2.mkdir()
+    (out2 / ".kg-lock").symlink_to(victim / "keep.txt")
+    assert "cannot write the output folder" in one_line(kg("build", f, "--out", out2, "-f", "tables"))
+    assert (victim / "keep.txt").read_text() == "keep\n"
+
+
 # -- 12: control characters in messages, NUL in tables ------------------------------------------------
 
 def test_control_characters_in_file_names_are_escaped_in_every_message(tmp_path):
