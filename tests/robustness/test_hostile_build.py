@@ -303,40 +303,44 @@ def test_an_unreadable_file_beside_readable_ones_is_skipped(tmp_path):
 
 # -- 11: one build at a time ----------------------------------------------------------------------------
 
+def _build_waiting_on_a_fifo(tmp_path: Path, out: Path, **kw) -> tuple[subprocess.Popen, Path]:
+    """A build that reads a FIFO nobody writes to yet: it holds the output folder until the
+    test writes its input (once its staging folder is there, it is under way)."""
+    fifo = tmp_path / "later.jsonl"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(fifo), "--out", str(out), "-f", "tables",
+                             "-q"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    end = time.monotonic() + 60
+    while not any(out.glob(".kg-build-*")) and proc.poll() is None and time.monotonic() < end:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build ended"
+    return proc, fifo
+
+
 def test_a_second_build_into_the_same_folder_stops_and_names_the_first(tmp_path):
     out = tmp_path / "o"
-    first = subprocess.Popen([sys.executable, "-m", "kg", "build", "--out", str(out), "-q"], cwd=ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first, fifo = _build_waiting_on_a_fifo(tmp_path, out)
     try:
-        end = time.monotonic() + 60
-        while not any(out.glob(".kg-build-*")) and first.poll() is None and time.monotonic() < end:
-            time.sleep(0.01)  # the first build is under way
-        assert first.poll() is None, "the first build finished before the second started"
         t = time.monotonic()
         line = one_line(kg("build", write_jsonl(tmp_path / "x.jsonl", records(2)), "--out", out))
         assert time.monotonic() - t < 30
         assert line.startswith(f"kg: error: {out}: another kg build is writing into this folder (pid {first.pid} on ")
         assert ", started 20" in line
-        assert first.wait(timeout=300) == 0, first.stderr.read()
+        write_jsonl(fifo, records(3, start=10))  # the first build's input comes: it finishes
+        assert first.wait(timeout=300) == 0
     finally:
         if first.poll() is None:
             first.kill()
             first.wait()
-    assert len(papers_csv(out)) == 197  # the first build's: the bundled sample
+    assert list(papers_csv(out)["title"]) == ["Paper 10", "Paper 11", "Paper 12"]  # the first build's
     assert not (out / ".kg-lock").exists()
 
 
 def test_the_lock_of_a_killed_build_does_not_block_the_next(tmp_path):
     out = tmp_path / "o"
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--out", str(out), "-q"], cwd=ROOT,
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        end = time.monotonic() + 60
-        while not (out / ".kg-lock").exists() and time.monotonic() < end:
-            time.sleep(0.01)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    proc, _ = _build_waiting_on_a_fifo(tmp_path, out, start_new_session=True)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
     assert (out / ".kg-lock").exists()  # left behind, as a kill leaves it
     r = kg("build", write_jsonl(tmp_path / "x.jsonl", records(2)), "--out", out, "-f", "tables", "-q")
     assert r.returncode == 0, r.stderr
