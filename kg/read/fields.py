@@ -38,9 +38,12 @@ class RecordError(ValueError):
 def shown(value: Any, limit: int = 60) -> str:
     """A value quoted for a one-line message: repr (control characters, line breaks and
     bidi marks escaped, so nothing from the data acts on the terminal), at most ``limit``
-    characters of it."""
+    characters of it, escapes counted (a NUL is four: ``\\x00``)."""
     s = str(value)
-    return repr(s[:limit]) + ("..." if len(s) > limit else "")
+    r = repr(s[:limit])
+    if len(r) > limit + 2:
+        return r[:limit + 1] + "..."
+    return r + ("..." if len(s) > limit else "")
 
 
 def clean(value: Any) -> str | None:

@@ -113,8 +113,8 @@ def read(path: Path | TextFile, encoding: str | None = None) -> Iterator[Paper |
     if not any(a in names for a in ALIASES["abstract"]):
         raise InputError(
             f"CSV has no abstract column (expected one of {', '.join(ALIASES['abstract'])}; "
-            f"found {', '.join(shown(n, 40) for n in names[:20]) or 'none'}"
-            f"{', ...' if len(names) > 20 else ''})", p, 1)
+            f"found {', '.join(shown(n, 30) for n in names[:10]) or 'none'}"
+            f"{', ...' if len(names) > 10 else ''})", p, 1)
     reparses = 0
     offset = 0  # file line number = offset + lines the current reader consumed
     while True:

@@ -248,7 +248,7 @@ class TextFile:
             with contextlib.suppress(UnicodeError):
                 sample = head.decode(encoding, mode)
                 break
-        if sample.count("\x00") * 2 > len(sample):  # /dev/zero read as UTF-16, say
+        if sample and sample.count("\x00") * 2 >= len(sample):  # /dev/zero, or UTF-16 read as ASCII
             raise InputError(f"looks like a binary file, not text (NUL characters as {encoding})", p)
         return text
 
@@ -257,12 +257,15 @@ class TextFile:
         try:
             line = self._text.readline(MAX_LINE_CHARS + 1)
             if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
-                if line.count("\x00") * 2 > len(line):  # endless NULs: stop, do not read on
-                    raise InputError("binary data (NUL characters), not text", str(self), self._n + 1)
-                chars = len(line)
-                while (chunk := self._text.readline(_CHUNK_CHARS)) and not chunk.endswith("\n"):
+                chars, chunk = 0, line
+                while chunk:
+                    if chunk.count("\x00") * 2 > len(chunk):  # endless NULs: stop, do not read on
+                        raise InputError("binary data (NUL characters), not text", str(self), self._n + 1)
                     chars += len(chunk)
-                line = LongLine(chars + len(chunk))
+                    if chunk.endswith("\n"):
+                        break
+                    chunk = self._text.readline(_CHUNK_CHARS)
+                line = LongLine(chars)
         except READ_ERRORS as e:
             raise read_error(e, self.path, self._n + 1) from None
         if line:

@@ -218,9 +218,12 @@ def test_endless_nul_input_is_refused_at_once(tmp_path, source):
     assert secs < 30 and kb < 1_000_000, (secs, kb)
 
 
-def test_nuls_after_good_records_stop_the_file_not_the_records(tmp_path):
+@pytest.mark.parametrize("text_first", [0, 9_000_000], ids=["at-once", "after-9M-characters"])
+def test_nuls_after_good_records_stop_the_file_not_the_records(tmp_path, text_first):
+    """Endless NULs after three records, at the start of a line or after 9 M characters of it."""
     f = write_jsonl(tmp_path / "papers.jsonl", records(3))
-    r = shell(f"kg build <(cat {f}; cat /dev/zero) --out {tmp_path / 'o'} -f tables -q", timeout=120)
+    text = f"head -c {text_first} /dev/zero | tr '\\0' a;"
+    r = shell(f"kg build <(cat {f}; {text} cat /dev/zero) --out {tmp_path / 'o'} -f tables -q", timeout=120)
     assert r.returncode == 1, r.stderr
     assert r.stderr.strip().splitlines() == ["skipped /dev/fd/63:4: binary data (NUL characters), not text; rest of "
                                              "the file skipped"]
