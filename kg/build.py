@@ -1,15 +1,18 @@
 """`kg build`: read -> extract -> assemble -> export, with per-stage timings.
 
-The build keeps its work files (the spool of extractions) in a staging folder inside the
-output folder (:mod:`kg.staging`); the export writes its files into a staging folder of its
-own and moves them into place at the end, so an interrupted build leaves the previous
-outputs intact.
+A build holds the output folder's lock (:mod:`kg.lock`: a second build into the same folder
+stops at once and names the first). It keeps its work files (the spool of extractions) in a
+staging folder inside the output folder, exports into a version folder of its own and
+switches the output folder to it in one step (:mod:`kg.staging`), so an interrupted build
+leaves the previous outputs intact and a reader never sees half of one build and half of
+another. When no record at all could be read, nothing is written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+import stat
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -18,16 +21,22 @@ from pathlib import Path
 
 from kg.assemble import KnowledgeGraph, assemble
 from kg.assemble.merge import Spool
-from kg.cache import UpdateCorpus, read_cache, sink_cache, with_prior
+from kg.cache import CACHE_DIR, UpdateCorpus, read_cache, sink_cache, with_prior
 from kg.config import BuildConfig, sample_corpus_dir
-from kg.errors import KgError
-from kg.export import Bundle, export
+from kg.errors import InputError, KgError, path_text
+from kg.export import OUTPUT_NAMES, Bundle, export
 from kg.extract import extract_parallel
 from kg.gctune import bulk_gc
+from kg.lock import locked
 from kg.model import ReadReport
 from kg.progress import progress
 from kg.read import Corpus
-from kg.staging import make_staging, recover
+from kg.staging import current_version, make_staging, new_version, publish, recover
+
+
+#: Every name a build writes in its output folder (an older folder's plain files by these names
+#: are its previous build, see :func:`kg.staging.publish`).
+_OUTPUTS = (CACHE_DIR, *(name for names in OUTPUT_NAMES.values() for name in names))
 
 
 @dataclass
@@ -62,21 +71,31 @@ def build(config: BuildConfig) -> BuildResult:
 def _build(config: BuildConfig) -> BuildResult:
     timings: dict[str, float] = {}
     inputs = config.inputs or (sample_corpus_dir(),)
-    with _timed(timings, "start-up"):
-        out_dir = Path(config.out_dir)
-        if config.update:
-            corpus = UpdateCorpus(read_cache(out_dir, config.extract), config.inputs, reader=config.reader,
-                                  encoding=config.encoding)
-            prior = corpus.prior
-        else:
-            corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
-            prior = deque()
-        try:  # fail on an unwritable output folder before any work is done
-            out_dir.mkdir(parents=True, exist_ok=True)
-            recover(out_dir)
-            staging = make_staging(out_dir)
-        except OSError as e:
-            raise KgError(f"cannot write the output folder: {e.strerror or e}", str(out_dir)) from None
+    out_dir = Path(config.out_dir)
+    with contextlib.ExitStack() as stack:
+        with _timed(timings, "start-up"):
+            try:  # fail on an unwritable output folder, or one in use, before any work is done
+                out_dir.mkdir(parents=True, exist_ok=True)
+                stack.enter_context(locked(out_dir))
+                recover(out_dir)
+                staging = make_staging(out_dir)
+            except OSError as e:
+                raise KgError(f"cannot write the output folder: {e.strerror or e}", str(out_dir)) from None
+            stack.callback(shutil.rmtree, staging, ignore_errors=True)
+            if config.update:
+                corpus = UpdateCorpus(read_cache(out_dir, config.extract), config.inputs, reader=config.reader,
+                                      encoding=config.encoding)
+                prior = corpus.prior
+            else:
+                corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
+                prior = deque()
+        return _run(config, corpus, prior, out_dir, staging, timings)
+
+
+def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, staging: Path,
+         timings: dict[str, float]) -> BuildResult:
+    """Read, extract and assemble into ``staging``; export into a new version folder and
+    publish it (the build's lock held)."""
     kg = None
     try:
         with _timed(timings, "read+extract+assemble"):
@@ -93,16 +112,27 @@ def _build(config: BuildConfig) -> BuildResult:
                     return extract_parallel(rest, config.extract, jobs)
             extractions = with_prior(prior, papers, extractor)
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
+        if not corpus.records:  # every input unreadable, every record skipped: keep the previous build
+            e = corpus.unreadable()
+            raise InputError(f"{e.message}; nothing built, {path_text(out_dir)} left as it was", e.path, e.line)
         report = corpus.fill(ReadReport())
         bundle = Bundle(kg, config, work_dir=staging)
         result = BuildResult(report, kg, timings=timings)
         spent: dict[str, float] = {}
-        with _timed(timings, "export"):
-            def cache(folder: Path):
-                return sink_cache(folder, config.extract, kg.extractions, corpus.patches)
+        version = new_version(out_dir)
+        try:
+            with _timed(timings, "export"):
+                def cache(folder: Path):
+                    return sink_cache(folder, config.extract, kg.extractions, corpus.patches)
 
-            result.outputs = export(bundle, config.formats, out_dir, extra={"cache": cache}, timings=spent,
-                                    quiet=config.quiet, jobs=config.jobs)
+                written = export(bundle, config.formats, version, extra={"cache": cache}, timings=spent,
+                                 quiet=config.quiet, jobs=config.jobs)
+                publish(version, out_dir, known=_OUTPUTS)
+        except BaseException:
+            if current_version(out_dir) != version:  # (a failure after the switch keeps it)
+                shutil.rmtree(version, ignore_errors=True)
+            raise
+        result.outputs = {f: [out_dir / p.relative_to(version) for p in paths] for f, paths in written.items()}
         timings.update((f"export:{f}" if f != "cache" else f, t) for f, t in spent.items())
     except OSError as e:
         raise KgError(f"cannot write outputs: {e.strerror or e}",
@@ -110,7 +140,6 @@ def _build(config: BuildConfig) -> BuildResult:
     finally:
         if kg is not None and isinstance(kg.extractions, Spool) and kg.extractions.on_disk:
             kg.extractions.close()  # its spill file lived in the staging folder
-        shutil.rmtree(staging, ignore_errors=True)
     return result
 
 
@@ -120,7 +149,9 @@ POOL_MIN_BYTES = 2_000_000
 
 def _jobs_for(files: list[Path], jobs: int) -> int:
     try:
-        size = sum(f.stat().st_size for f in files)
+        stats = [f.stat() for f in files]
     except OSError:
         return jobs
-    return jobs if size >= POOL_MIN_BYTES else 1
+    if not all(stat.S_ISREG(s.st_mode) for s in stats):  # a pipe: its size is not known
+        return jobs
+    return jobs if sum(s.st_size for s in stats) >= POOL_MIN_BYTES else 1

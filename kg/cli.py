@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.config import EXPORT_FORMATS, READERS, BuildConfig, ExtractConfig
-from kg.errors import KgError
+from kg.errors import KgError, path_text, printable
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
 FAST_HELP = ("rules only: vocabularies, abbreviations and pattern rules without the learned recognizer; "
@@ -26,11 +26,12 @@ def _print(*args, quiet: bool = False, **kw) -> None:
         print(*args, **kw)
 
 
-def _report_problems(problems, quiet: bool) -> None:
-    for p in problems[:50]:
+def _report_problems(problems, skipped: int) -> None:
+    """Print the problems kept (the first PROBLEMS_LISTED) and how many more were counted."""
+    for p in problems:
         print(f"skipped {p}", file=sys.stderr)
-    if len(problems) > 50:
-        print(f"... and {len(problems) - 50} more skipped records", file=sys.stderr)
+    if skipped > len(problems):
+        print(f"... and {skipped - len(problems):,} more skipped (not listed)", file=sys.stderr)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -38,7 +39,7 @@ def _formats(value: str) -> tuple[str, ...]:
     bad = [n for n in names if n not in EXPORT_FORMATS]
     if bad:
         raise argparse.ArgumentTypeError(
-            f"unknown format(s) {', '.join(bad)}; choose from {', '.join(EXPORT_FORMATS)}")
+            f"unknown format(s) {printable(', '.join(bad))}; choose from {', '.join(EXPORT_FORMATS)}")
     return names
 
 
@@ -67,12 +68,12 @@ def cmd_build(args) -> int:
     result = build(config)
     r, kg = result.report, result.kg
     q = args.quiet
-    _report_problems(r.problems, q)
+    _report_problems(r.problems, r.skipped)
     types = {}
     for e in kg.entities.values():
         types[e.type] = types.get(e.type, 0) + 1
     _print(f"read {r.entries} entries: {r.papers} papers ({r.duplicates} duplicates merged, "
-           f"{r.untitled} untitled), {len(r.problems)} records skipped", quiet=q)
+           f"{r.untitled} untitled), {r.skipped} records skipped", quiet=q)
     _print(f"extracted {len(kg.entities)} entities "
            f"({', '.join(f'{n} {t}' for t, n in sorted(types.items()))}); "
            f"{kg.mention_count} mentions; {kg.papers_without_entities} papers without entities",
@@ -81,15 +82,15 @@ def cmd_build(args) -> int:
         _print(f"large build: co-occurrence edges need >= {kg.cooccurrence.min_weight} shared papers, and the RDF "
                "links papers to entities without a node per mention (mentions.csv and neo4j/ keep the evidence)",
                quiet=q)
-    _print(f"wrote to {config.out_dir}/:", quiet=q)
+    _print(f"wrote to {printable(path_text(config.out_dir))}/:", quiet=q)
     for fmt, paths in result.outputs.items():
         if fmt != "cache":
-            _print(f"  {fmt:9s} " + ", ".join(str(p) for p in paths), quiet=q)
+            _print(f"  {fmt:9s} " + ", ".join(printable(path_text(p)) for p in paths), quiet=q)
     if args.verbose:
         for stage, secs in result.timings.items():
             print(f"  time {stage:16s} {secs:7.3f} s", file=sys.stderr)
         print(f"  time {'total':16s} {time.perf_counter() - t0:7.3f} s", file=sys.stderr)
-    return EXIT_SKIPPED if r.problems else EXIT_OK
+    return EXIT_SKIPPED if r.skipped else EXIT_OK
 
 
 # -- extract / eval ----------------------------------------------------------------------------
@@ -107,9 +108,11 @@ def cmd_extract(args) -> int:
                     for e in paper_entities(ex)]
             f.write(json.dumps({"id": ex.paper.id, "entities": ents}, ensure_ascii=False) + "\n")
             n += 1
-    _report_problems(corpus.problems, args.quiet)
-    _print(f"wrote {n} papers to {args.output}", quiet=args.quiet)
-    return EXIT_SKIPPED if corpus.problems else EXIT_OK
+        if not corpus.records:  # nothing could be read: no predictions file
+            raise corpus.unreadable()
+    _report_problems(corpus.problems, corpus.skipped)
+    _print(f"wrote {n} papers to {printable(path_text(args.output))}", quiet=args.quiet)
+    return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
 def cmd_eval(args) -> int:

@@ -31,6 +31,17 @@ QUERY_MAX_TOKENS = 20_000
 QUERY_STACK_MB = 256
 #: What one query may allocate (MiB) beyond what its worker process holds at rest (`kg serve`, `kg query`).
 QUERY_MAX_MEMORY_MB = 2048
+#: A paper whose text (title and abstract) is longer is reported and skipped: spaCy refuses
+#: longer texts (error E088, ``nlp.max_length``), and no abstract comes near it.
+MAX_TEXT_CHARS = 1_000_000
+#: A line of input longer than this is reported and skipped, read past in bounded chunks
+#: (never held whole); room for a record at MAX_TEXT_CHARS written with JSON escapes.
+MAX_LINE_CHARS = 8 * 1024 * 1024
+#: How much of a file's start is read to choose its reader (whole lines, at least this many
+#: characters); those lines are kept and read again by the reader, so a pipe loses nothing.
+SNIFF_CHARS = 8192
+#: Skipped records (and files) are all counted; this many are kept to be listed.
+PROBLEMS_LISTED = 50
 
 
 def ontology_dir() -> Path:

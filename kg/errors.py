@@ -2,6 +2,35 @@
 
 from __future__ import annotations
 
+import os
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal as one line: every character that is not
+    printable (control characters such as ESC or NUL, line and paragraph breaks, bidi
+    controls, lone surrogates from undecodable file names) becomes its escape (``\\x1b``,
+    ``\\n``, ``\\u202e``, ``\\udcff``), as :func:`repr` writes it. Printable text is returned
+    as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def path_text(path: object) -> str:
+    """A file's name as text that every output can hold: bytes of the name that are not UTF-8
+    (kept by Python as lone surrogates) written as ``\\xff``. Sources (``file:line``) and
+    messages use it; a name that is text is returned as it is."""
+    s = str(path)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(s).decode("utf-8", "backslashreplace")
+        except UnicodeError:
+            return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
 
 class KgError(Exception):
     """A fatal, user-facing error (exit code 2).
@@ -23,10 +52,12 @@ class KgError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        """``PATH:LINE: message`` with control characters escaped (see :func:`printable`)."""
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
-        return f"{where}{self.message}"
+            path = path_text(self.path)
+            where = f"{path}:{self.line}: " if self.line is not None else f"{path}: "
+        return printable(f"{where}{self.message}")
 
 
 class InputError(KgError):

@@ -11,6 +11,8 @@ import operator
 from dataclasses import dataclass, field, fields
 from typing import Literal, NamedTuple
 
+from kg.errors import printable
+
 EntityType = Literal["Method", "Architecture", "Dataset", "Metric", "Task"]
 
 #: The five entity types, in a fixed order used by every export.
@@ -38,13 +40,14 @@ def _fast_pickle(cls):
 @_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a record was read: a file and a 1-based line number (the line it starts on)."""
+    """Where a record was read: a file and a 1-based line number (the line it starts on; 0
+    for a whole file, in a Problem)."""
 
     path: str
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line else self.path
 
 
 @_fast_pickle
@@ -160,7 +163,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        """``PATH:LINE: message``, control characters escaped (:func:`kg.errors.printable`)."""
+        return printable(f"{self.source}: {self.message}")
 
 
 @dataclass
@@ -171,4 +175,5 @@ class ReadReport:
     papers: int = 0  #: unique papers after merging
     duplicates: int = 0
     untitled: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  #: the first PROBLEMS_LISTED skipped
+    skipped: int = 0  #: records and files skipped, all counted

@@ -50,6 +50,13 @@ MODULES = {
     "neo4j": "kg.export.neo4j", "tables": "kg.export.tables", "store": "kg.export.store",
 }
 assert set(MODULES) == set(EXPORT_FORMATS)
+#: What each format writes in the output folder (files, or a folder).
+OUTPUT_NAMES = {
+    "turtle": ("graph.ttl",), "ntriples": ("graph.nt",), "jsonld": ("graph.jsonld",),
+    "graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "html": ("graph.html",), "neo4j": ("neo4j",),
+    "tables": ("papers.csv", "entities.csv", "mentions.csv"), "store": ("store",),
+}
+assert set(OUTPUT_NAMES) == set(EXPORT_FORMATS)
 #: Formats written from the stream of papers (each module has ``sink_<format>``).
 SINK_FORMATS = ("ntriples", "graphml", "gexf", "html", "neo4j", "tables", "store")
 #: Formats made from the N-Triples file.

@@ -19,13 +19,17 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
-from kg.errors import InputError
-from kg.model import Paper, Problem, ReadReport
+from kg.config import MAX_TEXT_CHARS, PROBLEMS_LISTED
+from kg.errors import InputError, path_text
+from kg.model import Paper, Problem, ReadReport, Source
 from kg.read import daily_papers, jsonl, tabular
 from kg.read.dedupe import Deduplicator
-from kg.read.textio import READ_ERRORS, open_text, read_error
+from kg.read.fields import arxiv_id
+from kg.read.textio import TextFile, opened
 
-Reader = Callable[[Path, "str | None"], Iterator["Paper | Problem"]]
+#: A reader takes a file (a path, or a :class:`~kg.read.textio.TextFile` already open) and an
+#: encoding, and yields a Paper per good record and a Problem per bad one.
+Reader = Callable[["Path | TextFile", "str | None"], Iterator["Paper | Problem"]]
 
 READERS: dict[str, Reader] = {
     "daily-papers": daily_papers.read,
@@ -35,8 +39,6 @@ READERS: dict[str, Reader] = {
 }
 
 _COMPRESSED = (".gz", ".bz2")
-#: detect_reader reads at most this much of the first line to recognize the arXiv snapshot.
-FIRST_LINE_MAX_CHARS = 64 * 1024 * 1024
 _BY_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv",
               ".txt": None}
 
@@ -48,37 +50,45 @@ def _stem_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def detect_reader(path: Path, encoding: str | None = None) -> str:
+def looks_like_arxiv(record: object) -> bool:
+    """Whether a JSON record is one of the arXiv metadata snapshot: an abstract, the snapshot's
+    ``categories`` or ``update_date``, and an id that is an arXiv id (a file of DOIs with the
+    same field names is generic JSON Lines)."""
+    return isinstance(record, dict) and "abstract" in record and ("categories" in record or "update_date" in record) \
+        and isinstance(record.get("id"), str) and arxiv_id(record["id"]) is not None
+
+
+def detect_reader(source: Path | TextFile, encoding: str | None = None) -> str:
     """Choose a reader from the file's extension, then its first lines.
+
+    Parameters
+    ----------
+    source : Path or TextFile
+        A file, or one already open (its first lines are buffered for this and read again
+        by the reader).
+    encoding : str, optional
+        Force an encoding (when ``source`` is a path).
 
     Raises
     ------
     InputError
         If the file is missing, empty, or matches no known format.
     """
-    try:
-        with open_text(path, encoding) as f:
-            head = f.read(8192)
-            first = head.lstrip().split("\n", 1)[0]
-            if "\n" not in head.lstrip() and len(head) == 8192:
-                # The first record is longer than the head (a long abstract): read all of it,
-                # or an arXiv snapshot would not be recognized as one.
-                first += f.readline(FIRST_LINE_MAX_CHARS)
-    except READ_ERRORS as e:
-        raise read_error(e, path) from None
-    if not head.strip():
-        raise InputError("empty file", str(path))
+    with opened(source, encoding) as f:
+        head_lines, path = f.head_lines, f.path
+    texts = [line for line in head_lines if isinstance(line, str)]
+    head = "".join(texts)
+    if not head.strip() and len(texts) == len(head_lines):
+        raise InputError("empty file", path_text(path))
     suffix = _stem_suffix(path)
-    first = first.rstrip("\r\n")
+    first = next((line for line in head_lines if not isinstance(line, str) or line.strip()), "")
+    first = first.strip() if isinstance(first, str) else ""
     if first.startswith("{") or suffix in (".jsonl", ".ndjson", ".json"):
         try:
             obj = json.loads(first)
         except (ValueError, RecursionError):  # malformed, an over-long integer, nested too deeply
             obj = None
-        if isinstance(obj, dict) and "id" in obj and ("categories" in obj or "update_date" in obj) \
-                and "abstract" in obj:
-            return "arxiv"
-        return "jsonl"
+        return "arxiv" if looks_like_arxiv(obj) else "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
     if daily_papers.looks_like_listing(head):
@@ -88,34 +98,54 @@ def detect_reader(path: Path, encoding: str | None = None) -> str:
         return "csv"
     raise InputError(
         "unknown input format (expected a Daily Papers page, JSON Lines, CSV or the arXiv "
-        "snapshot; use --reader to name one)", str(path))
+        "snapshot; use --reader to name one)", path_text(path))
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
+def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) -> list[Path]:
     """Files named, and the files inside folders named (recursively, sorted, hidden and
     documentation files skipped).
+
+    Parameters
+    ----------
+    paths : iterable of Path
+    errors : list, optional
+        Receives an InputError for each path that does not exist, each folder that holds no
+        input file, and each entry of a folder that is not a regular file (a FIFO, a socket,
+        a broken link, a link to a folder), instead of raising.
 
     Raises
     ------
     InputError
-        If a path does not exist, or a folder holds no input file.
+        Without ``errors``, for the first such path.
     """
     out: list[Path] = []
+    problems: list[InputError] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found = sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and _stem_suffix(f) not in (".md", ".rst", ".html", ".py")
-            )
+            found = []
+            for f in sorted(p.rglob("*")):
+                if any(part.startswith(".") for part in f.relative_to(p).parts) \
+                        or _stem_suffix(f) in (".md", ".rst", ".html", ".py") or (f.is_dir() and not f.is_symlink()):
+                    continue
+                if f.is_file():
+                    found.append(f)
+                elif f.is_dir():  # not followed (it could loop): name it to read it
+                    problems.append(InputError("a link to a folder, not followed", path_text(f)))
+                else:  # read only when named: a FIFO in a folder could block the build
+                    problems.append(InputError("a broken link" if f.is_symlink() and not f.exists() else
+                                               "not a regular file (a FIFO, socket or device)", path_text(f)))
             if not found:
-                raise InputError("folder holds no input files", str(p))
+                problems.append(InputError("folder holds no input files", path_text(p)))
             out.extend(found)
         elif p.exists():
             out.append(p)
         else:
-            raise InputError("no such file or folder", str(p))
+            problems.append(InputError("no such file or folder", path_text(p)))
+    if problems and errors is None:
+        raise problems[0]
+    if errors is not None:
+        errors.extend(problems)
     return out
 
 
@@ -136,15 +166,18 @@ def read_papers(paths: Iterable[Path], reader: str | None = None, encoding: str 
     encoding : str, optional
         Force an encoding.
     report : ReadReport, optional
-        Filled in with counts and the problems of skipped records.
+        Filled in with counts and the problems of skipped records and files.
 
     Raises
     ------
     InputError
-        For a missing, empty or unreadable file; a bad *record* is reported, not raised.
+        When no input could be read at all (missing, empty, unreadable): a bad *record*, or
+        a bad file beside a readable one, is reported, not raised.
     """
     corpus = Corpus(paths, reader=reader, encoding=encoding)
     papers = list(corpus)
+    if not corpus.files_read:
+        raise corpus.unreadable()
     for paper in papers:
         yield corpus.finalize(paper)
     if report is not None:
@@ -155,32 +188,76 @@ class Corpus:
     """The papers of a set of input files, read lazily, deduplicated and reported.
 
     Iterating yields each unique paper at its first occurrence; :meth:`finalize` merges in
-    duplicates seen later (call it once the iteration is over) and :attr:`problems` lists
-    the records that were skipped.
+    duplicates seen later (call it once the iteration is over). A record that cannot be read,
+    and a file or folder that cannot be read at all, is reported and skipped: :attr:`skipped`
+    counts them, :attr:`problems` lists the first :data:`~kg.config.PROBLEMS_LISTED`.
+    :meth:`unreadable` says why nothing was read when no record was.
     """
 
     def __init__(self, paths: Iterable[Path], reader: str | None = None, encoding: str | None = None):
         if reader is not None and reader not in READERS:
             raise InputError(f"unknown reader {reader!r} (choose from {', '.join(READERS)})")
-        self.files = expand_paths(paths)
+        self._path_errors: list[InputError] = []
+        self.files = expand_paths(paths, self._path_errors)
         self.reader = reader
         self.encoding = encoding
         self.problems: list[Problem] = []
+        self.skipped = 0  #: records and files skipped
+        self.records = 0  #: records read from the input files (duplicates included)
+        self.files_read = 0  #: input files read to their end, or up to a record (good or bad) at least
+        self._first_error: InputError | None = None  # raised as it is when it is all there is
+        self._failed = 0  # paths and files that could not be read (at all, or to their end)
         self._dedupe = Deduplicator()
         self.papers = 0
 
+    def _failure(self, e: InputError, path: Path | str, rest: bool = False) -> Problem:
+        self._failed += 1
+        self._first_error = self._first_error or e
+        return Problem(Source(e.path or path_text(path), e.line or 0),
+                       f"{e.message}; {'rest of the file skipped' if rest else 'skipped'}")
+
     def _items(self) -> Iterator[Paper | Problem]:
+        for e in self._path_errors:
+            yield self._failure(e, e.path or "")
         for path in self.files:
-            name = self.reader or detect_reader(path, self.encoding)
-            yield from READERS[name](path, self.encoding)
+            read = 0
+            try:
+                with TextFile(path, self.encoding) as f:
+                    name = self.reader or detect_reader(f)
+                    for item in READERS[name](f, self.encoding):
+                        read += 1
+                        if isinstance(item, Paper):
+                            if len(item.text) > MAX_TEXT_CHARS:
+                                item = Problem(item.sources[0], f"text of {len(item.text):,} characters, longer than "
+                                                                f"the {MAX_TEXT_CHARS:,} a paper may have; skipped")
+                            else:
+                                self.records += 1
+                        yield item
+                self.files_read += 1
+            except InputError as e:
+                self.files_read += read > 0  # read up to a record at least
+                yield self._failure(e, path, rest=read > 0)
 
     def __iter__(self) -> Iterator[Paper]:
         for item in self._dedupe.unique(self._items()):
             if isinstance(item, Problem):
-                self.problems.append(item)
+                self.skipped += 1
+                if len(self.problems) < PROBLEMS_LISTED:
+                    self.problems.append(item)
             else:
                 self.papers += 1
                 yield item
+
+    def unreadable(self) -> InputError:
+        """Why no record could be read (call it once the iteration is over): the one input's
+        own error when there was a single input, else a count of what was skipped and the first
+        of it."""
+        if self._first_error is not None and self._failed == self.skipped == 1:
+            return self._first_error
+        if not self.skipped:
+            return InputError("no records in the input")
+        first = "the first: " if self.skipped > 1 else ""
+        return InputError(f"nothing could be read: {self.skipped:,} skipped ({first}{self.problems[0]})")
 
     def finalize(self, paper: Paper) -> Paper:
         return self._dedupe.finalize(paper)
@@ -196,4 +273,5 @@ class Corpus:
         report.duplicates = self._dedupe.duplicates
         report.untitled = self._dedupe.untitled
         report.problems = list(self.problems)
+        report.skipped = self.skipped
         return report

@@ -14,17 +14,23 @@ The pure parser :func:`parse_listing` works on numbered lines; :func:`read` wrap
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg.config import MAX_TEXT_CHARS
+from kg.errors import path_text
 from kg.model import Paper, Problem, Source
-from kg.read.fields import parse_date, shown
-from kg.read.textio import numbered_lines
+from kg.read.fields import parse_date, shown, valid_text
+from kg.read.textio import LongLine, TextFile, numbered_lines
 
 #: A block at least this long is an abstract; titles in real listings stay under ~250.
 ABSTRACT_MIN_CHARS = 300
 TITLE_MAX_CHARS = 300
+#: The page header ("Daily Papers", "byAK and the research community", the page date) is
+#: looked for in this many first blocks (real pages have it in the first ten).
+HEADER_MAX_BLOCKS = 20
 
 _DATE = re.compile(
     r"^(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, ?\d{4})?)"
@@ -43,19 +49,38 @@ def looks_like_listing(head: str) -> bool:
     ) or bool(re.search(r"^\s*·\s*$", head, re.M))
 
 
-def _blocks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
-    """Group non-blank lines into blocks separated by blank lines; yield (first line no, lines)."""
+def _blocks(lines: Iterable[tuple[int, str | LongLine]], path: str) -> Iterator[tuple[int, list[str]] | Problem]:
+    """Group non-blank lines into blocks separated by blank lines; yield (first line no, lines).
+
+    A block longer than MAX_TEXT_CHARS, or holding a line too long to read, is yielded as a
+    Problem instead and the rest of it read past (memory stays bounded).
+    """
     cur: list[str] = []
-    start = 0
+    start = size = 0
+    skipping: Problem | None = None
     for n, line in lines:
-        if line.strip():
-            if not cur:
-                start = n
-            cur.append(line.strip())
-        elif cur:
-            yield start, cur
-            cur = []
-    if cur:
+        if isinstance(line, str) and not line.strip():
+            if skipping is not None:
+                yield skipping
+            elif cur:
+                yield start, cur
+            cur, size, skipping = [], 0, None
+            continue
+        if skipping is not None:
+            continue
+        if not cur:
+            start = n
+        if isinstance(line, LongLine):
+            skipping = Problem(Source(path, n), line.problem())
+            continue
+        cur.append(line.strip())
+        size += len(line)
+        if size > MAX_TEXT_CHARS:
+            skipping = Problem(Source(path, start), f"text block longer than the {MAX_TEXT_CHARS:,} characters a "
+                                                    "paper may have; skipped")
+    if skipping is not None:
+        yield skipping
+    elif cur:
         yield start, cur
 
 
@@ -80,15 +105,19 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
     Paper or Problem
         A paper per abstract; a Problem for text that is neither title, abstract nor footer.
     """
-    blocks = list(_blocks(lines))
-    # Skip the page header: everything up to the date line after the "byAK" line.
+    blocks = _blocks(lines, path)
+    # Skip the page header: everything up to the date line after the "byAK" line, looked for
+    # in the first blocks only (the page streams: memory stays bounded however long it is).
+    first = list(itertools.islice(blocks, HEADER_MAX_BLOCKS + 1))
     start = 0
-    for i, (_, b) in enumerate(blocks):
-        if any(l.startswith("byAK and the research community") for l in b):
+    for i, b in enumerate(first):
+        if not isinstance(b, Problem) and any(l.startswith("byAK and the research community") for l in b[1]):
             start = i + 1
-            if start < len(blocks) and len(blocks[start][1]) == 1 and _DATE.match(blocks[start][1][0]):
+            if start < len(first) and not isinstance(first[start], Problem) and len(first[start][1]) == 1 \
+                    and _DATE.match(first[start][1][0]):
                 start += 1
             break
+    yield from (b for b in first[:start] if isinstance(b, Problem))
     pending_title: tuple[int, str] | None = None
     current: dict | None = None
 
@@ -98,8 +127,21 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
             yield Paper(id="", **current)
             current = None
 
-    for n, block in blocks[start:]:
+    skipped_entry = False  # an abstract too long was skipped: its footer goes with it
+    for item in itertools.chain(first[start:], blocks):
+        if isinstance(item, Problem):  # a block too long: the abstract of an entry, skipped whole
+            yield from flush()
+            if pending_title is not None:
+                item = Problem(Source(path, pending_title[0]), item.message)
+                pending_title = None
+            yield item
+            skipped_entry = True
+            continue
+        n, block = item
         if _is_footer(block):
+            if current is None and skipped_entry:
+                skipped_entry = False
+                continue
             if current is None:
                 yield Problem(Source(path, n), "footer (authors/date) with no abstract before it; skipped")
                 continue
@@ -112,7 +154,8 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
                     current["upvotes"] = int(m["upvotes"]) if m["upvotes"] else None
             yield from flush()
             continue
-        text = _WS.sub(" ", " ".join(block))  # whitespace collapsed, as kg.read.fields.clean does
+        skipped_entry = False
+        text = valid_text(_WS.sub(" ", " ".join(block)))  # as kg.read.fields.clean makes it
         if len(text) >= ABSTRACT_MIN_CHARS or (pending_title is not None and len(text) > len(pending_title[1])
                                                and text[-1:] in ".!?)"):
             yield from flush()
@@ -138,6 +181,6 @@ def parse_listing(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Paper
         yield Problem(Source(path, pending_title[0]), f"title with no abstract: {shown(pending_title[1])}; skipped")
 
 
-def read(path: Path, encoding: str | None = None) -> Iterator[Paper | Problem]:
+def read(path: Path | TextFile, encoding: str | None = None) -> Iterator[Paper | Problem]:
     """Read one listing page (plain, gzip or bz2)."""
-    yield from parse_listing(numbered_lines(path, encoding), str(path))
+    yield from parse_listing(numbered_lines(path, encoding), path_text(path))

@@ -38,16 +38,19 @@ class RecordError(ValueError):
 def shown(value: Any, limit: int = 60) -> str:
     """A value quoted for a one-line message: repr (control characters, line breaks and
     bidi marks escaped, so nothing from the data acts on the terminal), at most ``limit``
-    characters of it."""
+    characters of it, escapes counted (a NUL is four: ``\\x00``)."""
     s = str(value)
-    return repr(s[:limit]) + ("..." if len(s) > limit else "")
+    r = repr(s[:limit])
+    if len(r) > limit + 2:
+        return r[:limit + 1] + "..."
+    return r + ("..." if len(s) > limit else "")
 
 
 def clean(value: Any) -> str | None:
     """Whitespace-collapsed string, or None for missing/empty/NaN values.
 
-    Lone surrogates (a JSON ``"\\ud800"`` escape) become U+FFFD: they are not characters,
-    no UTF-8 output can hold them and the tokenizer refuses them. Everything else is kept.
+    Lone surrogates (a JSON ``"\\ud800"`` escape) and NUL characters become U+FFFD (see
+    :func:`valid_text`). Everything else is kept.
     """
     if value is None:
         return None
@@ -60,7 +63,12 @@ def clean(value: Any) -> str | None:
 
 
 def valid_text(s: str) -> str:
-    """``s`` with lone surrogates replaced by U+FFFD (see :func:`clean`)."""
+    """``s`` with lone surrogates and NUL characters replaced by U+FFFD, the replacement
+    character: a lone surrogate is not a character (no UTF-8 output can hold it, the tokenizer
+    refuses it) and a NUL cannot stand in a CSV cell, an XML file or a C string. Replaced, not
+    dropped, so the text shows where something was."""
+    if "\x00" in s:
+        s = s.replace("\x00", "\ufffd")
     return s if s.isascii() else _SURROGATE.sub("\ufffd", s)
 
 
@@ -139,7 +147,8 @@ def record_to_paper(record: Mapping[str, Any], source: Source, arxiv: bool = Fal
     source : Source
         Where it was read.
     arxiv : bool
-        The record comes from the arXiv metadata snapshot: its ``id`` is an arXiv id.
+        The record comes from the arXiv metadata snapshot: an arXiv id gets its abstract page
+        as ``url`` (any other id is kept as it is, as in generic JSON Lines).
 
     Raises
     ------
@@ -158,8 +167,6 @@ def record_to_paper(record: Mapping[str, Any], source: Source, arxiv: bool = Fal
     authors = split_authors(rec.get("authors_parsed") or first(rec, "authors"))
     url = clean(first(rec, "url"))
     aid = arxiv_id(raw_id) if raw_id else None
-    if arxiv and raw_id and not aid:
-        raise RecordError(f"not an arXiv id: {shown(raw_id)}")
     if aid and not url and arxiv:
         url = f"https://arxiv.org/abs/{aid}"
     known = {n for names in ALIASES.values() for n in names} | {"authors_parsed"}

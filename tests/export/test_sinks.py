@@ -8,7 +8,7 @@ import pytest
 
 from kg.assemble import assemble
 from kg.config import EXPORT_FORMATS, BuildConfig, sample_corpus_dir
-from kg.export import SECOND_PROCESS, Bundle, export, sink, writer
+from kg.export import OUTPUT_NAMES, SECOND_PROCESS, Bundle, export, sink, writer
 from kg.export.sinks import run_sinks
 from kg.extract import extract, make_pipeline
 from kg.read import Corpus
@@ -44,6 +44,7 @@ def test_one_pass_writes_what_each_writer_writes(sample_kg, tmp_path):
     out = export(Bundle(sample_kg, config, work_dir=together), EXPORT_FORMATS, together)
     assert sample_kg.extractions.passes == 1
     assert list(out) == list(EXPORT_FORMATS)
+    assert {p.name for p in together.iterdir()} == {n for f in EXPORT_FORMATS for n in OUTPUT_NAMES[f]}
     for fmt in EXPORT_FORMATS:
         if fmt != "store":  # a database folder: compared by its answers in tests/query
             writer(fmt)(Bundle(sample_kg, config, work_dir=alone), alone)

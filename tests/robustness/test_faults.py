@@ -10,12 +10,14 @@ as the first output is moved into place (commit).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gzip
 import hashlib
 import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +33,9 @@ from tests.robustness.nasty import ROOT, sample_sentences
 #: Output entries whose bytes differ between two builds of the same input (RocksDB files,
 #: a pickle): checked for validity instead of by hash.
 UNSTABLE = ("store", ".kg-cache")
+#: Entries of an output folder that are the build's machinery, not outputs: staging folders,
+#: the version folders, the link to the current one, the lock (see kg.staging, kg.lock).
+INTERNAL = (".kg-build-", ".kg-versions", ".kg-current", ".kg-lock")
 
 
 def kg_cmd(*args) -> list[str]:
@@ -41,17 +46,21 @@ def run_kg(*args, timeout=900) -> subprocess.CompletedProcess:
     return subprocess.run(kg_cmd(*args), capture_output=True, text=True, cwd=ROOT, timeout=timeout)
 
 
-def _is_staging(rel: Path) -> bool:
-    return rel.parts[0].startswith(".kg-build-")
+def outputs(out: Path) -> list[Path]:
+    """The outputs at their documented paths in ``out`` (links included; the machinery and
+    other hidden entries, such as a link or a temporary file a killed build left, left out)."""
+    return sorted(p for p in out.iterdir() if not p.name.startswith(INTERNAL)
+                  and not (p.name.startswith(".") and p.name not in UNSTABLE))
 
 
 def snapshot(out: Path) -> dict[str, str]:
-    """sha1 of every file in the output folder outside staging folders, by relative path."""
+    """sha1 of every output file as a reader finds it at its documented path (links
+    followed), by relative path."""
     snap = {}
-    for p in sorted(out.rglob("*")):
-        rel = p.relative_to(out)
-        if p.is_file() and not _is_staging(rel):
-            snap[str(rel)] = hashlib.sha1(p.read_bytes()).hexdigest()
+    for top in outputs(out):
+        files = [top] if top.is_file() else sorted(Path(root) / f for root, _, fs in os.walk(top) for f in fs)
+        for p in files:
+            snap[str(p.relative_to(out))] = hashlib.sha1(p.read_bytes()).hexdigest()
     return snap
 
 
@@ -71,7 +80,7 @@ def _store_triples(out: Path) -> int:
 
 def assert_intact(out: Path, before: dict[str, str], new: dict[str, str], new_triples: int, when: str) -> None:
     """Every output is complete: the file it was before, or the file a finished build writes."""
-    top = {p.name for p in out.iterdir() if not p.name.startswith(".kg-build-")}
+    top = {p.name for p in outputs(out) if p.exists()}
     expected_top = {k.split("/", 1)[0] for k in before}
     assert top == expected_top, f"{when}: output entries changed: {sorted(top ^ expected_top)}"
     now = snapshot(out)
@@ -119,7 +128,8 @@ def _small_jsonl(path: Path, start: int, n: int) -> Path:
 # -- killed builds -----------------------------------------------------------------------------------
 
 def _staging(out: Path) -> list[Path]:
-    return [p for p in out.iterdir() if p.name.startswith(".kg-build-")] if out.exists() else []
+    """The build's staging folder, and the export's inside its version folder."""
+    return [*out.glob(".kg-build-*"), *out.glob(".kg-versions/*/.kg-build-*")] if out.exists() else []
 
 
 def _wait(cond, proc, timeout=600.0, step=0.002) -> bool:
@@ -186,37 +196,79 @@ def test_killed_builds_leave_previous_outputs_intact(tmp_path, big_input, refere
     assert not [p.name for p in out.iterdir() if ".old-" in p.name]
 
 
-def test_crash_while_swapping_a_folder_output(tmp_path):
-    """Simulate a kill at the worst moment of the commit: the old folder moved aside, the new
-    one not yet in place (os._exit in the second rename, so no cleanup runs). The old folder
-    is intact beside its place, and the next build (kg.build.recover) puts it back."""
-    out = tmp_path / "out"
-    a = _small_jsonl(tmp_path / "a.jsonl", 0, 5)
-    b = _small_jsonl(tmp_path / "b.jsonl", 10, 6)
-    assert run_kg("build", a, "--out", out, "-f", "neo4j,tables", "-q").returncode == 0
-    before = snapshot(out)
-    script = (
-        "import os, sys\n"
-        "real = os.replace\n"
-        "def replace(src, dst, *a, **k):\n"
-        "    if '.kg-build-' in str(src) and '.kg-build-' not in str(dst) and os.path.isdir(src):\n"
-        "        os._exit(137)\n"
-        "    return real(src, dst, *a, **k)\n"
-        "os.replace = replace\n"
-        "from kg.cli import main\n"
-        f"sys.exit(main(['build', {str(b)!r}, '--out', {str(out)!r}, '-f', 'neo4j,tables', '-q']))\n"
-    )
-    r = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert r.returncode == 137, r.stderr
-    aside = [p for p in out.iterdir() if p.name.startswith(".neo4j.old-")]
-    assert (out / "neo4j" / "papers.csv").exists() or (aside and (aside[0] / "papers.csv").exists())
-    from kg.build import recover
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """Build A (5 papers: tables, Neo4j, GraphML) and build B (6 other papers: tables, Neo4j,
+    N-Triples), each finished in a folder of its own: the two states a reader may find."""
+    from kg.build import build
+    from kg.config import BuildConfig
 
-    recover(out)  # what the next build does first
-    assert (out / "neo4j" / "papers.csv").exists(), sorted(p.name for p in out.iterdir())
-    assert set(snapshot(out)) == set(before)
-    assert run_kg("build", b, "--out", out, "-f", "neo4j,tables", "-q").returncode == 0
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".kg-cache"]
+    d = tmp_path_factory.mktemp("two-builds")
+    configs = {"a": BuildConfig(inputs=(_small_jsonl(d / "a.jsonl", 0, 5),), formats=("tables", "neo4j", "graphml"),
+                                quiet=True),
+               "b": BuildConfig(inputs=(_small_jsonl(d / "b.jsonl", 10, 6),), formats=("tables", "neo4j", "ntriples"),
+                                quiet=True)}
+    for name, config in configs.items():
+        build(dataclasses.replace(config, out_dir=d / name))
+    plain = d / "a-plain"  # build A as an output folder written before versions: plain files
+    for p in outputs(d / "a"):
+        (shutil.copytree if p.is_dir() else shutil.copyfile)(p, plain / p.name)
+    return configs, d
+
+
+class Crash(Exception):
+    """Stands for a kill: raised instead of a rename, a link or a removal in the output folder."""
+
+
+@pytest.mark.parametrize("start", ["a", "a-plain"], ids=["versions", "plain-files-before-versions"])
+def test_a_crash_at_any_step_of_the_switch_leaves_one_whole_build(two_builds, tmp_path, monkeypatch, start):
+    """Build B replaces build A: stopped at each rename, link or removal in the output folder
+    in turn, the folder shows all of A or all of B, never a mix (and the next build is clean)."""
+    from kg.build import build
+
+    configs, d = two_builds
+    want = {"a": snapshot(d / "a"), "b": snapshot(d / "b")}
+    out = tmp_path / "out"
+    real = {name: getattr(os, name) for name in ("replace", "rename", "unlink", "symlink")}
+    seen = []
+    for k in itertools.count(1):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(d / start, out, symlinks=True)
+        calls = 0
+
+        def step(name, k=k):
+            def call(*args, **kwargs):
+                nonlocal calls
+                dst = Path(args[1] if name in ("replace", "rename", "symlink") else args[0])
+                if dst.parent == out:
+                    calls += 1
+                    if calls == k:
+                        raise Crash(f"{name} {dst.name}")
+                return real[name](*args, **kwargs)
+            return call
+
+        for name in real:
+            monkeypatch.setattr(os, name, step(name))
+        try:
+            build(dataclasses.replace(configs["b"], out_dir=out))
+            finished = True
+        except Crash:
+            finished = False
+        finally:
+            for name, f in real.items():
+                monkeypatch.setattr(os, name, f)
+        now = snapshot(out)
+        state = next((name for name, snap in want.items() if now == snap), None)
+        assert state is not None, (k, {n: sorted(set(now.items()) ^ set(snap.items())) for n, snap in want.items()})
+        seen.append(state)
+        if finished:
+            break
+    assert seen[-1] == "b" and "a" in seen, seen
+    build(dataclasses.replace(configs["b"], out_dir=out))  # after the last crash: a clean build
+    assert snapshot(out) == want["b"]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".kg-cache", ".kg-current",
+                                                                               ".kg-versions"]
+    assert len(list((out / ".kg-versions").iterdir())) == 1
 
 
 # -- output that cannot be written -----------------------------------------------------------------
@@ -270,6 +322,7 @@ def test_disk_full_is_one_line_and_keeps_previous_outputs(tmp_path, monkeypatch,
     assert main(["build", str(_small_jsonl(tmp_path / "a.jsonl", 0, 4)), "--out", str(out),
                  "-f", "tables,ntriples,neo4j", "-q"]) == 0
     before = snapshot(out)
+    machinery = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
     capsys.readouterr()
 
     def full(*args, **kwargs):
@@ -284,5 +337,5 @@ def test_disk_full_is_one_line_and_keeps_previous_outputs(tmp_path, monkeypatch,
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kg: error: ") and "No space left on device" in lines[0], err
     assert snapshot(out) == before
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".kg-cache"]
-    assert leftovers == [], leftovers
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == machinery
+    assert len(list((out / ".kg-versions").iterdir())) == 1  # the failed build's version is gone

@@ -272,7 +272,7 @@ def jsonl_files(draw, arxiv: bool = False):
             obj = {"title": draw(title_text()), "abstract": draw(abstract_text())}
             if arxiv:
                 if draw(st.integers(0, 5)) == 0 and i:
-                    obj["id"] = "x" + draw(nasty_text(0, 2))  # not an arXiv id: a Problem
+                    obj["id"] = "x" + draw(nasty_text(0, 2))  # not an arXiv id: kept as it is
                 elif ids and draw(st.integers(0, 4)) == 0:
                     obj["id"] = draw(st.sampled_from(ids)) + draw(st.sampled_from(["", "v2"]))
                 else:
@@ -303,22 +303,21 @@ def jsonl_files(draw, arxiv: bool = False):
             rec = Rec(line, "problem")
         else:
             title, abstract = clean(_str_or_none(got.get("title"))), clean(_str_or_none(got.get("abstract")))
-            rid = got.get("id")
-            bad_id = arxiv and rid is not None and not re.match(r"^\d{4}\.\d{4,5}(v\d+)?$", rid)
-            if abstract is None or bad_id:
+            if abstract is None:
                 rec = Rec(line, "problem")
             else:
-                rec = Rec(line, "paper", title, abstract, id=_expected_id(rid, arxiv))
+                rec = Rec(line, "paper", title, abstract, id=_expected_id(got.get("id")))
         rec._obj = obj  # type: ignore[attr-defined]
         recs.append(rec)
     return enc, b"".join(chunks), recs
 
 
-def _expected_id(rid: str | None, arxiv: bool) -> str | None:
+def _expected_id(rid: str | None) -> str | None:
+    """An arXiv id with its prefix, without its version; any other id as it is (cleaned)."""
     if rid is None:
         return None
     m = re.match(r"^(\d{4}\.\d{4,5})(v\d+)?$", rid)
-    return f"arXiv:{m[1]}" if m else rid
+    return f"arXiv:{m[1]}" if m else clean(rid)
 
 
 def _str_or_none(v):
@@ -328,7 +327,7 @@ def _str_or_none(v):
 @settings(max_examples=examples(150), **SETTINGS)
 @given(jsonl_files())
 @example((Enc("utf-8", "pass"), b'{"title": "\\ud800 <script>", "abstract": "a\\u0000b \\"\\"\\" \\\\"}\n',
-          [Rec(1, "paper", "\ufffd <script>", 'a\x00b """ \\')]))  # a lone surrogate is not text: U+FFFD
+          [Rec(1, "paper", "\ufffd <script>", 'a\ufffdb """ \\')]))  # a lone surrogate, a NUL: U+FFFD
 def test_jsonl_reader(cases, tmp_file, generated):
     cases["test_jsonl_reader"] += 1
     enc, data, recs = generated
@@ -571,41 +570,55 @@ def _one_safe_line(message: str) -> None:
 
 # -- very long text -------------------------------------------------------------------------------
 
-def _ten_megabytes() -> str:
+def _long_text(chars: int) -> str:
     base = " ".join(sample_sentences()[:40]) + " " + " ".join(s for s in NASTY if s.strip() and "\x00" not in s)
     base = clean(base.replace("\ud800", "").replace("\udfff", "").replace("\ud83d", "").replace("\ude00", "")
                  .replace("\udc80", "").replace("\udcff", ""))
-    return (base + " ") * (10_000_000 // (len(base) + 1)) + "end."
+    return (base + " ") * (chars // (len(base) + 1)) + "end."
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "arxiv", "csv", "daily-papers"])
-def test_ten_megabyte_abstract(tmp_path, fmt):
-    big = _ten_megabytes()
-    assert len(big) >= 9_900_000
-    small = " ".join(sample_sentences()[40:45])
-    f = tmp_path / {"jsonl": "in.jsonl", "arxiv": "in.jsonl", "csv": "in.csv", "daily-papers": "in.txt"}[fmt]
+def _write_big(f: Path, fmt: str, big: str) -> list[int]:
+    """A file of ``fmt`` with a record holding ``big`` between two good ones; the lines the
+    three records start on."""
+    small = [" ".join(sample_sentences()[40:45]), " ".join(sample_sentences()[45:50])]
+    recs = [("Small <b>", small[0]), ("Big <script>", big), ("Small too", small[1])]
     if fmt in ("jsonl", "arxiv"):
-        extra = ({"categories": "cs.LG", "update_date": "2024-01-01"} if fmt == "arxiv" else {})
+        extra = {"categories": "cs.LG", "update_date": "2024-01-01"} if fmt == "arxiv" else {}
         f.write_text("\n".join(json.dumps({**({"id": f"2101.0000{i}"} if fmt == "arxiv" else {}), "title": t,
                                            "abstract": a, **extra}, ensure_ascii=False)
-                               for i, (t, a) in enumerate([("Big <script>", big), ("Small", small)])) + "\n",
-                     encoding="utf-8")
-    elif fmt == "csv":
+                               for i, (t, a) in enumerate(recs)) + "\n", encoding="utf-8")
+        return [1, 2, 3]
+    if fmt == "csv":
         with f.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerows([["title", "abstract"], ["Big <script>", big], ["Small", small]])
-    else:
-        f.write_text("\n".join(HEADER + ["Big <script>", "", big, "", "·", "Jun 29, 2024", "", "Small", "",
-                                         small, ""]) + "\n", encoding="utf-8")
+            csv.writer(fh).writerows([["title", "abstract"], *recs])
+        return [2, 3, 4]
+    lines = list(HEADER)
+    starts = []
+    for t, a in recs:
+        starts.append(len(lines) + 1)
+        lines += [t, "", a, "", "·", "Jun 29, 2024", ""]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return starts
+
+
+@pytest.mark.parametrize("chars", [1_200_000, 10_000_000], ids=["1.2M", "10M"])
+@pytest.mark.parametrize("fmt", ["jsonl", "arxiv", "csv", "daily-papers"])
+def test_a_record_too_long_is_reported_and_the_rest_read(tmp_path, fmt, chars):
+    """A paper text past MAX_TEXT_CHARS (spaCy's limit) is a Problem with its file and line,
+    however it is written; the records before and after it are read, quickly."""
+    big = _long_text(chars)
+    f = tmp_path / {"jsonl": "in.jsonl", "arxiv": "in.jsonl", "csv": "in.csv", "daily-papers": "in.txt"}[fmt]
+    starts = _write_big(f, fmt, big)
     t = time.perf_counter()
     report = ReadReport()
     papers = list(read_papers([f], report=report))
     elapsed = time.perf_counter() - t
     assert detect_reader(f) == fmt
-    assert [p.title for p in papers] == ["Big <script>", "Small"]
-    assert papers[0].abstract == clean(big) and papers[1].abstract == small
-    assert report.problems == []
-    assert elapsed < 30, f"reading a 10 MB abstract took {elapsed:.1f} s"
+    assert [p.title for p in papers] == ["Small <b>", "Small too"]
+    assert [p.source.line for p in report.problems] == [starts[1]] and report.skipped == 1
+    assert str(report.problems[0]).startswith(f"{f}:{starts[1]}: ") and "characters" in str(report.problems[0])
+    _one_safe_line(str(report.problems[0]))
+    assert elapsed < 30, f"reading a {chars:,}-character record took {elapsed:.1f} s"
 
 
 # -- ids -------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The nasty input corpus (tests/data/nasty, described in its README.md): each file's
 documented behaviour, and `kg build` over the readable ones.
 
-* ``fatal/``: each file is refused with one line, ``kg: error: FILE[:LINE]: reason``, exit 2;
+* ``fatal/``: each file alone is refused with one line, ``kg: error: FILE[:LINE]: reason``,
+  exit 2; beside a readable input each is reported and skipped (exit 1), and the folder of
+  them alone is one line saying nothing could be read (exit 2);
 * ``readable/``: each file gives its good records and reports its bad ones with file and
   line; `kg build` over the folder exits 1, prints every skip and the count, builds every good
   record, and every export parses back. Formula-like cells are neutralized in the pandas
@@ -45,12 +47,12 @@ EXPECTED: dict[str, tuple[int, int, list[int]]] = {
     "utf8-bom.jsonl": (2, 0, []),
     "compressed.jsonl.bz2": (1, 0, []),
     "compressed.csv.gz": (1, 0, []),
-    "arxiv.jsonl": (2, 1, [3]),
+    "arxiv.jsonl": (3, 1, []),
+    "truncated.jsonl.gz": (36, 0, [37]),
 }
 
 #: file -> what the one-line error says
 FATAL_REASONS: dict[str, str] = {
-    "truncated.jsonl.gz": "file is truncated or corrupt",
     "corrupt.csv.gz": "cannot decompress",
     "binary.bin": "looks like a binary file, not text",
     "empty.jsonl": "empty file",
@@ -97,7 +99,7 @@ def test_texts_are_kept():
     """Hostile titles stay text, exactly (but for whitespace collapsing and the lone surrogate)."""
     titles = {p.title for p in read_papers([READABLE / "xss-titles.jsonl"])}
     assert {"<img src=x onerror=alert(1)>", "</script><script>alert(document.cookie)</script>",
-            '" . <x> <y> "z', '\\" and > and """ and \\u0000 and \x00 NUL',
+            '" . <x> <y> "z', '\\" and > and """ and \\u0000 and \ufffd NUL',  # a NUL cannot stand in CSV or XML
             "\x1b[31mred\x1b[0m \u202eevil\u202c \u200f RTL mark", "line break and tab separator vertical",
             "\ufffd lone surrogate, \U0001f9e0 emoji, \u00e9\u0301 accents", "=1+1"} <= titles
     csv_titles = [p.title for p in read_papers([READABLE / "formulas.csv"])]
@@ -106,7 +108,9 @@ def test_texts_are_kept():
         "caf\u00e9 na\u00efve \u201cquoted\u201d \u00e2\x81 cut"  # every byte kept, none dropped
     assert [p.title for p in read_papers([READABLE / "latin1.csv"])] == ["Café au lait: naïve résumé - quotes"]
     arxiv = list(read_papers([READABLE / "arxiv.jsonl"]))
-    assert [p.id for p in arxiv] == ["arXiv:2101.00001", "arXiv:2101.00002"]  # read as the arXiv snapshot
+    # read as the arXiv snapshot; an id that is not an arXiv id is kept as it is
+    assert [p.id for p in arxiv] == ["arXiv:2101.00001", "<script>not-an-id", "arXiv:2101.00002"]
+    assert [p.url for p in arxiv] == ["https://arxiv.org/abs/2101.00001", None, "https://arxiv.org/abs/2101.00002"]
     assert len(arxiv[0].sources) == 2
 
 
@@ -133,6 +137,26 @@ def test_fatal_files_exit_2_with_one_line(tmp_path):
         assert lines[0].startswith(f"kg: error: {FATAL / name}") and FATAL_REASONS[name] in lines[0], lines[0]
         outputs = [p for p in (tmp_path / name).rglob("*") if p.is_file()] if (tmp_path / name).exists() else []
         assert outputs == [], (name, outputs)
+
+
+def test_fatal_files_beside_a_readable_one_are_skipped(tmp_path):
+    """A folder of unreadable files next to a readable file: each is reported and skipped
+    (exit 1) and the readable one builds; the folder alone: one line, nothing readable, exit 2."""
+    good = READABLE / "xss-titles.jsonl"
+    r = kg("build", FATAL, good, "--out", tmp_path / "o", "-f", "tables", "-q")
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == len(FATAL_REASONS), lines
+    for name, reason in FATAL_REASONS.items():
+        (line,) = [l for l in lines if l.startswith(f"skipped {FATAL / name}:")]
+        assert reason in line and line.endswith("; skipped"), line
+    assert len(pd.read_csv(tmp_path / "o" / "papers.csv")) == EXPECTED[good.name][0]
+    r = kg("build", FATAL, "--out", tmp_path / "o", "-f", "tables")
+    assert r.returncode == 2
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(f"kg: error: nothing could be read: {len(FATAL_REASONS)} skipped (the first: {FATAL}/")
+    assert len(pd.read_csv(tmp_path / "o" / "papers.csv")) == EXPECTED[good.name][0]  # the previous build stays
 
 
 # -- kg build over the readable folder ---------------------------------------------------------------

@@ -144,10 +144,12 @@ def main() -> None:
          "update_date": "2021-01-01"},
     ).encode("utf-8"))
 
-    # ---------------------------------------------------------------- fatal/
+    # a gzip stream cut off: the lines before the cut are read, the cut is reported
     good = jsonl(*({"title": f"T{i}", "abstract": abstract(1)} for i in range(60))).encode("utf-8")
     z = gzip.compress(good, mtime=0)
-    write("fatal/truncated.jsonl.gz", z[: len(z) * 2 // 3])
+    write("readable/truncated.jsonl.gz", z[: len(z) * 2 // 3])
+
+    # ---------------------------------------------------------------- fatal/
     zc = bytearray(gzip.compress(("title,abstract\n" + "".join(f'T{i},"{abstract(1)}"\n' for i in range(20)))
                                  .encode("utf-8"), mtime=0))
     for i in range(40, 80):
