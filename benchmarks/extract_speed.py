@@ -1,10 +1,11 @@
 """Extraction speed, one process: abstracts/s per component, against bare tokenization.
 
-    python benchmarks/extract_speed.py [N]   # first N abstracts of the arXiv sample (default 5000)
+    python benchmarks/extract_speed.py [N] [--model DIR]   # first N abstracts of the arXiv sample (default 5000)
 
-Prints seconds per stage (each over all the pre-tokenized Docs), abstracts per second and the
-ratio to `spacy.blank("en")` tokenization of the same texts, measured side by side in this
-process; then the whole pipeline as `kg extract` runs it (texts streamed through `nlp.pipe`).
+Prints seconds per stage of the default pipeline (each over all the pre-tokenized Docs; the
+learned recognizer is the last), abstracts per second and the ratio to `spacy.blank("en")`
+tokenization of the same texts, measured side by side in this process; then each mode as
+`kg extract` runs it (texts streamed through `nlp.pipe`): `--fast` (the rules) and the default.
 """
 
 from __future__ import annotations
@@ -19,9 +20,16 @@ ARXIV = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv" / "arx
 
 
 def main() -> None:
+    import argparse
+
+    from kg.config import ExtractConfig
     from kg.extract import make_pipeline
 
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", type=int, nargs="?", default=5000)
+    ap.add_argument("--model", type=Path, help="a recognizer model folder (default: the packaged one)")
+    args = ap.parse_args()
+    n = args.n
     texts = []
     with gzip.open(ARXIV, "rt", encoding="utf-8") as f:
         for line in f:
@@ -29,7 +37,7 @@ def main() -> None:
             texts.append(f"{r['title']}\n\n{r['abstract']}")
             if len(texts) >= n:
                 break
-    nlp = make_pipeline()
+    nlp = make_pipeline(ExtractConfig(recognizer_model=args.model))
     list(nlp.pipe(texts[:200]))  # warm up
     t = time.perf_counter()
     docs = [nlp.make_doc(x) for x in texts]
@@ -45,12 +53,14 @@ def main() -> None:
     print(f"{'sum of the stages':24s} {total:7.2f} s  {n / total:8.0f} abstracts/s  "
           f"({total / tok:.2f}x tokenization)")
     # What kg extract runs: texts streamed through nlp.pipe (each component takes batches of 64)
-    t = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=64):
-        pass
-    dt = time.perf_counter() - t
-    print(f"{'nlp.pipe (streaming)':24s} {dt:7.2f} s  {n / dt:8.0f} abstracts/s  ({dt / tok:.2f}x tokenization)")
-
+    fast = make_pipeline(ExtractConfig(use_recognizer=False))
+    list(fast.pipe(texts[:200]))
+    for name, pipe in (("--fast (rules)", fast), ("default (learned)", nlp)):
+        t = time.perf_counter()
+        for _ in pipe.pipe(texts, batch_size=64):
+            pass
+        dt = time.perf_counter() - t
+        print(f"{name:24s} {dt:7.2f} s  {n / dt:8.0f} abstracts/s  ({dt / tok:.2f}x tokenization)")
 
 if __name__ == "__main__":
     main()

@@ -106,7 +106,8 @@ def cmd_extract(args) -> int:
         for ex in extract_parallel(corpus, _extract_config(args), args.jobs or min(default_jobs(), 2)):
             ents = [{k: e[k] for k in ("name", "type", "mentions", "proposed", "confidence")}
                     for e in paper_entities(ex)]
-            f.write(json.dumps({"id": ex.paper.id, "entities": ents}, ensure_ascii=False) + "\n")
+            pid = ex.paper.source_id or ex.paper.id  # the input's own id, as it wrote it
+            f.write(json.dumps({"id": pid, "entities": ents}, ensure_ascii=False) + "\n")
             n += 1
         if not corpus.records:  # nothing could be read: no predictions file
             raise corpus.unreadable()

@@ -76,6 +76,9 @@ class Paper:
         Every place this paper was read from (several after merging duplicates).
     url, categories, upvotes, extra
         Optional metadata kept as given.
+    source_id : str or None
+        The id exactly as the input wrote it ("2505.13201v2"; ``id`` is normalized:
+        "arXiv:2505.13201"), which ``kg extract`` writes back.
     """
 
     id: str
@@ -90,6 +93,7 @@ class Paper:
     categories: tuple[str, ...] = ()
     upvotes: int | None = None
     extra: tuple[tuple[str, str], ...] = ()
+    source_id: str | None = None
 
     @property
     def text(self) -> str:

@@ -27,6 +27,16 @@ def sample_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
+    """The rule pipeline (`--fast`): what most extraction tests test."""
+    from kg.config import ExtractConfig
+    from kg.extract import make_pipeline
+
+    return make_pipeline(ExtractConfig(use_recognizer=False))
+
+
+@pytest.fixture(scope="session")
+def learned_nlp():
+    """The default pipeline: the rules, then the learned recognizer."""
     from kg.extract import make_pipeline
 
     return make_pipeline()

@@ -73,6 +73,19 @@ def test_extract_keeps_input_ids(tmp_path):
     assert set(e) == {"name", "type", "mentions", "proposed", "confidence"}
 
 
+def test_extract_writes_each_id_exactly_as_the_input_wrote_it(tmp_path, sample_dir):
+    # issue 14, bug 1: "2505.13201" came out as "arXiv:2505.13201" and a version suffix was lost
+    abstract = next((sample_dir).glob("*.txt")).read_text(encoding="utf-8")[2000:2600]
+    ids = ["2505.13201", "2505.13202v2", "arXiv:2505.13203", "10.1145/3580305.3599256"]
+    src = tmp_path / "papers.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "title": f"Paper {n}", "abstract": f"{abstract} ({n})"}) + "\n"
+                           for n, i in enumerate(ids)), encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    for fast in ([], ["--fast"]):
+        assert main(["extract", str(src), "-o", str(out), "-q", *fast]) == 0
+        assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ids
+
+
 def test_eval_agrees_with_the_reference_scorer(tmp_path, capsys):
     """kg eval and ../shared/gold/score.py give the same figures on the same predictions."""
     gold = shared_path("gold", "daily-papers-dev.jsonl")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress
 
 from kg.extract.heads import HEAD_TYPES
 from kg.extract.tokens import TokenView
@@ -39,7 +40,7 @@ _REPEAT = re.compile(r"(.)\1+")
 
 def word_shape(word: str) -> str:
     """The word with capitals as X, small letters as x, digits as d, runs cut to two
-    ("ResNet-50" -> "XxxXx-dd")."""
+    ("ResNet-50" -> "XxxXxx-dd")."""
     s = _DIGIT.sub("d", _LOWER.sub("x", _UPPER.sub("X", word)))
     return _REPEAT.sub(r"\1\1", s)
 
@@ -63,10 +64,11 @@ class WordFeatures:
     def __init__(self, clusters: Mapping[str, Sequence[str]], max_words: int = 200_000):
         self.clusters = clusters
         self.max_words = max_words
-        self._cache: dict[str, tuple[list[str], str, str]] = {}
+        self._cache: dict[str, tuple[list[str], str, str, bool]] = {}
 
-    def get(self, word: str) -> tuple[list[str], str, str]:
-        """(features of the word, its shape, its finest cluster or "")."""
+    def get(self, word: str) -> tuple[list[str], str, str, bool]:
+        """(features of the word, its shape, its finest cluster or "", whether it is written
+        like a name)."""
         hit = self._cache.get(word)
         if hit is None:
             if len(self._cache) > self.max_words:
@@ -74,7 +76,7 @@ class WordFeatures:
             hit = self._cache[word] = self._compute(word)
         return hit
 
-    def _compute(self, word: str) -> tuple[list[str], str, str]:
+    def _compute(self, word: str) -> tuple[list[str], str, str, bool]:
         low = word.lower()
         shape = word_shape(word)
         f = ["b", "w=" + low, "s=" + shape, "p3=" + low[:3], "x2=" + low[-2:], "x3=" + low[-3:], "x4=" + low[-4:]]
@@ -88,7 +90,7 @@ class WordFeatures:
             f.append("space")
         levels = self.clusters.get(low, ())
         f.extend(f"c{i}={c}" for i, c in enumerate(levels))
-        return f, shape, levels[-1] if levels else ""
+        return f, shape, levels[-1] if levels else "", is_name_like(word)
 
 
 def span_tags(n: int, spans: Iterable[TaggedSpan], prefix: str) -> list[list[str]]:
@@ -106,15 +108,16 @@ def span_tags(n: int, spans: Iterable[TaggedSpan], prefix: str) -> list[list[str
 
 
 def document_context(tk: TokenView, abbreviations: Iterable[tuple[tuple[int, int], tuple[int, int]]],
-                     clusters: Mapping[str, Sequence[str]]) -> list[list[str]]:
-    """Per token, what the whole document says of its word (see the module docstring)."""
+                     clusters: Mapping[str, Sequence[str]], name_like: Sequence[bool] | None = None) -> list[list[str]]:
+    """Per token, what the whole document says of its word (see the module docstring);
+    ``name_like``: :func:`is_name_like` of each token, when the caller has it."""
     n = tk.n
     text, lower, punct = tk.text, tk.lower, tk.punct
+    if name_like is None:
+        name_like = [is_name_like(w) for w in text]
     ctx: dict[str, set[str]] = {}
-    for i in range(n):
+    for i in compress(range(n), name_like):
         w = text[i]
-        if not is_name_like(w):
-            continue
         c = ctx.setdefault(w, set())
         for j in range(i + 1, min(i + 5, n)):  # the first head noun within four words
             if lower[j] in HEAD_TYPES:
@@ -125,7 +128,7 @@ def document_context(tk: TokenView, abbreviations: Iterable[tuple[tuple[int, int
         if i:
             c.add("dL=" + lower[i - 1])
     out: list[list[str]] = [[] for _ in range(n)]
-    for i in range(n):
+    for i in compress(range(n), name_like):
         c = ctx.get(text[i])
         if c:
             out[i].extend(c)
@@ -183,26 +186,26 @@ def token_features(tk: TokenView, words: WordFeatures, title_end: int,
                 tags[i].append("abuse")
     # the neighbours see the type tags (not the sources)
     near = [[t for t in ts if not t.startswith("vsrc")] for ts in tags]
-    docf = document_context(tk, abbreviations, words.clusters)
     info = [words.get(w) for w in text]
+    docf = document_context(tk, abbreviations, words.clusters, [x[3] for x in info])
     starts = tk.sent_start
     out = []
     for i in range(n):
-        own, shape, cluster = info[i]
+        own = info[i][0]
         f = own + tags[i] + docf[i]
         if i < title_end:
             f.append("title")
         if starts and starts[i]:
             f.append("sstart")
         if i:
-            _, sh, cl = info[i - 1]
+            _, sh, cl, _ = info[i - 1]
             f += ("-1w=" + lower[i - 1], "-1s=" + sh, "-1c=" + cl, "bg-=" + lower[i - 1] + "|" + lower[i])
             f += ["-1" + t for t in near[i - 1]]
             f.append("-2w=" + lower[i - 2] if i > 1 else "-2w=<s>")
         else:
             f += ("-1w=<s>", "-2w=<s>")
         if i + 1 < n:
-            _, sh, cl = info[i + 1]
+            _, sh, cl, _ = info[i + 1]
             f += ("+1w=" + lower[i + 1], "+1s=" + sh, "+1c=" + cl, "bg+=" + lower[i] + "|" + lower[i + 1])
             f += ["+1" + t for t in near[i + 1]]
             f.append("+2w=" + lower[i + 2] if i + 2 < n else "+2w=</s>")

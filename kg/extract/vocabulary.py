@@ -63,8 +63,15 @@ class Concept:
 def _needs_case(surface: str, row_flag: bool, type_: str = "") -> bool:
     """Match case-sensitively: flagged rows, dataset names (proper names that often spell
     plain words: "PART-OF", "InspiRe"), acronyms, all-capitals names and short mixed-case tokens."""
-    if row_flag or type_ == "Dataset":
+    if row_flag:
         return True
+    if type_ == "Dataset":
+        # ... unless no spelling of it is a plain word: a digit ("ImageNet-1K" is "ImageNet-1k"),
+        # or a word in small letters beside an acronym ("Fashion-MNIST" is "Fashion MNist")
+        parts = re.split(r"[\s\-]+", surface)
+        return not (any(c.isdigit() for c in surface) and any(c.isalpha() for c in surface)
+                    or len(parts) > 1 and any(p.isupper() and len(p) >= 4 for p in parts)
+                    and any(any(c.islower() for c in p) for p in parts))
     letters = [c for c in surface if c.isalpha()]
     if not letters:
         return True

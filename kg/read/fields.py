@@ -186,4 +186,5 @@ def record_to_paper(record: Mapping[str, Any], source: Source, arxiv: bool = Fal
         url=url,
         categories=split_categories(first(rec, "categories")),
         extra=extra,
+        source_id=raw_id or None,
     )

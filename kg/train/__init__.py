@@ -34,6 +34,9 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
                    help="the shared data folder (default: ../shared beside the checkout, or $KG_SHARED)")
     p.add_argument("--extra", type=Path, nargs="+", default=(), metavar="FILE",
                    help="more annotation files in the gold format to train on")
+    p.add_argument("--no-project-annotations", dest="project_annotations", action="store_false",
+                   help="train on the arXiv set of ../shared alone, without kg/train/annotations "
+                        "(to measure what they add)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"random seed (default: {d.seed})")
     p.add_argument("--c1", type=float, default=d.c1, help=f"L1 penalty (default: {d.c1})")
     p.add_argument("--c2", type=float, default=d.c2, help=f"L2 penalty (default: {d.c2})")
@@ -46,7 +49,8 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
 
 def cmd_train(args) -> int:
     """Train and save the model; exit code 0."""
-    config = TrainConfig(c1=args.c1, c2=args.c2, max_iterations=args.max_iterations, seed=args.seed)
+    config = TrainConfig(c1=args.c1, c2=args.c2, max_iterations=args.max_iterations, seed=args.seed,
+                         project_annotations=args.project_annotations)
     train_recognizer(args.out, args.shared, config, tuple(args.extra), quiet=args.quiet,
                      log=(lambda *a: None) if args.quiet else print)
     return 0

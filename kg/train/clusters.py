@@ -97,6 +97,7 @@ def word_vectors(texts: Iterable[str], n_words: int = 20000, dim: int = 100, win
 def spherical_kmeans(X: np.ndarray, k: int, iterations: int = 25, seed: int = 0) -> np.ndarray:
     """Cluster of each row of ``X`` (unit vectors) among ``k`` by cosine similarity."""
     rng = np.random.default_rng(seed)
+    k = min(k, len(X))
     centres = X[rng.choice(len(X), k, replace=False)].copy()
     for _ in range(iterations):
         labels = np.argmax(X @ centres.T, axis=1)

@@ -74,9 +74,10 @@ def project_annotation_files() -> list[Path]:
     return sorted(ANNOTATIONS_DIR.glob("batch-*.jsonl")) + sorted(ANNOTATIONS_DIR.glob("overlap-*.jsonl"))
 
 
-def training_records(shared: Path | None = None, extra: Iterable[Path] = ()) -> list[dict]:
+def training_records(shared: Path | None = None, extra: Iterable[Path] = (), project: bool = True) -> list[dict]:
     """Every annotated paper to train on: the arXiv set without its evaluation split, the
-    project's annotations, and ``extra`` files; one record per paper (the first read).
+    project's annotations (unless ``project`` is false), and ``extra`` files; one record per
+    paper (the first read).
 
     Raises
     ------
@@ -90,7 +91,7 @@ def training_records(shared: Path | None = None, extra: Iterable[Path] = ()) -> 
     for rec in read_gold(arxiv):
         if rec["id"] not in held_out:
             out.setdefault(rec["id"], rec)
-    for path in [*project_annotation_files(), *map(Path, extra)]:
+    for path in [*(project_annotation_files() if project else ()), *map(Path, extra)]:
         for rec in read_gold(path):
             if rec["id"] in held_out:
                 raise KgError(f"paper {rec['id']} is in the arXiv evaluation split", str(path))

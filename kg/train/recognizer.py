@@ -37,6 +37,7 @@ class TrainConfig:
     dim: int = 100  #: dimensions of the word vectors the clusters are made from
     window: int = 4  #: co-occurrence window of the word vectors
     seed: int = 0
+    project_annotations: bool = True  #: train on kg/train/annotations too (not only ../shared)
 
 
 def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list[list[str]], list[str]]]:
@@ -108,9 +109,10 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
     if not corpus.is_file():
         raise KgError("the arXiv corpus for the word clusters is missing (pass --shared)", str(corpus))
     t0 = time.perf_counter()
-    records = D.training_records(shared, extra)
-    log(f"training papers: {len(records)} (arXiv set without its evaluation split, the project's annotations"
-        f"{', ' + ', '.join(map(str, extra)) if extra else ''})")
+    records = D.training_records(shared, extra, config.project_annotations)
+    sources = ["the arXiv set without its evaluation split"] + (["the project's annotations"] if
+                                                                config.project_annotations else []) + list(map(str, extra))
+    log(f"training papers: {len(records)} ({', '.join(sources)})")
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kg-train-", dir=out_dir.parent))
@@ -131,7 +133,8 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         trainer.train(str(staging / "model.crfsuite"))
         info = trainer.logparser.last_iteration or {}
         sources = {"arxiv_annotated": "gold/arxiv/arxiv-annotated.jsonl (without annotations/arxiv-eval-ids.txt)",
-                   "project_annotations": [p.name for p in D.project_annotation_files()],
+                   "project_annotations": [p.name for p in D.project_annotation_files()]
+                   if config.project_annotations else [],
                    "extra": [str(p) for p in extra], "clusters": "data/arxiv/arxiv_cs_daily_2025_2026.jsonl.gz"}
         (staging / "config.cfg").write_text(_config_text(config, sources), encoding="utf-8")
         meta = {"name": "arxiv-crf", "papers": len(records), "tokens": n_tokens,

@@ -40,3 +40,11 @@ def test_ms_coco_is_named_as_written(nlp):
                       "(TT100K) benchmarks show state-of-the-art performance.")
     assert found["coco"]["name"] == "MS COCO"
     assert found["coco"]["type"] == "Dataset"
+
+
+def test_a_name_the_paper_writes_only_in_the_plural_keeps_it():
+    # issue 14, bug 4: the singular of a name the paper never writes matched no gold surface
+    assert paper_name("Video-LLM", ["Video-LLMs"]) == "Video-LLMs"
+    assert paper_name("Least Square", ["Least Squares"]) == "Least Squares"
+    assert paper_name("convolutional neural network", ["convolutional neural networks", "CNNs"]) \
+        == "convolutional neural networks"

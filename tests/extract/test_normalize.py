@@ -1,4 +1,6 @@
-from kg.extract.normalize import entity_key, singular_phrase, singularize, slug
+import pytest
+
+from kg.extract.normalize import entity_key, name_label, singular_phrase, singularize, slug
 
 
 def test_one_concept_one_key():
@@ -19,3 +21,17 @@ def test_singularize_is_conservative():
 def test_slug_is_url_safe():
     assert slug("graph neural network") == "graph-neural-network"
     assert slug("c++ / <script>") == "c-script"
+
+
+@pytest.mark.parametrize("text, label", [
+    ("graph neural networks", "graph neural network"),
+    ("CNNs", "CNN"),
+    ("Least Squares", "Least Squares"),  # issue 14, bug 4: proper names stay as written
+    ("Gradient Boosting Trees", "Gradient Boosting Trees"),
+    ("TanksAndTemples", "TanksAndTemples"),
+    ("RoadSeg10K", "RoadSeg10K"),
+    ("Graph neural networks", "Graph neural network"),
+])
+def test_name_label_singularizes_common_phrases_not_proper_names(text, label):
+    assert name_label(text) == label
+    assert entity_key(label) == entity_key(text)

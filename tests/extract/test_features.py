@@ -1,0 +1,92 @@
+"""The learned recognizer's token features (kg.extract.features), on real abstract text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.features import (WordFeatures, bilou, document_context, is_name_like, span_tags, spans_of,
+                                 token_features, word_shape)
+from kg.extract.tokens import tokens
+
+# From the arXiv abstract of "MatPredict" (2505.13201).
+TEXT = ("MatPredict: a dataset and benchmark for learning material properties\n\n"
+        "We introduce MatPredict, a dataset that combines the high-quality synthetic objects from Replica "
+        "dataset with MatSynth dataset's material properties classes. Graph Neural Networks (GNNs) are "
+        "compared, and GNNs reach 85.1% accuracy on MatPredict.")
+
+
+@pytest.fixture(scope="module")
+def doc(nlp):
+    return nlp(TEXT)
+
+
+def test_word_shape_and_name_likeness():
+    assert word_shape("ResNet-50") == "XxxXxx-dd"
+    assert word_shape("Transformer") == "Xxx"
+    assert word_shape("accuracy") == "xx"
+    assert [is_name_like(w) for w in ("GPT-4o", "MatPredict", "dataset", "3D")] == [True, True, False, True]
+
+
+@pytest.mark.parametrize("spans", [[], [(0, 1, "Dataset")], [(0, 3, "Method"), (3, 4, "Task"), (6, 8, "Metric")]])
+def test_bilou_labels_give_back_their_spans(spans):
+    labels = bilou(9, spans)
+    assert spans_of(labels) == spans
+    assert all(lab == "O" for lab in labels[max((e for _, e, _ in spans), default=0):])
+
+
+def test_ill_formed_label_runs_still_give_spans():
+    # a CRF can emit "I-" without "B-", or change type inside a run
+    assert spans_of(["O", "I-Task", "L-Task", "O"]) == [(1, 3, "Task")]
+    assert spans_of(["B-Method", "I-Task", "O"]) == [(0, 1, "Method"), (1, 2, "Task")]
+    assert spans_of(["B-Method", "I-Method"]) == [(0, 2, "Method")]
+
+
+def test_span_tags_mark_begin_inside_and_single_tokens():
+    tags = span_tags(4, [(0, 2, "Method"), (3, 4, "Task")], "voc")
+    assert tags == [["voc:B-Method"], ["voc:I-Method"], [], ["voc:B-Task", "voc:U"]]
+
+
+def test_a_name_takes_the_head_noun_after_any_of_its_occurrences(doc):
+    tk = tokens(doc)
+    ctx = document_context(tk, [], {})
+    firsts = [i for i, w in enumerate(tk.text) if w == "MatPredict"]
+    assert len(firsts) == 3
+    # "MatPredict, a dataset ..." is two words from its head; the last occurrence, at the end, has none
+    # after it, but shares what the others have
+    for i in firsts:
+        assert "dR=dataset" in ctx[i]
+
+
+def test_a_short_form_gets_its_long_forms_head(doc):
+    tk = tokens(doc)
+    abbr = [((lf.start, lf.end), (sf.start, sf.end)) for lf, sf in doc._.abbreviations]
+    assert abbr, "the abbreviation detector finds Graph Neural Networks (GNNs)"
+    ctx = document_context(tk, abbr, {"networks": ("1", "1.7", "1.7.42")})
+    uses = [i for i, w in enumerate(tk.text) if w == "GNNs"]
+    assert len(uses) == 2
+    for i in uses:
+        assert {"abh=networks", "abc=1.7.42"} <= set(ctx[i])
+
+
+def test_token_features_carry_the_word_its_neighbours_and_the_other_components_findings(doc):
+    tk = tokens(doc)
+    words = WordFeatures({"accuracy": ("3", "3.12", "3.12.99")})
+    vocab = [(c.start, c.end, c.type, c.source) for c in doc._.kg_candidates if c.rule.startswith("vocabulary")]
+    feats = token_features(tk, words, doc._.title_end, vocab, [], [])
+    assert len(feats) == len(doc)
+    i = tk.text.index("accuracy")
+    f = set(feats[i])
+    assert {"w=accuracy", "c0=3", "c2=3.12.99", "-1w=%", "+1w=on", "voc:B-Metric", "voc:U"} <= f
+    assert "title" in feats[0] and "title" not in f
+    # the neighbour sees the vocabulary's type, not its source
+    assert "-1voc:B-Metric" in feats[i + 1]
+    assert not any(x.startswith("-1vsrc") for x in feats[i + 1])
+
+
+def test_word_features_are_cached_and_bounded():
+    words = WordFeatures({}, max_words=3)
+    first = words.get("Transformer")
+    assert words.get("Transformer") is first
+    for w in ("a", "b", "c", "d"):
+        words.get(w)
+    assert len(words._cache) <= 4

@@ -1,0 +1,78 @@
+"""The learned recognizer (kg_recognizer) in the default pipeline, on real abstracts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.config import ExtractConfig
+from kg.errors import KgError
+from kg.extract import extract, make_pipeline
+from kg.extract.recognizer import DEFAULT_MODEL, RecognizerModel
+from kg.model import Paper
+from kg.train import data as D
+
+
+def _papers(n: int) -> list[Paper]:
+    """Annotated arXiv abstracts the project carries (training papers of the model)."""
+    recs = list(D.read_gold(D.project_annotation_files()[0]))[:n]
+    return [Paper(id=r["id"], title=r["title"], abstract=r["abstract"]) for r in recs]
+
+
+def test_the_packaged_model_is_small_and_complete():
+    model = RecognizerModel(DEFAULT_MODEL)
+    assert model.tagger.labels()
+    size = sum(p.stat().st_size for p in DEFAULT_MODEL.iterdir())
+    assert size < 25_000_000
+    meta = json.loads((DEFAULT_MODEL / "meta.json").read_text(encoding="utf-8"))
+    assert meta["papers"] >= 2000
+
+
+def test_default_mentions_come_from_the_recognizer_and_fast_ones_from_the_rules(learned_nlp, nlp):
+    papers = _papers(20)
+    learned = [m for ex in extract(papers, learned_nlp) for m in ex.mentions]
+    rules = [m for ex in extract(papers, nlp) for m in ex.mentions]
+    assert {m.rule for m in learned} == {"learned"}
+    assert "learned" not in {m.rule for m in rules}
+    assert all(0 < m.confidence <= 1 for m in learned)
+    # the recognizer finds more than the rules on text like the one it learned from
+    assert len({(m.key, m.type) for m in learned}) > len({(m.key, m.type) for m in rules})
+
+
+def test_mentions_do_not_overlap_and_match_the_text(learned_nlp):
+    for ex in extract(_papers(30), learned_nlp):
+        text = ex.paper.text
+        spans = sorted((m.start, m.end) for m in ex.mentions)
+        assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:]))
+        for m in ex.mentions:
+            assert text[m.start:m.end] == m.text or text[m.start:m.end].replace("\n", " ") == m.text
+
+
+def test_one_concept_has_one_type_in_a_paper(learned_nlp):
+    for ex in extract(_papers(40), learned_nlp):
+        types: dict[str, set[str]] = {}
+        for m in ex.mentions:
+            types.setdefault(m.key, set()).add(m.type)
+        assert all(len(t) == 1 for t in types.values()), ex.paper.id
+
+
+def test_a_short_form_names_its_long_forms_concept(learned_nlp):
+    paper = Paper(id="x", title="Graph neural networks for molecules", abstract=(
+        "We study Graph Neural Networks (GNNs) for property prediction. GNNs are trained on QM9, and our "
+        "GNNs reach a lower mean absolute error than Transformers."))
+    ex = next(extract([paper], learned_nlp))
+    keys = {m.text: m.key for m in ex.mentions}
+    assert "Graph Neural Networks" in keys and "GNNs" in keys
+    assert keys["GNNs"] == keys["Graph Neural Networks"]
+
+
+def test_tasks_and_metrics_are_not_proposed(learned_nlp):
+    for ex in extract(_papers(40), learned_nlp):
+        assert not any(m.proposed for m in ex.mentions if m.type in ("Task", "Metric")), ex.paper.id
+
+
+def test_a_missing_model_is_one_clear_error(tmp_path):
+    with pytest.raises(KgError, match="not a trained recognizer"):
+        make_pipeline(ExtractConfig(recognizer_model=tmp_path / "nothing"))
+
