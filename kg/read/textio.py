@@ -86,10 +86,12 @@ def detect_encoding(head: bytes) -> str:
 
 
 def _utf32_units(data: bytes, byteorder: str) -> bool:
-    """Whether the whole 4-byte units of ``data`` are all Unicode code points (not surrogates)."""
+    """Whether the whole 4-byte units of ``data`` are all at most U+10FFFF. A lone surrogate
+    passes: it is a bad character of a UTF-32 file (read as U+FFFD), while UTF-16 text read as
+    4-byte units is above U+10FFFF unless every other character is a NUL."""
     for i in range(0, len(data) - 3, 4):
         cp = int.from_bytes(data[i:i + 4], byteorder)  # type: ignore[arg-type]
-        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+        if cp > 0x10FFFF:
             return False
     return True
 

@@ -28,6 +28,13 @@ def test_pipeline_components_declare_what_they_do(nlp):
     assert "doc._.abbreviations" in analysis["kg_abbreviations"]["assigns"]
 
 
+def test_the_default_pipeline_ends_with_the_recognizer(learned_nlp):
+    assert learned_nlp.pipe_names[-2:] == ["kg_entities", "kg_recognizer"]
+    analysis = learned_nlp.analyze_pipes()
+    assert "doc._.kg_mentions" in analysis["summary"]["kg_recognizer"]["assigns"]
+    assert not any(analysis["problems"].values())
+
+
 def test_known_entities_in_a_real_abstract(sample_entities):
     ex = next(v for k, v in sample_entities.items() if k and k.startswith("UDC:"))
     found = {(e["type"], e["name"].lower()) for e in paper_entities(ex)}
@@ -49,12 +56,21 @@ def test_acronyms_and_variants_merge_into_one_entity(nlp):
 
 
 def test_a_version_marker_in_either_case_matches_a_case_sensitive_name(nlp):
-    # Dataset names match case-sensitively, but "v2" and "V2" name the same version.
-    for text in ("accuracy on the NYU Depth v2 dataset.", "accuracy on the NYU Depth V2 dataset."):
+    # Dataset names match case-sensitively, but "v2" and "V2" name the same version; and a name
+    # with a digit is no plain word, so it matches in any case (issue 14, bug 3: "ImageNet-1k")
+    for text in ("accuracy on the NYU Depth v2 dataset.", "accuracy on the NYU Depth V2 dataset.",
+                 "accuracy on the nyu depth v2 dataset."):
         found, _ = ents(nlp, text)
         assert found["nyu depth v2"]["type"] == "Dataset", text
-    found, _ = ents(nlp, "accuracy on the nyu depth v2 dataset.")
-    assert "nyu depth v2" not in found  # the rest of the name still needs its capitals
+
+
+def test_mixed_case_dataset_names_match_in_the_case_a_paper_writes(nlp):
+    # issue 14, bug 3: "ImageNet-1k", "Fashion MNist" were missed (the vocabulary writes
+    # "ImageNet-1K", "Fashion-MNIST"); names that spell plain words still need their capitals
+    for text, key in (("pretrained on ImageNet-1k and evaluated", "imagenet 1k"),
+                      ("results on Fashion MNist and CIFAR-10", "fashion mnist")):
+        found, _ = ents(nlp, text)
+        assert found[key]["type"] == "Dataset", text
 
 
 def test_local_abbreviation_overrides_vocabulary(nlp):

@@ -6,16 +6,18 @@ Unless a test says otherwise the sentences are from arXiv abstracts (shared/data
 from __future__ import annotations
 
 from kg.extract import extract, paper_entities
+from kg.extract.normalize import singular_phrase
 from kg.model import Paper
 
 
 def found(nlp, text, title=None):
-    """(type, lower-cased name) -> rules that found it, for one paper."""
+    """(type, lower-cased singular name) -> rules that found it, for one paper (names are as
+    the paper writes them, plurals included: the singular keeps these tests about what is found)."""
     ex = next(extract([Paper(id="x", title=title, abstract=text)], nlp))
     rules: dict[str, set] = {}
     for m in ex.mentions:
         rules.setdefault(m.key, set()).add(m.rule)
-    return {(e["type"], e["name"].lower()): rules[e["key"]] for e in paper_entities(ex)}
+    return {(e["type"], singular_phrase(e["name"]).lower()): rules[e["key"]] for e in paper_entities(ex)}
 
 
 # -- examples of a typed hypernym (Hearst patterns) ----------------------------------------------

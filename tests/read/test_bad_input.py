@@ -103,6 +103,16 @@ def test_utf16_whose_first_character_is_nul_is_not_read_as_utf32(tmp_path, abstr
     assert [p.title for p in papers] == ["A title"]
 
 
+def test_utf32_with_a_lone_surrogate_reads_as_utf32(tmp_path, abstracts):
+    # found by the reader fuzz test: the surrogate made the UTF-32 check fail, the file was read
+    # as UTF-16, half its characters NUL, and refused as binary
+    line = json.dumps({"title": "A \ud800 title", "abstract": abstracts[0]}, ensure_ascii=False) + "\n"
+    f = tmp_path / "utf32.jsonl"
+    f.write_bytes(b"\xff\xfe\x00\x00" + line.encode("utf-32-le", "surrogatepass"))
+    papers, report = _read([f])
+    assert [p.title for p in papers] == ["A \ufffd title"]
+
+
 def test_binary_file_is_refused(tmp_path):
     f = tmp_path / "blob.jsonl"
     f.write_bytes(b"\x00\x01\x02\x03" * 100)
