@@ -23,6 +23,7 @@ that and building the lists as few times as possible is what keeps this fast.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
 
@@ -91,6 +92,13 @@ class WordFeatures:
         levels = self.clusters.get(low, ())
         f.extend(f"c{i}={c}" for i, c in enumerate(levels))
         return f, shape, levels[-1] if levels else "", is_name_like(word)
+
+
+def mention_spans(tk: TokenView, mentions: Iterable) -> list[TaggedSpan]:
+    """Token ranges (start, end, type) of :class:`~kg.model.Mention` s, which give characters."""
+    idx = tk.idx
+    return [(s, max(bisect_left(idx, m.end), s + 1), m.type)
+            for m in mentions if (s := bisect_left(idx, m.start)) < tk.n]
 
 
 def span_tags(n: int, spans: Iterable[TaggedSpan], prefix: str) -> list[list[str]]:

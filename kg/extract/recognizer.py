@@ -21,7 +21,6 @@ of one concept in a paper take the type with the highest total confidence.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -35,7 +34,7 @@ from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate
 from kg.extract.entities import to_mentions
-from kg.extract.features import TaggedSpan, WordFeatures, spans_of, token_features
+from kg.extract.features import WordFeatures, mention_spans, spans_of, token_features
 from kg.extract.normalize import entity_key, name_label
 from kg.extract.tokens import tokens
 from kg.model import ENTITY_TYPES
@@ -105,20 +104,13 @@ def load_model(path: str | None = None) -> RecognizerModel:
     return RecognizerModel(Path(path) if path else DEFAULT_MODEL)
 
 
-def _token_spans(tk, mentions) -> list[TaggedSpan]:
-    """Token ranges of mentions given by character offsets."""
-    idx = tk.idx
-    return [(s, max(bisect_left(idx, m.end), s + 1), m.type)
-            for m in mentions if (s := bisect_left(idx, m.start)) < tk.n]
-
-
 def recognize(doc: Doc, model: RecognizerModel) -> list[Candidate]:
     """The candidates the model tags in a Doc, with concepts and types settled (see the module
     docstring); they do not overlap."""
     tk = tokens(doc)
     vocab = [c for c in doc._.kg_candidates or () if c.rule.startswith("vocabulary")]
     rules = list(doc._.kg_mentions or ())
-    rule_spans = _token_spans(tk, rules)
+    rule_spans = mention_spans(tk, rules)
     abbreviations = [((long.start, long.end), (short.start, short.end)) for long, short in doc._.abbreviations or ()]
     features = token_features(tk, model.words, doc._.title_end,
                               [(c.start, c.end, c.type, c.source) for c in vocab], rule_spans, abbreviations)

@@ -43,9 +43,8 @@ class TrainConfig:
 def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list[list[str]], list[str]]]:
     """(features, labels) of each record, made through the rule pipeline."""
     from kg.config import ExtractConfig
-    from kg.extract.features import bilou, token_features
+    from kg.extract.features import bilou, mention_spans, token_features
     from kg.extract.pipeline import make_pipeline
-    from kg.extract.recognizer import _token_spans
     from kg.extract.tokens import tokens
     from kg.progress import progress
 
@@ -56,7 +55,7 @@ def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[
         vocab = [(c.start, c.end, c.type, c.source) for c in doc._.kg_candidates or ()
                  if c.rule.startswith("vocabulary")]
         abbr = [((lf.start, lf.end), (sf.start, sf.end)) for lf, sf in doc._.abbreviations or ()]
-        x = token_features(tk, words, doc._.title_end, vocab, _token_spans(tk, doc._.kg_mentions or ()), abbr)
+        x = token_features(tk, words, doc._.title_end, vocab, mention_spans(tk, doc._.kg_mentions or ()), abbr)
         yield x, bilou(len(x), D.gold_spans(doc, rec))
 
 
