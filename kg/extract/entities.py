@@ -256,12 +256,13 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
 
 #: What a paper proposes: in the annotations 43% of Methods, 25% of Datasets, 20% of
 #: Architectures, but 3.5% of Metrics and 0.6% of Tasks (2,400 arXiv abstracts).
-_PROPOSABLE = frozenset({"Method", "Architecture", "Dataset"})
+PROPOSABLE = frozenset({"Method", "Architecture", "Dataset"})
 
 
-def to_mentions(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
+def to_mentions(doc: Doc, chosen: list[Candidate], proposed: set[str] | None = None) -> list[Mention]:
     """The :class:`~kg.model.Mention` records of the chosen, non-overlapping candidates (in
-    text order): their surface text, sentence, and whether the paper proposes them."""
+    text order): their surface text, sentence, and whether the paper proposes them (the keys
+    in ``proposed``, when given; else by the rules of :mod:`kg.extract.proposed`)."""
     tk = tokens(doc)
     starts = [s for s, _ in tk.sentence_bounds()]
     tname = title_name(doc, doc._.title_end)
@@ -270,7 +271,9 @@ def to_mentions(doc: Doc, chosen: list[Candidate]) -> list[Mention]:
     for c in chosen:
         si = bisect_right(starts, c.start) - 1
         prop = False
-        if not c.in_vocabulary and c.type in _PROPOSABLE:
+        if proposed is not None:
+            prop = c.key in proposed
+        elif not c.in_vocabulary and c.type in PROPOSABLE:
             if tname and (c.start, c.end) == tname:
                 prop = True
             else:

@@ -223,6 +223,53 @@ def token_features(tk: TokenView, words: WordFeatures, title_end: int,
     return out
 
 
+# -- proposed or used --------------------------------------------------------------------------
+
+def entity_features(tk: TokenView, title_end: int, title_span: tuple[int, int] | None,
+                    spans: Sequence[tuple[int, int]], typ: str, in_vocabulary: bool) -> list[str]:
+    """Features of one entity of a paper, for the classifier of its ``proposed`` flag: its
+    type, whether a vocabulary knows it, whether the title leads with it, how often and where
+    it is mentioned, the words before each mention (in its sentence) and after it, whether the
+    rule of :func:`kg.extract.proposed.is_proposal` holds, its head word and how it is written.
+
+    Parameters
+    ----------
+    tk : TokenView
+        The document's tokens (sentence starts set).
+    title_end : int
+        Index of the first token after the title.
+    title_span : (int, int) or None
+        The name the title leads with ("UDC: A Unified ..."), if any.
+    spans : sequence of (start, end)
+        The token ranges of the entity's mentions, in text order.
+    typ : str
+        The entity's type.
+    in_vocabulary : bool
+        Whether a vocabulary knows the entity.
+    """
+    from kg.extract.proposed import is_proposal
+
+    lower, text = tk.lower, tk.text
+    starts = [s for s, _ in tk.sentence_bounds()]
+    f = ["b", "t=" + typ, f"inv={in_vocabulary}", f"n={min(len(spans), 4)}"]
+    if any(s < title_end for s, _ in spans):
+        f.append("intitle")
+    if title_span is not None and tuple(title_span) in {tuple(x) for x in spans}:
+        f.append("titlename")
+    for s, e in spans:
+        si = bisect_left(starts, s + 1) - 1
+        if is_proposal(lower, starts[si], s):
+            f.append("isprop")
+        f.extend("b=" + w for w in lower[max(starts[si], s - 3):s])
+        f.append(f"sent={min(si, 5)}")
+        f.append("after=" + (lower[e] if e < tk.n else "</s>"))
+    s0, e0 = spans[0]
+    f += ["h=" + lower[e0 - 1], "shape=" + word_shape(text[s0])[:6], f"len={min(e0 - s0, 5)}"]
+    if any(ch.isupper() for ch in text[s0][1:]):
+        f.append("camel")
+    return list(dict.fromkeys(f))
+
+
 # -- labels -----------------------------------------------------------------------------------
 
 def bilou(n: int, spans: Iterable[TaggedSpan]) -> list[str]:

@@ -10,13 +10,17 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
 
     config.cfg        what the model is: labels, features, training settings and data
     model.crfsuite    the CRF weights (python-crfsuite)
+    proposed.crfsuite a classifier of each entity: proposed by the paper or used
+                      (a maximum-entropy model: the same library, sequences of one item)
     clusters.tsv      word -> cluster ids, coarse to fine (kg.train.clusters)
     meta.json         what it was trained on and how it scored
 
 From the tagged spans to mentions: each span takes the concept of a vocabulary term or of a
 rule-found mention with exactly its extent (so "CNNs" still joins "convolutional neural
 network"), else a key of its own; a short form takes its long form's concept; and all mentions
-of one concept in a paper take the type with the highest total confidence.
+of one concept in a paper take the type with the highest total confidence. Whether the paper
+proposes a Method, Architecture or Dataset is the classifier's call, from the entity's features
+(:func:`kg.extract.features.entity_features`); Tasks and Metrics are not proposed.
 """
 
 from __future__ import annotations
@@ -33,9 +37,10 @@ from kg.config import PACKAGE_DIR
 from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate
-from kg.extract.entities import to_mentions
-from kg.extract.features import WordFeatures, mention_spans, spans_of, token_features
+from kg.extract.entities import PROPOSABLE, to_mentions
+from kg.extract.features import WordFeatures, entity_features, mention_spans, spans_of, token_features
 from kg.extract.normalize import entity_key, name_label
+from kg.extract.proposed import title_name
 from kg.extract.tokens import tokens
 from kg.model import ENTITY_TYPES
 
@@ -75,16 +80,17 @@ class RecognizerModel:
         import pycrfsuite
 
         self.path = Path(path)
-        files = [self.path / n for n in ("config.cfg", "model.crfsuite", "clusters.tsv")]
+        files = [self.path / n for n in ("config.cfg", "model.crfsuite", "clusters.tsv", "proposed.crfsuite")]
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise KgError(f"not a trained recognizer (missing {', '.join(missing)}); train one with `kg train`",
                           str(self.path))
-        self.tagger = pycrfsuite.Tagger()
-        try:
-            self.tagger.open(str(files[1]))
-        except (OSError, ValueError) as e:
-            raise KgError(f"cannot load the recognizer ({e})", str(files[1])) from None
+        self.tagger, self.proposal = pycrfsuite.Tagger(), pycrfsuite.Tagger()
+        for tagger, f in ((self.tagger, files[1]), (self.proposal, files[3])):
+            try:
+                tagger.open(str(f))
+            except (OSError, ValueError) as e:
+                raise KgError(f"cannot load the recognizer ({e})", str(f)) from None
         self.words = WordFeatures(read_clusters(files[2]))
 
     def tag(self, features: list[list[str]]) -> list[tuple[int, int, str, float]]:
@@ -97,6 +103,11 @@ class RecognizerModel:
         return [(s, e, t, sum(tagger.marginal(labels[i], i) for i in range(s, e)) / (e - s))
                 for s, e, t in spans_of(labels)]
 
+    def proposes(self, features: list[str]) -> bool:
+        """Whether an entity with these features (:func:`~kg.extract.features.entity_features`)
+        is proposed by its paper."""
+        return self.proposal.tag([features])[0] == "proposed"
+
 
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> RecognizerModel:
@@ -104,9 +115,9 @@ def load_model(path: str | None = None) -> RecognizerModel:
     return RecognizerModel(Path(path) if path else DEFAULT_MODEL)
 
 
-def recognize(doc: Doc, model: RecognizerModel) -> list[Candidate]:
-    """The candidates the model tags in a Doc, with concepts and types settled (see the module
-    docstring); they do not overlap."""
+def recognize(doc: Doc, model: RecognizerModel) -> tuple[list[Candidate], set[str]]:
+    """The candidates the model tags in a Doc, with concepts and types settled, and the keys
+    of those the paper proposes (see the module docstring); the candidates do not overlap."""
     tk = tokens(doc)
     vocab = [c for c in doc._.kg_candidates or () if c.rule.startswith("vocabulary")]
     rules = list(doc._.kg_mentions or ())
@@ -151,8 +162,17 @@ def recognize(doc: Doc, model: RecognizerModel) -> list[Candidate]:
     votes: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(ENTITY_TYPES, 0.0))
     for f in found:
         votes[f[4]][f[2]] += f[3]
-    return [Candidate(s, e, key, label, max(votes[key], key=votes[key].get), RULE, round(conf, 3), inv)
-            for s, e, _typ, conf, key, label, inv in found]
+    chosen = [Candidate(s, e, key, label, max(votes[key], key=votes[key].get), RULE, round(conf, 3), inv)
+              for s, e, _typ, conf, key, label, inv in found]
+    # proposed or used, per concept
+    spans: dict[str, list[Candidate]] = {}
+    for c in chosen:
+        spans.setdefault(c.key, []).append(c)
+    title = title_name(doc, doc._.title_end)
+    proposed = {key for key, cs in spans.items() if cs[0].type in PROPOSABLE and model.proposes(
+        entity_features(tk, doc._.title_end, title, [(c.start, c.end) for c in cs], cs[0].type,
+                        any(c.in_vocabulary for c in cs)))}
+    return chosen, proposed
 
 
 @Language.factory(
@@ -172,7 +192,7 @@ class Recognizer:
         self.model = model
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_mentions = to_mentions(doc, recognize(doc, self.model))
+        doc._.kg_mentions = to_mentions(doc, *recognize(doc, self.model))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:

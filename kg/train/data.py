@@ -105,16 +105,12 @@ def record_text(rec: dict) -> str:
     return f"{title}\n\n{rec['abstract']}" if title else rec["abstract"]
 
 
-def gold_spans(doc: Doc, rec: dict) -> list[TaggedSpan]:
-    """Token spans of every occurrence of the record's mentions in ``doc`` (made from
-    :func:`record_text`), longest first where they overlap.
-
-    An occurrence counts where it is a whole word at both ends and its ends fall on token
-    boundaries (a full stop the tokenizer left on the last token is allowed: "ADE20K.").
-    """
+def _occurrences(doc: Doc, rec: dict) -> list[tuple[int, int, str, int]]:
+    """(start, end, type, entity index) of every occurrence of the record's mentions, longest
+    first where they overlap, in text order."""
     text = doc.text
     found = []
-    for ent in rec["entities"]:
+    for n, ent in enumerate(rec["entities"]):
         for m in {*ent.get("mentions", ()), ent["name"]}:
             if not m.strip():
                 continue
@@ -122,11 +118,11 @@ def gold_spans(doc: Doc, rec: dict) -> list[TaggedSpan]:
                 a, b = mo.span()
                 if a and text[a - 1].isalnum() and m[0].isalnum() or b < len(text) and text[b].isalnum() and m[-1].isalnum():
                     continue
-                found.append((a, b, ent["type"]))
+                found.append((a, b, ent["type"], n))
     found.sort(key=lambda o: (o[0] - o[1], o[0]))
     taken = bytearray(len(doc))
     spans = []
-    for a, b, t in found:
+    for a, b, t, n in found:
         span = doc.char_span(a, b)
         if span is None:
             wide = doc.char_span(a, b, alignment_mode="expand")
@@ -136,5 +132,24 @@ def gold_spans(doc: Doc, rec: dict) -> list[TaggedSpan]:
         if any(taken[span.start:span.end]):
             continue
         taken[span.start:span.end] = b"\x01" * (span.end - span.start)
-        spans.append((span.start, span.end, t))
+        spans.append((span.start, span.end, t, n))
     return sorted(spans)
+
+
+def gold_spans(doc: Doc, rec: dict) -> list[TaggedSpan]:
+    """Token spans of every occurrence of the record's mentions in ``doc`` (made from
+    :func:`record_text`), longest first where they overlap.
+
+    An occurrence counts where it is a whole word at both ends and its ends fall on token
+    boundaries (a full stop the tokenizer left on the last token is allowed: "ADE20K.").
+    """
+    return [(s, e, t) for s, e, t, _ in _occurrences(doc, rec)]
+
+
+def gold_entities(doc: Doc, rec: dict) -> list[tuple[dict, list[tuple[int, int]]]]:
+    """Each entity of the record that occurs in ``doc``, with the token spans of its mentions
+    (as :func:`gold_spans` finds them)."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for s, e, _t, n in _occurrences(doc, rec):
+        spans.setdefault(n, []).append((s, e))
+    return [(rec["entities"][n], sp) for n, sp in sorted(spans.items())]

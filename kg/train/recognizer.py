@@ -5,11 +5,13 @@
 2. Every training paper (:func:`kg.train.data.training_records`) runs through the rule pipeline
    (``kg build --fast``), whose findings become features (:mod:`kg.extract.features`); the
    gold mentions become BILOU labels.
-3. A linear-chain CRF (python-crfsuite, L-BFGS with L1 + L2 penalties) learns the labels.
+3. A linear-chain CRF (python-crfsuite, L-BFGS with L1 + L2 penalties) learns the labels, and
+   a maximum-entropy classifier (the same library on sequences of one item) whether the paper
+   proposes each of its Methods, Architectures and Datasets.
 
 The result is a model folder: ``config.cfg`` (the settings and data below, as a spaCy
-config), ``model.crfsuite``, ``clusters.tsv`` and ``meta.json``. Everything is seeded; the same
-data and settings give the same model.
+config), ``model.crfsuite``, ``proposed.crfsuite``, ``clusters.tsv`` and ``meta.json``.
+Everything is seeded; the same data and settings give the same model.
 """
 
 from __future__ import annotations
@@ -40,11 +42,15 @@ class TrainConfig:
     project_annotations: bool = True  #: train on kg/train/annotations too (not only ../shared)
 
 
-def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list[list[str]], list[str]]]:
-    """(features, labels) of each record, made through the rule pipeline."""
+def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list, list[str], list]]:
+    """Per record, made through the rule pipeline: the token features, the BILOU labels, and
+    the (features, label) of each Method, Architecture and Dataset for the ``proposed``
+    classifier."""
     from kg.config import ExtractConfig
-    from kg.extract.features import bilou, mention_spans, token_features
+    from kg.extract.entities import PROPOSABLE
+    from kg.extract.features import bilou, entity_features, mention_spans, token_features
     from kg.extract.pipeline import make_pipeline
+    from kg.extract.proposed import title_name
     from kg.extract.tokens import tokens
     from kg.progress import progress
 
@@ -52,11 +58,16 @@ def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[
     docs = nlp.pipe((D.record_text(r) for r in records), batch_size=64)
     for rec, doc in zip(records, progress(docs, "features", "papers", quiet, total=len(records))):
         tk = tokens(doc)
-        vocab = [(c.start, c.end, c.type, c.source) for c in doc._.kg_candidates or ()
-                 if c.rule.startswith("vocabulary")]
+        vocab = [c for c in doc._.kg_candidates or () if c.rule.startswith("vocabulary")]
         abbr = [((lf.start, lf.end), (sf.start, sf.end)) for lf, sf in doc._.abbreviations or ()]
-        x = token_features(tk, words, doc._.title_end, vocab, mention_spans(tk, doc._.kg_mentions or ()), abbr)
-        yield x, bilou(len(x), D.gold_spans(doc, rec))
+        x = token_features(tk, words, doc._.title_end, [(c.start, c.end, c.type, c.source) for c in vocab],
+                           mention_spans(tk, doc._.kg_mentions or ()), abbr)
+        known = {(c.start, c.end) for c in vocab}
+        title = title_name(doc, doc._.title_end)
+        entities = [(entity_features(tk, doc._.title_end, title, spans, ent["type"], bool(known.intersection(spans))),
+                     "proposed" if ent["proposed"] else "used")
+                    for ent, spans in D.gold_entities(doc, rec) if ent["type"] in PROPOSABLE]
+        yield x, bilou(len(x), D.gold_spans(doc, rec)), entities
 
 
 def _config_text(cfg: TrainConfig, sources: dict) -> str:
@@ -123,9 +134,14 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         log(f"word clusters: {len(clusters)} words ({time.perf_counter() - t0:.0f} s)")
         trainer = pycrfsuite.Trainer(verbose=False)
         n_tokens = 0
-        for x, y in _labelled(records, WordFeatures(clusters), quiet):
+        proposal = pycrfsuite.Trainer(verbose=False)
+        for x, y, entities in _labelled(records, WordFeatures(clusters), quiet):
             trainer.append(x, y)
             n_tokens += len(x)
+            for fx, label in entities:
+                proposal.append([fx], [label])
+        proposal.set_params({"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations})
+        proposal.train(str(staging / "proposed.crfsuite"))
         trainer.set_params({"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations,
                             "feature.possible_transitions": True})
         log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRF ...")

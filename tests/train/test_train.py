@@ -46,7 +46,7 @@ def test_kg_train_writes_a_model_the_pipeline_uses(shared, tmp_path, capsys):
     out = tmp_path / "model"
     printed = _train(shared, out, capsys)
     assert "training papers: 40" in printed
-    assert {p.name for p in out.iterdir()} >= {"config.cfg", "model.crfsuite", "clusters.tsv", "meta.json"}
+    assert {p.name for p in out.iterdir()} >= {"config.cfg", "model.crfsuite", "proposed.crfsuite", "clusters.tsv", "meta.json"}
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["papers"] == 40 and meta["tokens"] > 5000
     cfg = (out / "config.cfg").read_text(encoding="utf-8")
@@ -80,5 +80,5 @@ def test_kg_train_without_the_arxiv_corpus_says_what_is_missing(tmp_path, capsys
 
 def test_a_folder_that_is_no_model_is_refused(tmp_path):
     (tmp_path / "config.cfg").write_text("", encoding="utf-8")
-    with pytest.raises(KgError, match="missing model.crfsuite, clusters.tsv"):
+    with pytest.raises(KgError, match="missing model.crfsuite, clusters.tsv, proposed.crfsuite"):
         RecognizerModel(tmp_path)
