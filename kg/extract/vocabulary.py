@@ -30,7 +30,7 @@ from kg.config import ontology_dir
 from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract import normalize
+from kg.extract import normalize, tokenizer
 from kg.extract.normalize import canonical_surface, entity_key
 from kg.extract.tokens import indices_in, tokens
 from kg.model import ENTITY_TYPES, EntityType
@@ -207,9 +207,9 @@ _TOKENIZER = None
 
 
 def _tokenizer():
-    global _TOKENIZER  # the blank English tokenizer, the same the pipeline uses
+    global _TOKENIZER  # the tokenizer the pipeline uses
     if _TOKENIZER is None:
-        _TOKENIZER = spacy.blank("en").tokenizer
+        _TOKENIZER = tokenizer.blank().tokenizer
     return _TOKENIZER
 
 
@@ -247,7 +247,7 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     """
     h = hashlib.sha1(f"{spacy.__version__}|{_FORMAT}".encode())
     # the code that compiles it too: a change to matching rules must not meet an old cache
-    for module in (__file__, normalize.__file__):
+    for module in (__file__, normalize.__file__, tokenizer.__file__):
         h.update(Path(module).read_bytes())
     for f in sorted(vocab_dir.glob("*.csv")) + sorted(vocab_dir.glob("*.txt")):
         h.update(f.name.encode())
