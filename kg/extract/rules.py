@@ -868,8 +868,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             # type from the head of the title's first noun phrase ("A Unified ... Framework for")
             rest = []
             for i in range(e + 1, title_end or n):
-                if lower[i] in _TITLE_STOPS:
-                    break
+                if lower[i] in _TITLE_STOPS and not (text[i] == "-" and not tk.ws[i - 1] and not tk.ws[i]):
+                    break  # (a hyphen inside a compound does not end the phrase: "A Large-Scale ... Dataset")
                 rest.append(i)
             head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
             typ = _suffix_type(name) or ("Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else

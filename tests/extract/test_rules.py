@@ -587,3 +587,14 @@ def test_a_compound_of_modalities_before_a_head_is_no_name(nlp):
     names = {name for _, name in got}
     assert "text-to-image" not in names, got
     assert ("Architecture", "q-former") in got
+
+
+# -- names in titles -----------------------------------------------------------------------------
+
+def test_a_title_name_takes_the_type_of_a_head_after_a_hyphenated_compound(nlp, learned_nlp):
+    # arXiv 2505.00228: the head search stopped at the hyphen of "Large-Scale" and typed it Method
+    title = "ReXGradient-160K: A Large-Scale Publicly Available Dataset of Chest Radiographs with Free-text Reports"
+    abstract = ("We present ReXGradient-160K, representing the largest publicly available chest X-ray dataset to "
+                "date in terms of the number of patients.")
+    for pipeline in (nlp, learned_nlp):
+        assert ("Dataset", "rexgradient-160k") in found(pipeline, abstract, title=title)
