@@ -80,6 +80,27 @@ def _needs_case(surface: str, row_flag: bool, type_: str = "") -> bool:
     return " " not in surface and (len(surface) <= 6 and upper >= 2 or surface.isalpha() and surface.isupper())
 
 
+def written_as_name(surface: str) -> bool:
+    """Spelled as a name: a word with a capital after its first letter ("BraTS", "MNIST",
+    "nuScenes", "Fashion MNist"; not "X-ray"), five letters or more, and not an acronym's plural
+    ("MUSes"). A text spelled so is no plain word in any case, so it names a case-sensitive form
+    with the same letters in another case ("BraTS" is the vocabulary's "BRATS"); shorter ones are
+    the acronyms of many things ("RoSE", "MoDA", "NeMo")."""
+    return sum(c.isalpha() for c in surface) >= 5 and not _PLURAL_END.search(surface) \
+        and any(any(c.isupper() for c in w[1:]) for w in _PARTS.split(surface))
+
+
+def _named_spelling(text: str) -> bool:
+    """A text written as a name in mixed case ("BraTS", "NuScenes"): one in capitals only
+    ("GRASP", "RELIC") is as often some other acronym."""
+    return written_as_name(text) and any(c.islower() for c in text)
+
+
+_PARTS = re.compile(r"[\s\-]+")
+#: The plural of an acronym: "MUSes", "GANs".
+_PLURAL_END = re.compile(r"[A-Z]e?s$")
+
+
 class Vocabulary:
     """Concepts by key, surface forms by case-folded or exact text, and the generic-term list.
 
@@ -103,6 +124,7 @@ class Vocabulary:
         self.concepts: dict[str, Concept] = {}
         self.folded: dict[str, str] = {}  # entity_key(surface) -> concept key (case-insensitive forms)
         self.exact: dict[str, str] = {}  # surface -> concept key (case-sensitive forms)
+        self.named: dict[str, str] = {}  # lower-cased case-sensitive form written as a name -> concept key
         rows = []
         for f in files:
             rows.extend(self._read_csv(f))
@@ -123,6 +145,8 @@ class Vocabulary:
                     continue  # "Transformer architecture": the name is "Transformer" (guidelines 4)
                 if _needs_case(s, c.case_sensitive, c.type):
                     self.exact.setdefault(s, owner.key)
+                    if written_as_name(s):
+                        self.named.setdefault(s.lower(), owner.key)
                 else:
                     self.folded.setdefault(entity_key(s), owner.key)
 
@@ -153,11 +177,14 @@ class Vocabulary:
         return out
 
     def lookup(self, surface: str) -> Concept | None:
-        """The concept a surface form names, if any (exact forms first, then case-folded)."""
+        """The concept a surface form names, if any (exact forms first, then a name in another
+        case, then case-folded)."""
         s = canonical_surface(surface)
         key = self.exact.get(s)
         if key is None and s.endswith("s"):
             key = self.exact.get(s[:-1])
+        if key is None and _named_spelling(s):
+            key = self.named.get(s.lower())
         if key is None:
             key = self.folded.get(entity_key(s))
         return self.concepts.get(key) if key else None
@@ -165,17 +192,22 @@ class Vocabulary:
     def is_generic(self, surface: str) -> bool:
         return entity_key(surface) in self.generic
 
-    def token_patterns(self) -> tuple[dict, dict]:
-        """Tries of token sequences to concept keys: (lower-cased tokens, exact tokens).
+    def token_patterns(self) -> tuple[dict, dict, dict]:
+        """Tries of token sequences to concept keys: (lower-cased tokens, exact tokens, lower-cased
+        tokens of the exact forms written as names).
 
         Each trie is nested dicts keyed by token text; the key ``None`` holds the concept key
         of the sequence that ends there. Built once (and pickled with the vocabulary).
         """
         if getattr(self, "_tries", None) is None:
             folded, exact = self.surface_patterns()
-            tries: tuple[dict, dict] = ({}, {})
+            named: dict[str, set[str]] = {}
+            for s, key in self.exact.items():
+                if s.lower() in self.named:
+                    named.setdefault(key, set()).add(s)
+            tries: tuple[dict, dict, dict] = ({}, {}, {})
             tok = _tokenizer()
-            for trie, table, lower in ((tries[0], folded, True), (tries[1], exact, False)):
+            for trie, table, lower in ((tries[0], folded, True), (tries[1], exact, False), (tries[2], named, True)):
                 forms = [(key, form) for key, fs in table.items() for form in sorted(fs)]
                 for (key, _), doc in zip(forms, tok.pipe(f for _, f in forms)):
                     node = trie
@@ -257,7 +289,7 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
 
 
-_FORMAT = 4  # bump when Vocabulary's pickled shape changes
+_FORMAT = 5  # bump when Vocabulary's pickled shape changes
 
 
 @lru_cache(maxsize=4)
@@ -311,20 +343,26 @@ class VocabularyMatcher:
 
     def __init__(self, nlp: Language, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self.folded, self.exact = vocabulary.token_patterns()
+        self.folded, self.exact, self.named = vocabulary.token_patterns()
 
     def __call__(self, doc: Doc) -> Doc:
         concepts = self.vocabulary.concepts
         found = []
         n = len(doc)
         tk = tokens(doc)
-        for trie, words, conf in ((self.exact, tk.text, 0.95), (self.folded, tk.lower, 0.9)):
+        exact_spans = set()
+        for trie, words, conf in ((self.exact, tk.text, 0.95), (self.folded, tk.lower, 0.9), (self.named, tk.lower, 0.9)):
+            named = trie is self.named
             for i in indices_in(words, trie):  # the words that start a term
                 node = trie.get(words[i])
                 j = i + 1
                 while node is not None:
                     key = node.get(None)
+                    if key is not None and named and ((i, j) in exact_spans or not _named_spelling(tk.span_text(i, j))):
+                        key = None  # found as written, or not written as a name ("Brats", "GRASP")
                     if key is not None:
+                        if trie is self.exact:
+                            exact_spans.add((i, j))
                         c = concepts[key]
                         found.append(Candidate(i, j, key, c.label, c.type, f"vocabulary:{c.source}", conf, True))
                         if i and c.type == "Architecture" and tk.lower[i - 1] in SUBTYPE_PREFIXES:
