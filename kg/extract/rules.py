@@ -170,10 +170,20 @@ def _is_coined(text: str) -> bool:
 _BENCH_NAME = re.compile(r"[A-Za-z0-9]-?(?:Bench|Benchmark)(?:-?[0-9][0-9.]*[A-Za-z]?)?$")
 
 
+#: Names of datasets by their last word: "PassNet-Dataset", "MMFR-Dataset", "Harbor Traffic Dataset".
+_DATASET_NAME = re.compile(r"(?<=[A-Za-z0-9])([ -]?)(?:Dataset|Corpus)$")
+
+
 def _suffix_type(name: str) -> str | None:
-    """The type a coined name's own ending gives it: "-Bench" names a benchmark, a Dataset
-    (guidelines 7.9), whatever head noun follows ("VBench score") or the title says."""
-    return "Dataset" if _BENCH_NAME.search(name) else None
+    """The type a coined name's own ending gives it: "-Bench" names a benchmark and "-Dataset" a
+    dataset, a Dataset either way (guidelines 7.9), whatever head noun follows ("VBench score")
+    or the title says. A plain word before "-Dataset" makes an adjective ("Cross-Dataset")."""
+    if _BENCH_NAME.search(name):
+        return "Dataset"
+    m = _DATASET_NAME.search(name)
+    if m is not None and (m.group(1) == " " or name[:m.start()].isupper() or _is_coined(name[:m.start()])):
+        return "Dataset"
+    return None
 
 
 #: A coined question-answering name: "StrategyQA", "ArchEHR-QA", "NegVQA", "LaMP-QA" (not an
@@ -871,7 +881,9 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 if lower[i] in _TITLE_STOPS and not (text[i] == "-" and not tk.ws[i - 1] and not tk.ws[i]):
                     break  # (a hyphen inside a compound does not end the phrase: "A Large-Scale ... Dataset")
                 rest.append(i)
-            head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
+            # (not the end of a compound inside the phrase: "A Cross-Dataset Analysis")
+            head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS
+                         and (i == rest[-1] or text[i - 1] != "-" or tk.ws[i - 1])), None)
             typ = _suffix_type(name) or ("Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else
                                          _usage_type(tk, sing, s, e) or head or "Method")
             out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
@@ -936,8 +948,8 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     # (not a short form the paper defines as a plain phrase: "computed tomography (CT) datasets")
     plain_short_forms = {short.text for long, short in doc._.abbreviations if long[-1].text.islower()}
     for i in indices_in(sing, {"dataset", "benchmark", "corpus"}, sing_set):
-        if i < 1:
-            continue
+        if i < 1 or text[i - 1] == "-" and not tk.ws[i - 1]:
+            continue  # (the end of a compound, read whole as a coined name: "MMFR-Dataset", "Cross-Dataset")
         j = i
         while j > 0 and j > i - 4 and (text[j - 1][:1].isupper() or tk.num[j - 1] or text[j - 1] == "-") \
                 and not tk.sent_start[j - 1]:

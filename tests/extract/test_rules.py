@@ -598,3 +598,30 @@ def test_a_title_name_takes_the_type_of_a_head_after_a_hyphenated_compound(nlp, 
                 "date in terms of the number of patients.")
     for pipeline in (nlp, learned_nlp):
         assert ("Dataset", "rexgradient-160k") in found(pipeline, abstract, title=title)
+
+
+# -- names ending in "Dataset" -------------------------------------------------------------------
+
+def test_a_name_ending_in_dataset_is_a_dataset(nlp, learned_nlp):
+    # arXiv 2505.17144, 2503.21210, 2505.15408: typed Method, or cut to "MMFR-", before
+    texts = [
+        (None, "Specifically, we first create the MDIT-Dataset with dual-implicit toxicity using the proposed "
+               "Multi-stage Human-in-loop In-context Generation method.", "mdit-dataset"),
+        (None, "To facilitate this task, we introduce the Multi-Modal Forgery Reasoning dataset (MMFR-Dataset), a "
+               "large-scale dataset containing 100K images across 10 generative models.", "mmfr-dataset"),
+        ("Mouse Lockbox Dataset: Behavior Recognition for Mice Solving Lockboxes",
+         "We present a video dataset of mice solving lockboxes.", "mouse lockbox dataset"),
+    ]
+    for title, text, name in texts:
+        for pipeline in (nlp, learned_nlp):
+            got = found(pipeline, text, title=title)
+            assert ("Dataset", name) in got, (name, pipeline.pipe_names[-1])
+            assert not any(n.endswith("-") or t == "Method" and "dataset" in n for t, n in got)
+
+
+def test_a_plain_word_before_dataset_makes_an_adjective(nlp):
+    # arXiv 2506.00447
+    got = found(nlp, "We rigorously benchmark SynergiProtoNet across diverse evaluation settings including "
+                     "Monolingual Intra-Dataset Evaluation, Monolingual Inter-Dataset Evaluation, Cross-Lingual "
+                     "Transfer, and Split Digit Testing.")
+    assert not any(t == "Dataset" for t, _ in got)
