@@ -130,7 +130,7 @@ _NOUN_S = ("ss", "us", "is", "as", "ics", "news", "ous", "ys", "series", "specie
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
-_BAD_MODIFIERS = frozenset("""based using via with without from into across within under over
+_BAD_MODIFIERS = frozenset("""based use uses using via with without from into across within under over
     between among against toward towards including such like than then also only just very
     well much many few more most less least its their our your his her which that what whose
     where when while can could may might will would should must shall do does did done be been

@@ -625,3 +625,22 @@ def test_a_plain_word_before_dataset_makes_an_adjective(nlp):
                      "Monolingual Intra-Dataset Evaluation, Monolingual Inter-Dataset Evaluation, Cross-Lingual "
                      "Transfer, and Split Digit Testing.")
     assert not any(t == "Dataset" for t, _ in got)
+
+
+def test_a_form_of_use_is_no_modifier(nlp, learned_nlp):
+    # issue 14's example; arXiv 2505.21874, 2503.18159
+    texts = {
+        "We propose to use recurrent neural network (RNN) based models for tracking.":
+            ("Architecture", "recurrent neural network"),
+        "Medical image segmentation methods generally assume that the process from medical image to segmentation "
+        "is unbiased, and use neural networks to establish conditional probability models to complete the "
+        "segmentation task.": ("Architecture", "neural networks"),
+        "For efficiency, we use iterative distillation to reduce the steps required for animation generation and "
+        "achieve more than 8x speedup in inference.": ("Method", "iterative distillation"),
+    }
+    for text, entity in texts.items():
+        for pipeline in (nlp, learned_nlp):
+            ex = next(extract([Paper(id="x", title=None, abstract=text)], pipeline))
+            ents = {(e["type"], e["name"].lower()): e for e in paper_entities(ex)}
+            assert entity in ents and not ents[entity]["proposed"], (entity, pipeline.pipe_names[-1])
+            assert not any(name.startswith("use ") for _, name in ents)
