@@ -169,3 +169,18 @@ def test_a_one_word_task_before_a_mechanism_noun_is_no_task(nlp):
     assert "denoising" not in tasks("Sampling starts from Gaussian noise, leading to redundant denoising "
                                     "steps and increased latency.")
     assert "denoising" in tasks("Applications include completion, upsampling, denoising, and colorization.")
+
+
+def test_a_mention_among_a_counted_set_the_work_uses_is_not_proposed(nlp, learned_nlp):
+    # arXiv 2503.13185: "we build ... with four datasets, i.e., ..." marked them proposed
+    text = ("Finally, we build evaluation environments with four datasets, i.e., ScanRefer, ScanNet, FMB, and "
+            "nuScene datasets, covering various 3D tasks.")
+    for pipeline in (nlp, learned_nlp):
+        found = ents(pipeline, text)
+        assert found["nuscene"]["type"] == "Dataset"
+        assert not any(e["proposed"] for e in found.values()), pipeline.pipe_names[-1]
+    # what the sentence proposes, before the counted set, still is (arXiv 2506.15742)
+    found = ents(nlp, "To validate these improvements, we introduce KontextBench, a comprehensive benchmark with 1026 "
+                      "image-prompt pairs covering five task categories: local editing, global editing, character "
+                      "reference, style reference and text editing.")
+    assert found["kontextbench"]["proposed"]
