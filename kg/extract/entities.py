@@ -216,19 +216,35 @@ def is_data_modifier(lower: list[str], end: int, label: str) -> bool:
 
 
 #: Nouns of a mechanism that a one-word task before them only qualifies ("the denoising process",
-#: "a segmentation head", "the detection loss"): the step or part is meant, not the task.
+#: "a segmentation head", "the detection loss", "the denoising model"): the step, part or model is
+#: meant, not the task.
 _MECHANISM_NOUNS = frozenset("""process processes step steps stage stages loss losses head heads layer
     layers module modules mask masks map maps objective objectives trajectory trajectories schedule
     scheduler parameter parameters strength branch branches token tokens backbone decoder encoder
-    diffusion expert experts operator operators phase phases iteration iterations kernel kernels""".split())
+    diffusion expert experts operator operators phase phases iteration iterations kernel kernels
+    model models network networks unet u-net procedure procedures pass passes timestep timesteps
+    workflow workflows scheme schemes strategy strategies nature configuration configurations""".split())
+#: Words before a one-word task that make it a step being run ("iterative denoising", "during
+#: denoising"), as is an "X-step" compound before it ("full-step denoising").
+_PROCEDURE_BEFORE = frozenset("iterative iteratively autoregressive auto-regressive stepwise step-wise during".split())
 
 
 def is_task_modifier(lower: list[str], start: int, end: int, found_by_rule: bool = False) -> bool:
     """True when a one-word task only qualifies a mechanism noun after it ("denoising steps",
-    "a classification head"): a bare task word is a Task only where the text presents it as a
-    task (guidelines 7.10). A phrase the rules built is held to the same test ("generate
-    high-resolution segmentation masks"); a known multi-word task is not ("object detection head")."""
-    return (end - start == 1 or found_by_rule) and end < len(lower) and lower[end] in _MECHANISM_NOUNS
+    "a classification head", "the denoising model") or names a step being run ("iterative
+    denoising", "full-step denoising", "during denoising", "denoising a latent"): a bare task
+    word is a Task only where the text presents it as a task (guidelines 7.10). A phrase the
+    rules built is held to the first test ("generate high-resolution segmentation masks"); a
+    known multi-word task is not ("object detection head")."""
+    after = lower[end] if end < len(lower) else ""
+    if (end - start == 1 or found_by_rule) and after in _MECHANISM_NOUNS:
+        return True
+    if end - start != 1:
+        return False
+    before = lower[start - 1] if start else ""
+    if start >= 3 and lower[start - 2] == "-":
+        before = f"{lower[start - 3]}-{before}"  # a compound: "step-wise", "full-step"
+    return before in _PROCEDURE_BEFORE or before.endswith("-step") or after in _DETERMINERS
 
 
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:

@@ -184,3 +184,27 @@ def test_a_mention_among_a_counted_set_the_work_uses_is_not_proposed(nlp, learne
                       "image-prompt pairs covering five task categories: local editing, global editing, character "
                       "reference, style reference and text editing.")
     assert found["kontextbench"]["proposed"]
+
+
+def test_denoising_in_diffusion_wording_is_no_task(nlp, learned_nlp):
+    # arXiv 2503.18942, 2503.20418, 2503.13957: the diffusion model's procedure, or the model itself
+    for text in (
+        "As full-step denoising all frames simultaneously requires heavy test-time computation costs, we further "
+        "design a more efficient TTS method for video generation called Tree-of-Frames (ToF) that adaptively "
+        "expands and prunes video branches in an autoregressive manner.",
+        "Additionally, the Salient Region Extractor (SRE) module is presented to identify complex region of the "
+        "garment to provide high-resolution local information to the denoising model as an additional condition "
+        "alongside the global information of the full garment image.",
+        "Then, given an embedding containing unified features of object pairs, we conduct a step-wise Denoising on "
+        "it within LDMs, so as to deliver a clean embedding which clearly indicates the relationships between "
+        "objects.",
+    ):
+        for pipeline in (nlp, learned_nlp):
+            found = ents(pipeline, text)
+            assert not any(e["type"] == "Task" and e["name"].lower() == "denoising" for e in found.values()), \
+                (text[:40], pipeline.pipe_names[-1])
+    # presented as a task, it is one (arXiv 2503.20174)
+    found = ents(nlp, "Extensive experiments are conducted on 12 benchmarks across 5 image restoration tasks, including "
+                      "low-light enhancement, dehazing, desnowing, denoising, and deraining, to demonstrate the "
+                      "superiority of HINT.")
+    assert found["denoising"]["type"] == "Task"
