@@ -192,6 +192,43 @@ class Vocabulary:
     def is_generic(self, surface: str) -> bool:
         return entity_key(surface) in self.generic
 
+    def generic_spans(self, lower: list[str]) -> list[tuple[int, int]]:
+        """Token spans of the generic phrases of two words or more in a text (its lower-cased
+        tokens; hyphens are skipped, so "real-world data" is "real world data"): a word inside
+        one is no entity either ("precision" in "precision agriculture")."""
+        trie = self._generic_trie()
+        spans = []
+        for i in indices_in(lower, trie):
+            node, j, end = trie.get(lower[i]), i + 1, 0
+            while node is not None:
+                if None in node:
+                    end = j
+                while j < len(lower) and lower[j] == "-":
+                    j += 1
+                if j >= len(lower):
+                    break
+                node = node.get(lower[j])
+                j += 1
+            if end:
+                spans.append((i, end))
+        return spans
+
+    def _generic_trie(self) -> dict:
+        """Words of the generic phrases of two words or more, as a trie (built once, pickled)."""
+        if getattr(self, "_generic", None) is None:
+            trie: dict = {}
+            for key in self.generic:
+                head, _, last = key.rpartition(" ")
+                if not head:
+                    continue
+                for words in (key.split(), f"{head} {_plural(last)}".split()):
+                    node = trie
+                    for w in words:
+                        node = node.setdefault(w, {})
+                    node[None] = True
+            self._generic = trie
+        return self._generic
+
     def token_patterns(self) -> tuple[dict, dict, dict]:
         """Tries of token sequences to concept keys: (lower-cased tokens, exact tokens, lower-cased
         tokens of the exact forms written as names).
@@ -289,7 +326,7 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
 
 
-_FORMAT = 5  # bump when Vocabulary's pickled shape changes
+_FORMAT = 6  # bump when Vocabulary's pickled shape changes
 
 
 @lru_cache(maxsize=4)
@@ -313,6 +350,7 @@ def load_vocabulary(vocab_dir: str | None = None) -> Vocabulary:
             pass
     vocab = Vocabulary(path)
     vocab.token_patterns()
+    vocab.generic_spans([])  # (builds the generic phrases' trie, pickled with the rest)
     if cache is not None:
         try:
             with atomic_write(cache, "wb") as f:

@@ -208,3 +208,23 @@ def test_denoising_in_diffusion_wording_is_no_task(nlp, learned_nlp):
                       "low-light enhancement, dehazing, desnowing, denoising, and deraining, to demonstrate the "
                       "superiority of HINT.")
     assert found["denoising"]["type"] == "Task"
+
+
+def test_metric_words_in_other_senses_are_no_metrics(nlp, learned_nlp):
+    # arXiv 2503.13778 (a field), 2503.12001 (a compound adjective), 2503.11677 (a property of vision)
+    for text, word in [
+        ("This scalable, automated TLA estimation method is suited for urban farming and precision agriculture, "
+         "offering applications in automated pruning, resource efficiency, and sustainable food production.",
+         "precision"),
+        ("These contributions establish a robust framework for real-time, high-precision 3D reconstruction, "
+         "advancing the practicality of dynamic scene modeling across multiple applications.", "precision"),
+        ("This accounts for the limited sampling density of the retinal implant, as well as the reduced contrast "
+         "sensitivity of prosthetic vision.", "sensitivity"),
+    ]:
+        for pipeline in (nlp, learned_nlp):
+            assert word not in metrics(pipeline, text), (word, pipeline.pipe_names[-1])
+    # the measured metric still is one (arXiv 2503.15008)
+    assert {"sensitivity", "precision"} <= metrics(
+        nlp, "The proposed CB-Res-RBCMT achieves an F1-score of 95.57%, accuracy of 95.63%, sensitivity of 96.42%, "
+             "and precision of 94.79% on the standard harmonized stringent BUSI dataset, outperforming existing ViT "
+             "and CNN methods.")
