@@ -90,7 +90,6 @@ def filters() -> dict[str, Callable]:
 
     return {
         "filter:is_metric_use": lambda: patched(entities, "is_metric_use", lambda *a, **k: True),
-        "filter:is_data_modifier": lambda: patched(entities, "is_data_modifier", lambda *a, **k: False),
         "filter:is_task_modifier": lambda: patched(entities, "is_task_modifier", lambda *a, **k: False),
         "filter:generic_spans": lambda: patched(Vocabulary, "generic_spans", lambda self, lower: []),
     }

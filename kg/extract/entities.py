@@ -8,8 +8,7 @@ It decides, in order:
    framework, even where the vocabulary says CO is something else).
 2. Overlaps: the longest candidate wins; on a tie, abbreviation > vocabulary > rules.
 3. Generic words ("model", "deep learning") are never entities, nor the words inside a generic
-   phrase ("precision" in "precision agriculture"), nor a procedure named by a gerund that only
-   describes the data after it ("pretraining data").
+   phrase ("precision" in "precision agriculture").
 4. Proposed or used (:mod:`kg.extract.proposed`).
 
 Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
@@ -225,18 +224,6 @@ def is_metric_use(lower: list[str], num: list[bool], start: int, end: int) -> bo
     return not (before in ("at", "during") and lower[end - 1] == "time")
 
 
-#: Nouns of data that a training gerund before them only describes ("the pretraining dataset").
-_DATA_NOUNS = frozenset("""data dataset datasets corpus corpora set sets sample samples example
-    examples split splits instance instances""".split())
-
-
-def is_data_modifier(lower: list[str], end: int, label: str) -> bool:
-    """True when a procedure named by a gerund ("pretraining", "fine-tuning") only describes the
-    data after it ("on the entire pretraining dataset", "fine-tuning data"): the data is meant,
-    not the procedure."""
-    return end < len(lower) and lower[end] in _DATA_NOUNS and label.endswith("ing")
-
-
 #: Nouns of a mechanism that a one-word task before them only qualifies ("the denoising process",
 #: "a segmentation head", "the detection loss", "the denoising model"): the step, part or model is
 #: meant, not the task.
@@ -277,7 +264,6 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     tk = tokens(doc)
     cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
              and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))
-             and (c.type != "Method" or not is_data_modifier(tk.lower, c.end, c.label))
              and (c.type != "Task" or not is_task_modifier(tk.lower, c.start, c.end, c.rule.startswith("rule:")))
              and "\\" not in c.label and "{" not in c.label]  # (LaTeX markup: "\\textbf{Mo}di")
     generic_spans = vocab.generic_spans(tk.lower)

@@ -84,14 +84,6 @@ def test_a_long_form_is_typed_by_its_head_word_and_hyphens_do_not_cut_it(nlp):
     assert found["click through rate"]["type"] == "Metric"
 
 
-def test_a_training_gerund_before_data_describes_the_data(nlp):
-    # arXiv 2503.21248
-    assert "pretraining" not in ents(
-        nlp, "To prevent data contamination, we focus exclusively on papers published in 2024, ensuring minimal "
-             "overlap with LLM pretraining data.")
-    assert "pretraining" in ents(nlp, "We study the effect of pretraining on the robustness of vision models.")
-
-
 def test_an_imaging_technique_is_no_gerund_method_and_an_index_is_a_metric(nlp):
     # arXiv 2503.18836, 2504.06785
     assert "magnetic resonance imaging" not in ents(
