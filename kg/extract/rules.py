@@ -722,31 +722,6 @@ def _cost_metric_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, k
     return out
 
 
-#: Heads of a technique named after a person ("Newton's method", "Oja's rule", "Guerra's
-#: interpolation"); laws, theorems, inequalities and equations are results, not methods.
-_EPONYM_HEADS = frozenset("""method algorithm rule interpolation approximation iteration trick estimator
-    filter""".split())
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-
-
-def _eponym_candidates(tk: TokenView, known: list) -> list[Candidate]:
-    """Techniques named after a person: "Newton's method", "Lloyd's algorithm", "Bayes' rule"
-    (guidelines 7.14: "Guerra's interpolation")."""
-    out: list[Candidate] = []
-    text, lower, n = tk.text, tk.lower, tk.n
-    for i in [k for k in tk.find(_POSSESSIVE, lower=False) if 0 < k < n - 1]:
-        name, head = text[i - 1], lower[i + 1]
-        if singularize(head) not in _EPONYM_HEADS or not (name[:1].isupper() and name[1:].islower() and tk.alpha[i - 1]):
-            continue
-        if tk.sent_start[i - 1] or tk.ws[i - 1] or (i + 2 < n and tk.alpha[i + 2] and not tk.stop[i + 2]):
-            continue  # "Today's models", "Newton's method iterations"
-        if any(c.start <= i - 1 < c.end for c in known):
-            continue  # "Google's algorithms": an organisation the vocabulary knows, or a known term
-        label = tk.span_text(i - 1, i + 2)
-        out.append(Candidate(i - 1, i + 2, entity_key(label), singular_phrase(label), "Method", "rule:eponym", 0.6))
-    return out
-
-
 #: Heads of an apposition that says what a phrase is ("X, a harmonic analysis method").
 _APPOSITION_HEADS = frozenset("method technique algorithm procedure".split())
 #: Verbs that introduce the phrase before such an apposition ("we apply randomized smoothing, a ...").
@@ -976,8 +951,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_bare_task_candidates(tk, known_candidates))
     # -- cost quantities traded off or reported: "reduces data transfer time by 47%" ----------------
     out.extend(_cost_metric_candidates(tk, sing, vocab, known_candidates))
-    # -- techniques named after a person: "Newton's method" -----------------------------------------
-    out.extend(_eponym_candidates(tk, known_candidates))
     # -- one-word methods: "via distillation and reinforcement learning" ---------------------------
     out.extend(_bare_method_candidates(tk, known_candidates))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
