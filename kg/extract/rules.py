@@ -1016,12 +1016,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if key in vocab.generic or vocab.lookup(phrase):
             continue
         out.append(Candidate(j, i + 1, key, label, head_type, "rule:head-noun", 0.6))
-        if head_type == "Method" and i + 1 < n and sing[i + 1] == "loss":
-            # the loss term of a method is a Method (guidelines 7.5): "differential distillation loss"
-            label = singular_phrase(tk.span_text(j, i + 2))
-            if not any(c.isupper() for c in label[1:]):
-                label = label.lower()
-            out.append(Candidate(j, i + 2, entity_key(label), label, "Method", "rule:head-noun", 0.6))
     return out
 
 

@@ -280,10 +280,6 @@ def test_a_title_case_compound_before_a_title_case_head_is_no_name(nlp):
         title="AMMNet: An Asymmetric Multi-Modal Network for Remote Sensing Semantic Segmentation"))
 
 
-def test_the_loss_of_a_method_phrase_is_a_method(nlp):
-    # arXiv 2505.10827 (guidelines 7.5: loss terms that are parts of a method are Method)
-    assert ("Method", "geometry-aware distillation loss") in found(
-        nlp, "Our geometry-aware distillation loss significantly enhances rendering and geometric quality.")
 
 
 def test_a_one_word_conjunct_or_an_evaluative_compound_is_no_proposal(nlp):
