@@ -629,34 +629,6 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     return out
 
 
-#: Method heads that name the technique when they stand alone ("acting as both augmentation and
-#: regularization", "via distillation", "outperformed by prompting"); on arXiv other bare heads
-#: ("sampling", "decoding", "normalization", "initialization") are as often verbs or steps.
-BARE_METHODS = frozenset("regularization augmentation distillation prompting".split())
-_BARE_METHOD_BEFORE = frozenset("""of with via using through by and or for without from in to as both either , (""".split())
-_BARE_METHOD_AFTER = frozenset("""and or to for in with of on , . ; : )""".split())
-
-
-def _bare_method_candidates(tk: TokenView, known: list) -> list[Candidate]:
-    """A Method head standing alone as a noun phrase between a preposition, a conjunction or a
-    comma and the end of the phrase: "to avoid local minima via regularization and pruning",
-    "outperformed by prompting." Not after a determiner or a modifier ("the distillation
-    pipeline", "DMD2 distillation": other rules or nothing), nor inside a compound."""
-    out: list[Candidate] = []
-    lower = tk.lower
-    hits = [i for i in tk.find(BARE_METHODS) if 0 < i < tk.n - 1]
-    if not hits:
-        return out
-    covered = _covered(tk.n, known)
-    for i in hits:
-        if covered[i] or lower[i - 1] not in _BARE_METHOD_BEFORE or lower[i + 1] not in _BARE_METHOD_AFTER:
-            continue
-        if tk.text[i - 1] == "-" or tk.text[i + 1] == "-":
-            continue  # part of a compound
-        out.append(Candidate(i, i + 1, lower[i], lower[i], "Method", "rule:bare-method", 0.55))
-    return out
-
-
 #: Heads of a cost or quality quantity (guidelines 7.6: "data transfer time", "CPU utilization",
 #: "system power", "storage requirement"). Not "rate" ("learning rate" is a setting) or "energy".
 COST_HEADS = frozenset("""time latency utilization utilisation consumption overhead requirement footprint
@@ -951,8 +923,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_bare_task_candidates(tk, known_candidates))
     # -- cost quantities traded off or reported: "reduces data transfer time by 47%" ----------------
     out.extend(_cost_metric_candidates(tk, sing, vocab, known_candidates))
-    # -- one-word methods: "via distillation and reinforcement learning" ---------------------------
-    out.extend(_bare_method_candidates(tk, known_candidates))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, known_candidates))
     # -- the means of something: "tuned via Bayesian optimization" ------------------------------
