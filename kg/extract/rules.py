@@ -744,66 +744,6 @@ def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, kn
     return out
 
 
-#: Words that introduce the means by which something is done ("trained using X", "via X", "based on X").
-_MEANS_WORDS = frozenset("""using via through use uses used adopt adopts adopted adopting apply applies applied
-    applying employ employs employed employing leverage leverages leveraged leveraging utilize utilizes
-    utilized utilizing""".split())
-#: Heads of procedures that name a method when they are the means ("optimized via Bayesian
-#: optimization", "we employ beam search"): the Method heads of :data:`HEAD_TYPES` with no generic
-#: noun among them. (The heads of :data:`PHRASE_HEADS` make Methods in any context.)
-_MEANS_HEADS = frozenset(w for w, t in HEAD_TYPES.items() if t == "Method") - frozenset(
-    """method technique strategy scheme procedure framework paradigm algorithm mechanism loss
-    training fine-tuning finetuning pretraining pre-training tuning inference encoding compression
-    retrieval-augmented analysis estimation alignment adaptation propagation""".split()) - frozenset(PHRASE_HEADS)
-
-
-_MEANS_CUE_WORDS = _MEANS_WORDS | {"on"}  # "based on"
-_MEANS_HEAD_FORMS = _MEANS_HEADS | {h + "s" for h in _MEANS_HEADS} | {h + "es" for h in _MEANS_HEADS}
-
-
-def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """A procedure named as the means of something: "hyperparameters are tuned via Bayesian
-    optimization", "we use evolutionary search", "through task decomposition", "based on Group
-    Relative Policy Optimization". The phrase runs from after the cue (and a determiner or evaluative word) to a head of
-    :data:`_MEANS_HEADS` that closes it (punctuation, a stop word or a preposition follows)."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    if _MEANS_HEAD_FORMS.isdisjoint(tk.distinct()):
-        return out
-    for v in tk.find(_MEANS_CUE_WORDS):
-        if lower[v] == "on" and (not v or lower[v - 1] != "based") or _MEANS_HEAD_FORMS.isdisjoint(lower[v + 1:v + 9]):
-            continue  # no cue, or no head near it
-        s = v + 1
-        while s < n and (lower[s] in _DETERMINERS or lower[s] in EVALUATIVE):
-            s += 1
-        k, words = s, 0
-        while k < n and words < 4:
-            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
-                k += 2  # "gradient-based", "self-supervised"
-            elif _modifier_ok(tk, k) or k > s and lower[k] in _MEANS_HEADS:
-                k += 1
-                words += 1
-            else:
-                break
-        # the head: the last word, or the word after a hyphen ("meta-learning")
-        if k - s < 2 or singularize(lower[k - 1].split("-")[-1]) not in _MEANS_HEADS:
-            continue
-        if k < n and not (tk.punct[k] or tk.stop[k] or lower[k] in _PROCEDURE_FOLLOWERS):
-            continue  # the phrase runs on: "using gradient descent trajectories"
-        if lower[s] in _ADJECTIVES or lower[s] in _BAD_MODIFIERS or lower[s] in word_lists()[1] \
-                or any(c.start < k and c.end > s for c in known):
-            continue  # a scope or evaluative word ("aggressive optimization"), or the vocabulary has it
-        if any(lower[i].endswith("s") and not lower[i].endswith(_NOUN_S) and tk.alpha[i] or is_verb_s_form(lower[i])
-               for i in range(s, k - 1)):
-            continue  # a clause: "via recurrent interactions allows learning"
-        phrase = tk.span_text(s, k)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase):
-            continue
-        label = _phrase_label(phrase)  # "video augmentations"
-        out.append(Candidate(s, k, entity_key(label), label, "Method", "rule:means", 0.6))
-    return out
-
-
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -925,8 +865,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_cost_metric_candidates(tk, sing, vocab, known_candidates))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, known_candidates))
-    # -- the means of something: "tuned via Bayesian optimization" ------------------------------
-    out.extend(_means_candidates(tk, sing, vocab, known_candidates))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, known_candidates))
     # -- known tasks inside a hyphenated compound: "Vision-[Language Modeling]" --------------------

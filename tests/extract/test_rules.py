@@ -384,16 +384,6 @@ def test_procedure_heads_from_the_method_table_make_methods(nlp):
     assert ("Method", "error propagation") not in got
 
 
-def test_a_procedure_named_as_the_means_is_a_method(nlp):
-    got = found(nlp, "In this paper, we use evolutionary search to produce the first LLM-generated domains. "
-                     "The SDAM module aligns structural distributions via superpixel aggregation, while "
-                     "the encoder leverages frequency characteristics via wavelet decompositions.")
-    for name in ("evolutionary search", "superpixel aggregation", "wavelet decompositions"):
-        assert ("Method", name) in got and "rule:means" in got[("Method", name)]
-    # a phrase that runs on, or a clause, is no means
-    got = found(nlp, "We train the network using gradient descent trajectories. Timescales adapt via recurrent "
-                     "interactions allows learning more complex objectives.")
-    assert not any(name.startswith(("gradient descent traj", "recurrent interactions")) for _, name in got)
 
 
 def test_textbook_training_and_interpretability_techniques_are_known_methods(nlp):
@@ -401,15 +391,6 @@ def test_textbook_training_and_interpretability_techniques_are_known_methods(nlp
                      "retriever with hard negative mining, and find that CutMix yields the greatest improvement.")
     for name in ("causal tracing", "activation patching", "hard negative mining", "cutmix"):
         assert ("Method", name) in got
-
-
-def test_the_means_may_follow_through_or_based_on_but_not_an_evaluative_word(nlp):
-    got = found(nlp, "The model incorporates test-time scaling through look-ahead tree search. We "
-                     "present Pair-GPRO, a pair-aware variant based on stepwise trajectory optimization.")
-    assert ("Method", "look-ahead tree search") in got
-    assert ("Method", "stepwise trajectory optimization") in got
-    got = found(nlp, "Bayesian agents extract the highest surplus through aggressive optimization, at a cost.")
-    assert not any("optimization" in name for _, name in got)
 
 
 
