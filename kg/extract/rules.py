@@ -10,7 +10,6 @@
   "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
 * **Known tasks inside a hyphenated compound**: "Vision-[Language Modeling]" -> the compound
   task "vision-language modeling" (not in coined names: "Synergos-[VQA]").
-* **Appositions** that call a phrase a method: "ridgelet analysis, a harmonic analysis method".
 * **One-word tasks** that something is for or that stand among other tasks: "fed to a classifier
   for detection.", "for classification, regression, and anomaly detection", "classification tasks".
 * **Training procedures**: an adjective or compound before a training gerund ("joint training",
@@ -146,7 +145,7 @@ def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
     heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | set(PROPOSAL_HEADS) \
-        | _APPOSITION_HEADS | COST_HEADS
+        | COST_HEADS
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -694,56 +693,6 @@ def _cost_metric_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, k
     return out
 
 
-#: Heads of an apposition that says what a phrase is ("X, a harmonic analysis method").
-_APPOSITION_HEADS = frozenset("method technique algorithm procedure".split())
-#: Verbs that introduce the phrase before such an apposition ("we apply randomized smoothing, a ...").
-_USE_VERBS = frozenset("""use uses using used apply applies applying employ employs employing adopt
-    adopts adopting leverage leverages leveraging exploit exploits exploiting automate utilize
-    utilizes utilizing facilitate""".split()) | PROPOSAL_VERBS
-
-
-def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """A phrase that an apposition calls a method: "we apply randomized smoothing, a statistical
-    robustness certification technique", "the technique of ridgelet analysis, a harmonic analysis
-    method", "we introduce view packing, a novel technique"."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    known_ends = {c.end for c in known}
-    for c in indices(text, ","):
-        if c < 2 or c + 2 >= n or lower[c + 1] not in ("a", "an") or c in known_ends:
-            continue
-        k = c + 2
-        while k < n and k - c < 7 and not tk.punct[k] and sing[k] not in _APPOSITION_HEADS \
-                and not (tk.stop[k] and lower[k] not in EVALUATIVE):
-            k += 1
-        if k >= n or sing[k] not in _APPOSITION_HEADS:
-            continue
-        j, words = c, 0
-        while j > 0 and words < 4 and not tk.sent_start[j]:
-            w = lower[j - 1]
-            if w in _USE_VERBS or w in _BAD_MODIFIERS or tk.stop[j - 1] or not (tk.alpha[j - 1] or w == "-") \
-                    or w.endswith("ly") or w.endswith("s") and not w.endswith(_NOUN_S) and text[j - 1] == w \
-                    and j < c:
-                break  # a verb or an adverb: "our approach even outperforms MWSIS, a method that"
-            if w == "-" and not tk.ws[j - 2] and not tk.ws[j - 1]:
-                j -= 2  # a hyphenated compound: "max-variance"
-            else:
-                j -= 1
-                words += 1
-        if j > 0 and text[j - 1] == "-" or j >= c or c - j < 2 and "-" not in text[j:c]:
-            continue  # nothing, the end of a compound, or one plain word ("caching")
-        if lower[j] in EVALUATIVE or lower[j] in _ADJECTIVES or any(x.start < c and x.end > j for x in known) \
-                or sing[c - 1] in NAME_HEADS or sing[c - 1] in _APPOSITION_HEADS or "as" in lower[max(0, j - 2):j]:
-            continue  # "the Filter & Reconnect method, a ...", "As a fundamental principle, an ideal method"
-        phrase = tk.span_text(j, c)
-        guess = guess_type(phrase.split())
-        if vocab.is_generic(phrase) or vocab.lookup(phrase) or guess is not None and guess[0] != "Method":
-            continue  # a phrase whose head names another type ("a hierarchical labeling system")
-        label = _phrase_label(phrase)
-        out.append(Candidate(j, c, entity_key(label), label, "Method", "rule:apposition", 0.6))
-    return out
-
-
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -857,8 +806,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     # -- the means a title names: "... via Representational Alignment" -----------------------------
     if title_end:
         out.extend(_title_means_candidates(tk, title_end, vocab, known_candidates))
-    # -- a phrase an apposition calls a method: "ridgelet analysis, a harmonic analysis method" ----
-    out.extend(_apposition_candidates(tk, sing, vocab, known_candidates))
     # -- one-word tasks: "used for classification." -----------------------------------------------
     out.extend(_bare_task_candidates(tk, known_candidates))
     # -- cost quantities traded off or reported: "reduces data transfer time by 47%" ----------------

@@ -231,23 +231,6 @@ def test_a_one_word_task_with_a_complement_is_left_alone(nlp):
              "cross-entropy loss for classification of multi-class balanced datasets.")
 
 
-# -- appositions that call a phrase a method ----------------------------------------------------
-
-def test_a_phrase_that_an_apposition_calls_a_method_is_a_method(nlp):
-    # arXiv 2509.02510
-    assert ("Method", "top-h decoding") in found(
-        nlp, "Finally, we present top-H decoding, a computationally efficient greedy algorithm to solve the ECMM "
-             "problem.")
-
-
-def test_a_phrase_before_an_apposition_that_starts_with_as_is_no_method(nlp):
-    # arXiv 2508.12643
-    assert not any(t.endswith("principle") for _, t in found(
-        nlp, "As a fundamental principle, an ideal CTTA method should rapidly adapt to new domains (exploration) "
-             "while retaining and exploiting knowledge from previously encountered domains to handle similar "
-             "domains in the future."))
-
-
 # -- known tasks inside a hyphenated compound ----------------------------------------------------
 
 def test_a_known_task_inside_a_compound_extends_to_the_compound(nlp):
@@ -278,8 +261,6 @@ def test_a_title_case_compound_before_a_title_case_head_is_no_name(nlp):
         nlp, "Semantic segmentation in remote sensing (RS) has advanced significantly with the incorporation of "
              "multi-modal data.",
         title="AMMNet: An Asymmetric Multi-Modal Network for Remote Sensing Semantic Segmentation"))
-
-
 
 
 def test_a_one_word_conjunct_or_an_evaluative_compound_is_no_proposal(nlp):
@@ -384,15 +365,11 @@ def test_procedure_heads_from_the_method_table_make_methods(nlp):
     assert ("Method", "error propagation") not in got
 
 
-
-
 def test_textbook_training_and_interpretability_techniques_are_known_methods(nlp):
     got = found(nlp, "We localize the influential layers via causal tracing and activation patching, train the "
                      "retriever with hard negative mining, and find that CutMix yields the greatest improvement.")
     for name in ("causal tracing", "activation patching", "hard negative mining", "cutmix"):
         assert ("Method", name) in got
-
-
 
 
 def test_plain_title_case_compounds_and_amounts_are_no_proposed_names(nlp):
