@@ -185,36 +185,6 @@ def _suffix_type(name: str) -> str | None:
     return None
 
 
-#: A coined question-answering name: "StrategyQA", "ArchEHR-QA", "NegVQA", "LaMP-QA" (not an
-#: image-quality "...IQA" metric: "ClipIQA").
-_QA_NAME = re.compile(r"^([A-Z0-9][A-Za-z0-9-]*?[A-Za-z0-9])-?V?QA$")
-#: Modalities and settings before "QA" that name the task, not a dataset ("VideoQA", "TableQA",
-#: "Med-VQA", "OpenQA").
-_QA_TASK_PREFIXES = frozenset("""video table med medical conv open visual image audio math code kb graph
-    knowledge spoken speech multimodal""".split())
-
-
-#: Verbs whose subject is a system, not a dataset ("Synergos-VQA decisively establishes ...").
-_SYSTEM_VERBS = frozenset("""achieves outperforms establishes surpasses improves attains yields delivers
-    obtains reaches sets beats exceeds enables leverages employs uses integrates combines""".split())
-
-
-def _system_subject(tk: TokenView, e: int) -> bool:
-    """Whether the name ending before token ``e`` is the subject of a verb that systems do
-    (an adverb may come between: "X consistently outperforms")."""
-    if e < tk.n and tk.lower[e].endswith("ly") and tk.alpha[e]:
-        e += 1
-    return e < tk.n and tk.lower[e] in _SYSTEM_VERBS
-
-
-def _qa_dataset(name: str) -> bool:
-    """A coined "...QA" name that is not a modality or setting + QA: on arXiv such names are
-    nearly always benchmarks ("SimpleQA", "SealQA", "CountQA"), typed Dataset when no head
-    noun after them says otherwise."""
-    m = _QA_NAME.match(name)
-    return m is not None and m.group(1).lower() not in _QA_TASK_PREFIXES and not name.endswith("IQA")
-
-
 #: A model family's name and a version after it: "SAM2", "Llama3-8B", "Qwen2.5-VL", "Claude-3.5-Sonnet".
 #: (Not "LLM4Rail", "LMM4Edit": a word after the digit makes a "for" name.)
 _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za-z]{0,2}(?:-[A-Za-z0-9.]+)*)$")
@@ -724,7 +694,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                                          _usage_type(tk, sing, s, e) or head or "Method")
             out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
     # -- coined names ----------------------------------------------------------------------
-    short_forms = {short.text for _, short in doc._.abbreviations}
     for s, e in _name_units(tk):
         if e - s == 1:
             name = text[s]
@@ -752,12 +721,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             out.append(Candidate(s, e, entity_key(label), label, suffix_type or head, "rule:name+head", 0.7))
         elif suffix_type is not None:
             out.append(Candidate(s, e, entity_key(name), name, suffix_type, "rule:name-suffix", 0.65))
-        elif _qa_dataset(name) and name not in short_forms and not _system_subject(tk, e):
-            # (a short form takes the type of its long form: "Human-In-Scene Question Answering (HIS-QA)";
-            # a system is the subject of "achieves", "outperforms"; an apposition can say otherwise:
-            # "MAGIC-VQA, a novel framework")
-            typ = _usage_type(tk, sing, s, e) or "Dataset"
-            out.append(Candidate(s, e, entity_key(name), name, typ, "rule:name-suffix", 0.65))
         elif _family_variant(name.rstrip("."), vocab):
             name = name.rstrip(".")  # "SAM2." ends a sentence
             out.append(Candidate(s, e, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))

@@ -422,22 +422,6 @@ def test_a_scope_word_is_not_part_of_a_quantity(nlp):
     assert ("Metric", "average reconstruction time") not in got
 
 
-# -- coined question-answering names ---------------------------------------------------------------
-
-def test_a_coined_qa_name_is_a_dataset_unless_something_says_otherwise(nlp):
-    got = found(nlp, "It surpasses the existing state-of-the-art baselines on two benchmarks: SimpleQA and "
-                     "FRAMES. Our MLP memory improves StrategyQA performance.")
-    assert ("Dataset", "simpleqa") in got and ("Dataset", "strategyqa") in got
-    got = found(nlp, "To address this, we introduce MAGIC-VQA, a novel framework that enhances VQA by "
-                     "integrating commonsense knowledge.")
-    assert ("Method", "magic-vqa") in got  # the apposition's head
-    got = found(nlp, "We introduce a new task: Human-In-Scene Question Answering (HIS-QA). Video-Question-"
-                     "Answering (VideoQA) comprises the capturing of complex visual relation changes. Results "
-                     "on non-reference metrics such as FID, ClipIQA, and MUSIQ.")
-    datasets = {name for typ, name in got if typ == "Dataset"}
-    assert not datasets & {"his-qa", "videoqa", "clipiqa"}, got  # a short form, a modality + QA, a metric
-
-
 def test_an_apposition_with_hyphenated_modifiers_types_the_name_before_it(nlp):
     # arXiv 2503.12446, 2503.12844 ("X, a ... <head>": the head is past hyphenated compounds)
     got = found(nlp, "In this paper, we introduce BREEN, a data-efficient encoder-free multimodal architecture "
