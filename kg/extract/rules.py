@@ -5,7 +5,6 @@
   paper's method when it introduces them ("we propose X", "dubbed X", a title "X: ...").
 * **Head-noun phrases**: a few plain modifiers before a head noun that fixes the type
   ("scene text recognition" -> Task, "pointer network" -> Architecture).
-* **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
 * **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
   "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
 * **Known tasks inside a hyphenated compound**: "Vision-[Language Modeling]" -> the compound
@@ -193,8 +192,6 @@ _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za
 #: Parts of a compound that says what a model maps between ("Text-to-Image", "Audio-Visual").
 _MODALITY_PARTS = frozenset("""- to and text image images video audio speech vision visual language 3d motion
     sketch table code music shape graph point cloud multi cross non""".split())
-#: A year, which stays in a dataset name ("the 2012 ... Challenge dataset").
-_YEAR = re.compile(r"(?:19|20)\d\d")
 #: Amounts written like names: "32B", "10B-token", "500K-entry", "2.5D".
 _AMOUNT = re.compile(r"\d[\d.,]*[KMBDkmbd](?:-[a-z]+)?")
 #: Last parts of title-case compounds that make adjectives ("Graph-Augmented", "MCP-native").
@@ -743,27 +740,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             name = tk.span_text(s, e + 2).rstrip(".")  # "MobilenetV3-S." ends a sentence
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
-    # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
-    # (not a short form the paper defines as a plain phrase: "computed tomography (CT) datasets")
-    plain_short_forms = {short.text for long, short in doc._.abbreviations if long[-1].text.islower()}
-    for i in indices_in(sing, {"dataset", "benchmark", "corpus"}, sing_set):
-        if i < 1 or text[i - 1] == "-" and not tk.ws[i - 1]:
-            continue  # (the end of a compound, read whole as a coined name: "MMFR-Dataset", "Cross-Dataset")
-        j = i
-        while j > 0 and j > i - 4 and (text[j - 1][:1].isupper() or tk.num[j - 1] or text[j - 1] == "-") \
-                and not tk.sent_start[j - 1]:
-            j -= 1
-        while j < i and (tk.stop[j] or tk.num[j] and not _YEAR.fullmatch(text[j])):
-            j += 1  # a title's determiner or an amount: "A Bilingual Benchmark", "across 13 datasets"
-            # (a year stays: "the 2012 Temporal Relations Challenge dataset")
-        if j < i and text[j] != "-" and (i - j > 1 or len(text[j]) > 1):  # (not the "K" of "4K")
-            name = tk.span_text(j, i)
-            if not (_is_coined(name) or any(c.isdigit() for c in name) or name.isupper()
-                    or i >= title_end and sum(text[k][:1].isupper() for k in range(j, i)) >= 2):
-                continue  # "Web dataset", "Small benchmark": a capitalized word is not a name, nor are
-                # a title's capitalized words ("A Large-Scale Multimodal Reasoning Benchmark for ...")
-            if not vocab.is_generic(name) and not vocab.lookup(name) and name not in plain_short_forms:
-                out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
     # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
     out.extend(_proposal_candidates(tk, sing, vocab, known_candidates))
     # -- the means a title names: "... via Representational Alignment" -----------------------------
