@@ -16,8 +16,6 @@
   modifies a noun ("synthetic training data") or the adjective is an amount ("extensive training").
 * **The means a title names** after "via" ("Introducing Inductive Bias via Representational
   Alignment") -> Method, or the type of the phrase's head noun.
-* **What the paper proposes**: "we introduce a dynamic feature aggregation module" (Architecture),
-  "we introduce a tree-sharing approach" (Method: tree-sharing).
 
 Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from the
 ``kg_rules`` component.
@@ -81,11 +79,6 @@ HYPERNYM_TYPES = {
     "backbone": "Architecture", "layer": "Architecture",
     "method": "Method", "technique": "Method", "algorithm": "Method",
 }
-#: Heads of what a paper says it proposes ("we introduce a dynamic feature aggregation module"):
-#: components keep the head in their name, generic heads of methods do not ("a tree-sharing
-#: approach" -> tree-sharing).
-PROPOSAL_HEADS = {w: ("Architecture", True) for w in "layer module block mechanism unit encoder decoder".split()} | {
-    w: ("Method", False) for w in "approach method technique strategy scheme algorithm".split()}
 #: Heads of training and inference procedures: "joint training", "few-shot fine-tuning",
 #: "dynamic inference" (Method).
 TRAINING_HEADS = frozenset("training fine-tuning finetuning pretraining pre-training inference".split())
@@ -99,8 +92,6 @@ _NOT_PROCEDURE = frozenset("""extensive expensive massive intensive exhaustive e
 _PROCEDURE_FOLLOWERS = frozenset("""strategy strategies scheme schemes paradigm paradigms procedure
     procedures recipe recipes stage stages phase phases approach approaches method methods
     framework frameworks pipeline pipelines""".split())
-_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ary", "ful", "able", "ible")
-_PROPOSAL_SUBJECTS = frozenset({"we", "our", "paper", "work", "article", "study"})
 #: Words that may sit between a hypernym and its cue ("applications in various fields such as").
 _HYPERNYM_PREPOSITIONS = frozenset({"in", "of", "for", "on", "with", "from"})
 _DETERMINERS = frozenset("the a an their its our his her this these those that which whose".split())
@@ -143,8 +134,7 @@ _BAD_MODIFIERS = frozenset("""based use uses using via with without from into ac
 def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
-    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | set(PROPOSAL_HEADS) \
-        | COST_HEADS
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | COST_HEADS
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -405,67 +395,6 @@ def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known
             name = any(c.isupper() for c in phrase[1:]) or _is_coined(phrase)
             label = phrase if name else singular_phrase(phrase).lower()
             out.append(Candidate(s, e, entity_key(label), label, typ, "rule:example-of", 0.6))
-    return out
-
-
-def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """What the paper says it proposes, named by a plain noun phrase with a typed head:
-    "we introduce a dynamic feature aggregation module", "we further propose feature gating and
-    interaction aggregation layers", "we introduce a tree-sharing approach"."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    known_ends = {c.end for c in known}
-    for v in tk.find(PROPOSAL_VERBS):
-        k = v - 1
-        while k >= 0 and v - k <= 6 and not tk.punct[k] and lower[k] not in _PROPOSAL_SUBJECTS:
-            k -= 1
-        if k < 0 or lower[k] not in _PROPOSAL_SUBJECTS:
-            continue
-        # the object: up to two noun phrases joined by "and", after articles and evaluative words
-        k = v + 1
-        while k < n and lower[k] in EVALUATIVE:
-            k += 1
-        phrases, start = [], k
-        while k < n and k - start <= 6:
-            if text[k] == "-" and k > start and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
-                k += 2  # "tree-sharing"
-            elif lower[k] == "and" and k > start and not phrases and not (k + 1 < n and lower[k + 1] in PROPOSAL_VERBS):
-                phrases.append((start, k))
-                start = k = k + 1
-            elif _modifier_ok(tk, k) or k > start and tk.alpha[k] and lower[k].endswith("ing") \
-                    and lower[k] not in _BAD_MODIFIERS:
-                k += 1  # a nominal "-ing" after a modifier: "feature gating"
-            else:
-                break
-        phrases.append((start, k))
-        typed = []
-        for s, e in phrases:
-            if e - s < 1 or lower[s] in _ADJECTIVES:
-                typed.append(None)
-                continue
-            typed.append(PROPOSAL_HEADS.get(sing[e - 1]))
-        for (s, e), head in zip(phrases, typed):
-            keep = True
-            if head is None:
-                other = [h for h in typed if h is not None]
-                if len(phrases) < 2 or not other or not 2 <= e - s <= 3:
-                    continue  # one word shares no head: "a Time and Semantic-aware Split module"
-                typ = other[0][0]  # "feature gating and interaction aggregation layers"
-            else:
-                typ, keep = head
-            end = e if keep else e - 1
-            if end <= s or end in known_ends:
-                continue  # nothing left, or a known term with a modifier ("lightweight [encoder-decoder]")
-            last = lower[end - 1]
-            if last.endswith(_ADJECTIVE_ENDINGS) or last in _ADJECTIVE_PARTS or PHRASE_HEADS.get(sing[end - 1]) == "Task":
-                continue  # "a hierarchical approach", "an agent-based method", "a fall detection method"
-            if not keep and end - s == 1:
-                continue  # "a novel annotation method": one plain word names no method
-            phrase = tk.span_text(s, end)
-            if vocab.is_generic(phrase) or vocab.lookup(phrase) or phrase.lower() in EVALUATIVE:
-                continue  # "we present the end-to-end approach"
-            label = _phrase_label(phrase)
-            out.append(Candidate(s, end, entity_key(label), label, typ, "rule:proposal", 0.6))
     return out
 
 
@@ -740,8 +669,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             name = tk.span_text(s, e + 2).rstrip(".")  # "MobilenetV3-S." ends a sentence
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
-    # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
-    out.extend(_proposal_candidates(tk, sing, vocab, known_candidates))
     # -- the means a title names: "... via Representational Alignment" -----------------------------
     if title_end:
         out.extend(_title_means_candidates(tk, title_end, vocab, known_candidates))
