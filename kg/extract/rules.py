@@ -14,8 +14,6 @@
 * **Training procedures**: an adjective or compound before a training gerund ("joint training",
   "few-shot fine-tuning", "a progressive training strategy") -> Method; not when the gerund
   modifies a noun ("synthetic training data") or the adjective is an amount ("extensive training").
-* **The means a title names** after "via" ("Introducing Inductive Bias via Representational
-  Alignment") -> Method, or the type of the phrase's head noun.
 
 Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from the
 ``kg_rules`` component.
@@ -33,7 +31,7 @@ from spacy.tokens import Doc
 
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS, guess_type
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS
 from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start, word_lists
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
@@ -444,43 +442,6 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
     return out
 
 
-#: Title words before the means by which the paper does something ("... via Representational Alignment").
-_MEANS_CUES = frozenset({"via"})
-
-
-def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, known: list) -> list[Candidate]:
-    """The means a title names after "via": "Introducing Inductive Bias via Representational
-    Alignment" (Method: representational alignment), "... via Progressive Consistency
-    Distillation". Typed by the phrase's head noun when it has one, else Method."""
-    out: list[Candidate] = []
-    lower, text = tk.lower, tk.text
-    for v in [k for k in range(min(title_end, tk.n)) if lower[k] in _MEANS_CUES]:
-        s = k = v + 1
-        while k < title_end and k - s < 9:
-            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < title_end:
-                k += 2  # "Multi-Expert", "Image-to-Image"
-            elif tk.alpha[k] and not tk.stop[k] and lower[k] not in _TITLE_STOPS:
-                k += 1
-            else:
-                break
-        if k == s or text[k - 1] == "-" or k - s > 7 or (k < title_end and not (
-                tk.punct[k] or lower[k] in _TITLE_STOPS)):
-            continue  # nothing, or a phrase that runs on ("via Learnable Activation Functions in ...")
-        if any(c.start < k and c.end > s for c in known) or lower[s] in EVALUATIVE or lower[s] in _ADJECTIVES:
-            continue  # the vocabulary has it (or a part of it), or it starts with a scope word
-        phrase = tk.span_text(s, k)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase) or not 2 <= len(phrase.split()) <= 4 \
-                and not (len(phrase.split()) == 1 and ("-" in phrase or _is_coined(phrase))):
-            continue  # one plain word ("via Information") or a clause ("via Prompts Makes NLP Models ...")
-        guess = guess_type(phrase.split())
-        typ = guess[0] if guess else "Method"
-        # title case is dropped, acronyms and coined words are kept ("Difficulty-Aware GRPO")
-        label = " ".join(w if _is_coined(w) or w.isupper() and len(w) > 1 else w.lower()
-                         for w in singular_phrase(phrase).split())
-        out.append(Candidate(s, k, entity_key(label), label, typ, "rule:title-means", 0.6))
-    return out
-
-
 #: One-word tasks, annotated when the text presents them as what something is for (guidelines 7.10).
 BARE_TASKS = frozenset("""classification regression segmentation detection recommendation retrieval
     forecasting translation summarization captioning tracking localization clustering navigation
@@ -669,9 +630,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             name = tk.span_text(s, e + 2).rstrip(".")  # "MobilenetV3-S." ends a sentence
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
-    # -- the means a title names: "... via Representational Alignment" -----------------------------
-    if title_end:
-        out.extend(_title_means_candidates(tk, title_end, vocab, known_candidates))
     # -- one-word tasks: "used for classification." -----------------------------------------------
     out.extend(_bare_task_candidates(tk, known_candidates))
     # -- cost quantities traded off or reported: "reduces data transfer time by 47%" ----------------
