@@ -7,8 +7,6 @@
   ("scene text recognition" -> Task, "pointer network" -> Architecture).
 * **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
   "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
-* **Known tasks inside a hyphenated compound**: "Vision-[Language Modeling]" -> the compound
-  task "vision-language modeling" (not in coined names: "Synergos-[VQA]").
 * **One-word tasks** that something is for or that stand among other tasks: "fed to a classifier
   for detection.", "for classification, regression, and anomaly detection", "classification tasks".
 * **Training procedures**: an adjective or compound before a training gerund ("joint training",
@@ -638,23 +636,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_procedure_candidates(tk, vocab, known_candidates))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, known_candidates))
-    # -- known tasks inside a hyphenated compound: "Vision-[Language Modeling]" --------------------
-    for c in known_candidates:
-        s = c.start
-        if c.type != "Task" or s < 2 or text[s - 1] != "-" or tk.ws[s - 2] or tk.ws[s - 1] or c.end - s < 2:
-            continue  # (one-word tasks make compounds of anything: "post-denoising", "self-summarization")
-        j = s
-        while j >= 2 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and tk.alpha[j - 2]:
-            j -= 2
-        if j > 0 and text[j - 1] == "-" or lower[j] in EVALUATIVE or lower[j] in _BAD_MODIFIERS:
-            continue
-        if any(text[k].isupper() and len(text[k]) > 1 or _is_coined(text[k]) for k in range(j, c.end)):
-            continue  # a coined name: "Synergos-VQA", "Covid-QA", "CORE-ReID"
-        phrase = tk.span_text(j, c.end)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase) or "".join(lower[j:s - 1]) in EVALUATIVE:
-            continue
-        label = singular_phrase(phrase).lower()
-        out.append(Candidate(j, c.end, entity_key(label), label, "Task", "rule:task-compound", 0.6))
     # -- head-noun phrases -------------------------------------------------------------------
     vocab_ends = {c.end for c in known_candidates}
     for i in indices_in(sing, PHRASE_HEADS.keys() | NETWORK_HEADS, sing_set):  # (other words meet "continue")

@@ -180,26 +180,6 @@ def test_a_one_word_task_with_a_complement_is_left_alone(nlp):
              "cross-entropy loss for classification of multi-class balanced datasets.")
 
 
-# -- known tasks inside a hyphenated compound ----------------------------------------------------
-
-def test_a_known_task_inside_a_compound_extends_to_the_compound(nlp):
-    # arXiv 2508.02464
-    assert ("Task", "multi-object segmentation") in found(
-        nlp, "This approach, which operates without dependency on language models, enables robust multi-object "
-             "segmentation even under sparse prompting and demonstrates superior data efficiency during "
-             "fine-tuning.")
-
-
-def test_a_coined_name_or_a_one_word_task_makes_no_compound_task(nlp):
-    # arXiv 2507.17659, 2507.18144
-    assert not any(t == "synergos-vqa" for _, t in found(
-        nlp, "Extensive experiments show that Synergos-VQA decisively establishes a new state-of-the-art on three "
-             "challenging benchmarks, including OK-VQA and A-OKVQA."))
-    assert not any(t == "post-denoising" for _, t in found(
-        nlp, "Additionally, we design a reflection-aware correction module (RACM) to guide color restoration "
-             "post-denoising and suppress overexposed regions."))
-
-
 def test_a_title_case_compound_before_a_title_case_head_is_no_name(nlp):
     # arXiv 2507.21035, 2507.16158
     assert not any(t == "multi-agent" for _, t in found(
