@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS
-from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start, word_lists
+from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, indices, indices_in, tokens
@@ -130,7 +130,7 @@ _BAD_MODIFIERS = frozenset("""based use uses using via with without from into ac
 def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
-    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | COST_HEADS
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES)
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -483,71 +483,6 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     return out
 
 
-#: Heads of a cost or quality quantity (guidelines 7.6: "data transfer time", "CPU utilization",
-#: "system power", "storage requirement"). Not "rate" ("learning rate" is a setting) or "energy".
-COST_HEADS = frozenset("""time latency utilization utilisation consumption overhead requirement footprint
-    usage throughput cost power error""".split())
-#: Verbs that trade a quantity off, in any form ("reduces", "lowering", "saved", "cut").
-_CHANGE_VERB = re.compile(r"(?:reduc|lower|cut|decreas|increas|improv|boost|minimi[sz]|sav|halv|shorten|slash|trim)"
-                          r"(?:e|es|ed|ing|s|ting)?$")
-#: Nouns of a change in a quantity ("a 20% reduction in optimization time").
-_CHANGE_NOUNS = frozenset("reduction reductions improvement improvements increase increases decrease decreases "
-                          "saving savings".split())
-#: Words between a change verb and the quantity it changes ("reduces the overall latency").
-_QUANTITY_DETERMINERS = frozenset("the its their our overall total".split())
-#: Scope words that are not part of a quantity's name ("average latency" is latency).
-_SCOPE_WORDS = EVALUATIVE | frozenset("average maximum minimum overall total".split())
-#: Words after "X by" / "X of" that start an amount ("by up to 40%", "of about 2 ms").
-_AMOUNT_START = frozenset("up over nearly about approximately around almost more less roughly".split())
-
-
-def _cost_metric_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """A cost or quality quantity named as something traded off or reported (guidelines 7.6):
-    "reduces data transfer time by 47.1%", "by reducing CPU utilization", "saves system power",
-    "a 20% reduction in optimization time", "a mean map update error of 0.28m". A bare head
-    ("reduces the cost") is not a name; neither is a quantity mentioned as a property in passing
-    ("the storage cost of the index")."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    heads = [i for i in indices_in(sing, COST_HEADS) if i > 0]
-    if not heads:
-        return out
-    covered = _covered(n, known)
-    adjectives = word_lists()[1]
-    for i in heads:
-        if covered[i] or i + 1 < n and (text[i + 1] == "-" and not tk.ws[i] or tk.alpha[i + 1] and not tk.stop[i + 1]):
-            continue  # known, or not the head of its phrase ("time series", "cost-sensitive")
-        j, words = i, 0
-        while j > 0 and words < 3 and not tk.sent_start[j] and _modifier_ok(tk, j - 1) \
-                and not (_CHANGE_VERB.match(lower[j - 1]) or is_verb_s_form(lower[j - 1])):
-            j -= 1
-            while j > 1 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and tk.alpha[j - 2]:
-                j -= 2  # a hyphenated compound is one modifier ("end-to-end", "per-token")
-            words += 1
-        if j < i:
-            j = predicate_start(tk, j, i + 1)
-        while j < i and (lower[j] in adjectives or lower[j] in _SCOPE_WORDS) and text[j + 1] != "-":
-            j += 1  # "a remarkable codebook utilization", "the average reconstruction time"
-        if j == i or any(covered[j:i]) or j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:
-            continue  # no modifier, a known term inside, or the end of a compound ("5-year survival ...")
-        b = j - 1
-        while b > 0 and lower[b] in _QUANTITY_DETERMINERS:
-            b -= 1
-        after = i + 2 < n and lower[i + 1] in ("by", "of") and (
-            tk.num[i + 2] or text[i + 2][:1].isdigit() or lower[i + 2] in _AMOUNT_START)
-        changed = b >= 0 and (_CHANGE_VERB.match(lower[b]) is not None and tk.alpha[b]
-                              or b > 0 and lower[b] in ("in", "of") and lower[b - 1] in _CHANGE_NOUNS)
-        if not (after or changed) or sing[i] == "power" and not after:
-            continue  # ("power" without an amount is mostly a capability: "expressive power")
-        phrase = tk.span_text(j, i + 1)
-        label = _phrase_label(phrase)
-        key = entity_key(label)
-        if key in vocab.generic or vocab.lookup(phrase) or vocab.is_generic(phrase):
-            continue
-        out.append(Candidate(j, i + 1, key, label, "Metric", "rule:cost-metric", 0.6))
-    return out
-
-
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -630,8 +565,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
     # -- one-word tasks: "used for classification." -----------------------------------------------
     out.extend(_bare_task_candidates(tk, known_candidates))
-    # -- cost quantities traded off or reported: "reduces data transfer time by 47%" ----------------
-    out.extend(_cost_metric_candidates(tk, sing, vocab, known_candidates))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, known_candidates))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
