@@ -24,7 +24,7 @@ from spacy.util import compile_infix_regex
 #: Digits right after a letter or a name and its hyphen: the end of a coined name's stem
 #: ("RoadSeg10", "ADE20", "ReXGradient-160").
 _NAME_DIGITS = re.compile(r"[A-Za-z]-?[0-9]+$")
-#: A full stop after a digit and capitals: "ADE20K.", "GPT-4V.", "in 3D.".
+#: A full stop after a digit and a capital: "ADE20K.", "GPT-4V.", "in 3D.".
 _CODE_FULL_STOP = re.compile(r"(?<=[0-9][A-Z])\.$")
 
 

@@ -80,6 +80,11 @@ def _needs_case(surface: str, row_flag: bool, type_: str = "") -> bool:
     return " " not in surface and (len(surface) <= 6 and upper >= 2 or surface.isalpha() and surface.isupper())
 
 
+_PARTS = re.compile(r"[\s\-]+")
+#: The plural of an acronym: "MUSes", "GANs".
+_PLURAL_END = re.compile(r"[A-Z]e?s$")
+
+
 def written_as_name(surface: str) -> bool:
     """Spelled as a name: a word with a capital after its first letter ("BraTS", "MNIST",
     "nuScenes", "Fashion MNist"; not "X-ray"), five letters or more, and not an acronym's plural
@@ -94,11 +99,6 @@ def _named_spelling(text: str) -> bool:
     """A text written as a name in mixed case ("BraTS", "NuScenes"): one in capitals only
     ("GRASP", "RELIC") is as often some other acronym."""
     return written_as_name(text) and any(c.islower() for c in text)
-
-
-_PARTS = re.compile(r"[\s\-]+")
-#: The plural of an acronym: "MUSes", "GANs".
-_PLURAL_END = re.compile(r"[A-Z]e?s$")
 
 
 class Vocabulary:
