@@ -53,6 +53,11 @@ def is_short_form(text: str) -> bool:
 
 #: Punctuation that ends a clause: a long form does not reach back past it.
 _CLAUSE_ENDS = frozenset({",", ";", ":", "(", ")", ".", "[", "]"})
+#: Words (in small letters) that start or join clauses, a subject or a finite verb: a long form does
+#: not reach back past them either ("layers in LLMs and propose a layer-wise expert allocation
+#: algorithm (LayerMoE)", "RARE is a knowledge-graph-driven synthesis pipeline (RARE-Get)").
+_CLAUSE_WORDS = frozenset("""we is are was were propose proposes introduce introduces presents develop
+    develops devise devises""".split())
 _LEADING_WORDS = frozenset({"the", "a", "an", "of", "and", "or", "in", "for", "with", "to", "by", "on"})
 
 
@@ -63,9 +68,9 @@ def _long_form_span(doc: Doc, short: str, window_end: int, sent_start: int) -> t
     n_chars = sum(c.isalnum() for c in short)
     max_words = min(n_chars + 5, n_chars * 2)
     start = max(sent_start, window_end - max_words * 3)  # hyphens and punctuation are tokens
-    # Stop at punctuation that ends a clause.
+    # Stop at punctuation or a word that ends a clause.
     for i in range(window_end - 1, start - 1, -1):
-        if text[i] in _CLAUSE_ENDS:
+        if text[i] in _CLAUSE_ENDS or text[i] in _CLAUSE_WORDS:
             start = i + 1
             break
     if start >= window_end:
@@ -105,8 +110,8 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     for i in tk.find(_OPENERS, lower=False):
         close = _OPENERS[text[i]]
         j = i + 1
-        while j < n and j - i <= 12 and text[j] != close:
-            j += 1
+        while j < n and j - i <= 12 and text[j] != close and not tk.sent_start[j] and text[j] not in _OPENERS:
+            j += 1  # (not into the next sentence or another bracket: "ICD (International ... Disease)-10 ...")
         if j >= n or text[j] != close or j == i + 1:
             continue
         k = i + 1

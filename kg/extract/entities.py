@@ -7,8 +7,8 @@ It decides, in order:
    form in the document becomes a mention of it ("UDC" -> unified neural divide-and-conquer
    framework, even where the vocabulary says CO is something else).
 2. Overlaps: the longest candidate wins; on a tie, abbreviation > vocabulary > rules.
-3. Generic words ("model", "deep learning") are never entities, nor a procedure named by a
-   gerund that only describes the data after it ("pretraining data").
+3. Generic words ("model", "deep learning") are never entities, nor the words inside a generic
+   phrase ("precision" in "precision agriculture").
 4. Proposed or used (:mod:`kg.extract.proposed`).
 
 Results go to ``doc._.kg_mentions`` as :class:`~kg.model.Mention` records.
@@ -20,12 +20,14 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import EVALUATIVE, PROPOSAL_VERBS, guess_type
+from kg.extract.lexicon import word_lists
 from kg.extract.normalize import canonical_surface, entity_key, singular_phrase, singularize
 from kg.extract.proposed import is_proposal, title_name
 from kg.extract.tokens import indices_in, tokens
@@ -186,49 +188,72 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
 
 _SUBJECTS = frozenset("we i they you it can could may might will would should must first then also".split())
 _DETERMINERS = frozenset("the a an our their its this these those his her".split())
-#: Metric words that, followed by "to", name a property ("sensitivity to noise").
+#: Metric words that, followed by "to" or after what they are to, name a property ("sensitivity to
+#: noise", "contrast sensitivity", "prompt sensitivity").
 _PROPERTY_READINGS = frozenset({"sensitivity"})
+#: Words of degree or format that make a compound adjective of a metric word: "high-precision
+#: mapping", "low-latency inference", "mixed-precision training".
+_DEGREE_WORDS = frozenset("""high higher low lower full half mixed finite fixed arbitrary single double zero
+    ultra""".split())
+#: Qualifiers of a measured metric, not what a property is to ("test sensitivity").
+_METRIC_QUALIFIERS = frozenset("test testing training validation mean average overall".split())
+
+
+def _says_what_to(word: str) -> bool:
+    """A noun or a classifying adjective before a property word, which says what the property is
+    to ("contrast sensitivity", "temporal sensitivity"); not a word of degree ("high sensitivity",
+    "greater sensitivity"), a participle, a qualifier of the metric or a function word."""
+    return word.isalpha() and len(word) > 2 and word not in STOP_WORDS and word not in _METRIC_QUALIFIERS \
+        and word not in EVALUATIVE and word not in word_lists()[1] and not word.endswith(("ed", "er", "est", "ly"))
 
 
 def is_metric_use(lower: list[str], num: list[bool], start: int, end: int) -> bool:
     """False when a metric word is used as a verb ("we first recall the ...", "speed up the
-    convergence"), as a property ("sensitivity to noise") or in an idiom ("at inference
-    time"), where it names nothing measured (guidelines 7.6, 7.7)."""
+    convergence"), as a property ("sensitivity to noise", "contrast sensitivity"), in a compound
+    adjective ("high-precision mapping") or in an idiom ("at inference time"), where it names
+    nothing measured (guidelines 7.6, 7.7)."""
     before = lower[start - 1] if start else ""
     after = lower[end] if end < len(lower) else ""
     if before in _SUBJECTS or after in _DETERMINERS:
         return False
-    if after == "to" and lower[end - 1] in _PROPERTY_READINGS and not (end + 1 < len(lower) and num[end + 1]):
+    if before == "-" and start >= 2 and lower[start - 2] in _DEGREE_WORDS:
+        return False
+    if lower[end - 1] in _PROPERTY_READINGS and (
+            after == "to" and not (end + 1 < len(lower) and num[end + 1]) or end - start == 1 and _says_what_to(before)):
         return False
     return not (before in ("at", "during") and lower[end - 1] == "time")
 
 
-#: Nouns of data that a training gerund before them only describes ("the pretraining dataset").
-_DATA_NOUNS = frozenset("""data dataset datasets corpus corpora set sets sample samples example
-    examples split splits instance instances""".split())
-
-
-def is_data_modifier(lower: list[str], end: int, label: str) -> bool:
-    """True when a procedure named by a gerund ("pretraining", "fine-tuning") only describes the
-    data after it ("on the entire pretraining dataset", "fine-tuning data"): the data is meant,
-    not the procedure."""
-    return end < len(lower) and lower[end] in _DATA_NOUNS and label.endswith("ing")
-
-
 #: Nouns of a mechanism that a one-word task before them only qualifies ("the denoising process",
-#: "a segmentation head", "the detection loss"): the step or part is meant, not the task.
+#: "a segmentation head", "the detection loss", "the denoising model"): the step, part or model is
+#: meant, not the task.
 _MECHANISM_NOUNS = frozenset("""process processes step steps stage stages loss losses head heads layer
     layers module modules mask masks map maps objective objectives trajectory trajectories schedule
     scheduler parameter parameters strength branch branches token tokens backbone decoder encoder
-    diffusion expert experts operator operators phase phases iteration iterations kernel kernels""".split())
+    diffusion expert experts operator operators phase phases iteration iterations kernel kernels
+    model models network networks unet u-net procedure procedures pass passes timestep timesteps
+    workflow workflows scheme schemes strategy strategies nature configuration configurations""".split())
+#: Words before a one-word task that make it a step being run ("iterative denoising", "during
+#: denoising"), as is an "X-step" compound before it ("full-step denoising").
+_PROCEDURE_BEFORE = frozenset("iterative iteratively autoregressive auto-regressive stepwise step-wise during".split())
 
 
 def is_task_modifier(lower: list[str], start: int, end: int, found_by_rule: bool = False) -> bool:
     """True when a one-word task only qualifies a mechanism noun after it ("denoising steps",
-    "a classification head"): a bare task word is a Task only where the text presents it as a
-    task (guidelines 7.10). A phrase the rules built is held to the same test ("generate
-    high-resolution segmentation masks"); a known multi-word task is not ("object detection head")."""
-    return (end - start == 1 or found_by_rule) and end < len(lower) and lower[end] in _MECHANISM_NOUNS
+    "a classification head", "the denoising model") or names a step being run ("iterative
+    denoising", "full-step denoising", "during denoising", "denoising a latent"): a bare task
+    word is a Task only where the text presents it as a task (guidelines 7.10). A phrase the
+    rules built is held to the first test ("generate high-resolution segmentation masks"); a
+    known multi-word task is not ("object detection head")."""
+    after = lower[end] if end < len(lower) else ""
+    if (end - start == 1 or found_by_rule) and after in _MECHANISM_NOUNS:
+        return True
+    if end - start != 1:
+        return False
+    before = lower[start - 1] if start else ""
+    if start >= 3 and lower[start - 2] == "-":
+        before = f"{lower[start - 3]}-{before}"  # a compound: "step-wise", "full-step"
+    return before in _PROCEDURE_BEFORE or before.endswith("-step") or after in _DETERMINERS
 
 
 def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
@@ -239,9 +264,12 @@ def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Me
     tk = tokens(doc)
     cands = [c for c in cands if c.confidence >= min_confidence and c.key not in vocab.generic
              and (c.type != "Metric" or is_metric_use(tk.lower, tk.num, c.start, c.end))
-             and (c.type != "Method" or not is_data_modifier(tk.lower, c.end, c.label))
              and (c.type != "Task" or not is_task_modifier(tk.lower, c.start, c.end, c.rule.startswith("rule:")))
              and "\\" not in c.label and "{" not in c.label]  # (LaTeX markup: "\\textbf{Mo}di")
+    generic_spans = vocab.generic_spans(tk.lower)
+    if generic_spans:  # a word inside a generic phrase is no entity ("precision" in "precision agriculture")
+        cands = [c for c in cands if not any(s <= c.start and c.end <= e and e - s > c.end - c.start
+                                             for s, e in generic_spans)]
     cands.sort(key=lambda c: (-(c.end - c.start), -c.priority, -c.confidence, c.start))
     taken = bytearray(len(doc))
     chosen: list[Candidate] = []

@@ -1,5 +1,6 @@
-"""The extraction pipeline: ``spacy.blank("en")`` plus our components, and the functions that
-run it over a stream of papers, in one process or a pool of workers.
+"""The extraction pipeline: ``spacy.blank("en")`` with the project's tokenizer rules
+(:mod:`kg.extract.tokenizer`) plus our components, and the functions that run it over a stream
+of papers, in one process or a pool of workers.
 
 Components, in order (each declares what it reads and writes)::
 
@@ -21,10 +22,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-import spacy
 from spacy.language import Language
 
 from kg.config import ExtractConfig
+from kg.extract.tokenizer import blank
 from kg.extract.tokens import tokens
 from kg.gctune import use_bulk_gc
 from kg.model import Evaluation, Extraction, Mention, Paper
@@ -43,7 +44,7 @@ def make_pipeline(config: ExtractConfig | None = None) -> Language:
     """
     config = config or ExtractConfig()
     vocab_dir = str(config.vocab_dir) if config.vocab_dir else None
-    nlp = spacy.blank("en")
+    nlp = blank()
     nlp.add_pipe("kg_sentences")
     if config.use_abbreviations:
         nlp.add_pipe("kg_abbreviations")

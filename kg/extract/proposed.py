@@ -22,6 +22,18 @@ def title_name(doc: Doc, title_end: int) -> tuple[int, int] | None:
     return None
 
 
+#: Prepositions of what a contribution is built with or tested on, and the counts after them.
+_USE_PREPOSITIONS = frozenset("with on across using over against from in".split())
+_COUNTS = frozenset("two three four five six seven eight nine ten several multiple various diverse".split())
+
+
+def _among_counted(words: list[str]) -> bool:
+    """Words between a proposal verb and a mention that put the mention among a counted set the
+    work uses: "we build evaluation environments *with four* datasets, i.e., ... nuScenes",
+    "we evaluate X *on three* benchmarks"."""
+    return any(w in _USE_PREPOSITIONS and (nxt in _COUNTS or nxt.isdigit()) for w, nxt in zip(words, words[1:]))
+
+
 def is_proposal(lower: list[str], sent_start: int, start: int) -> bool:
     """True if the mention starting at token ``start`` is introduced as the paper's contribution.
 
@@ -36,12 +48,15 @@ def is_proposal(lower: list[str], sent_start: int, start: int) -> bool:
 
     The sentence must speak in the first person or of "this paper" and use a proposal verb
     ("we propose", "this article develops") before the mention, or name it ("dubbed X",
-    "called X", "named X") right before it.
+    "called X", "named X") right before it; a mention among a counted set after the verb ("with
+    four datasets, i.e., ...") is used, not proposed.
     """
     before = lower[sent_start:start]
     if not NAMING_CUES.isdisjoint(before[-3:]):
         return True
     if PROPOSAL_VERBS.isdisjoint(before):
+        return False
+    if _among_counted(before[max(i for i, w in enumerate(before) if w in PROPOSAL_VERBS) + 1:]):
         return False
     if "our" in before[-4:]:
         return True

@@ -5,21 +5,13 @@
   paper's method when it introduces them ("we propose X", "dubbed X", a title "X: ...").
 * **Head-noun phrases**: a few plain modifiers before a head noun that fixes the type
   ("scene text recognition" -> Task, "pointer network" -> Architecture).
-* **Dataset context**: "on the NAME benchmark", "NAME dataset" -> the NAME is a Dataset.
 * **Examples of a typed hypernym** (Hearst patterns): "tasks such as X, Y and Z",
   "interaction models (e.g., DeepFM and DCN)", "benchmarks, including X".
-* **Known tasks inside a hyphenated compound**: "Vision-[Language Modeling]" -> the compound
-  task "vision-language modeling" (not in coined names: "Synergos-[VQA]").
-* **Appositions** that call a phrase a method: "ridgelet analysis, a harmonic analysis method".
 * **One-word tasks** that something is for or that stand among other tasks: "fed to a classifier
   for detection.", "for classification, regression, and anomaly detection", "classification tasks".
 * **Training procedures**: an adjective or compound before a training gerund ("joint training",
   "few-shot fine-tuning", "a progressive training strategy") -> Method; not when the gerund
   modifies a noun ("synthetic training data") or the adjective is an amount ("extensive training").
-* **The means a title names** after "via" ("Introducing Inductive Bias via Representational
-  Alignment") -> Method, or the type of the phrase's head noun.
-* **What the paper proposes**: "we introduce a dynamic feature aggregation module" (Architecture),
-  "we introduce a tree-sharing approach" (Method: tree-sharing).
 
 Pure token-sequence functions (:func:`find_rule_candidates`) are kept apart from the
 ``kg_rules`` component.
@@ -37,8 +29,8 @@ from spacy.tokens import Doc
 
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, HEAD_TYPES, NAMING_CUES, PROPOSAL_VERBS, guess_type
-from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start, word_lists
+from kg.extract.heads import ARCHITECTURE_SUFFIXES, EVALUATIVE, NAMING_CUES, PROPOSAL_VERBS
+from kg.extract.lexicon import is_verb_s_form, method_heads, predicate_start
 from kg.extract.normalize import entity_key, singular_phrase, singularize
 from kg.extract.proposed import title_name
 from kg.extract.tokens import TokenView, indices, indices_in, tokens
@@ -83,11 +75,6 @@ HYPERNYM_TYPES = {
     "backbone": "Architecture", "layer": "Architecture",
     "method": "Method", "technique": "Method", "algorithm": "Method",
 }
-#: Heads of what a paper says it proposes ("we introduce a dynamic feature aggregation module"):
-#: components keep the head in their name, generic heads of methods do not ("a tree-sharing
-#: approach" -> tree-sharing).
-PROPOSAL_HEADS = {w: ("Architecture", True) for w in "layer module block mechanism unit encoder decoder".split()} | {
-    w: ("Method", False) for w in "approach method technique strategy scheme algorithm".split()}
 #: Heads of training and inference procedures: "joint training", "few-shot fine-tuning",
 #: "dynamic inference" (Method).
 TRAINING_HEADS = frozenset("training fine-tuning finetuning pretraining pre-training inference".split())
@@ -101,8 +88,6 @@ _NOT_PROCEDURE = frozenset("""extensive expensive massive intensive exhaustive e
 _PROCEDURE_FOLLOWERS = frozenset("""strategy strategies scheme schemes paradigm paradigms procedure
     procedures recipe recipes stage stages phase phases approach approaches method methods
     framework frameworks pipeline pipelines""".split())
-_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ary", "ful", "able", "ible")
-_PROPOSAL_SUBJECTS = frozenset({"we", "our", "paper", "work", "article", "study"})
 #: Words that may sit between a hypernym and its cue ("applications in various fields such as").
 _HYPERNYM_PREPOSITIONS = frozenset({"in", "of", "for", "on", "with", "from"})
 _DETERMINERS = frozenset("the a an their its our his her this these those that which whose".split())
@@ -130,7 +115,7 @@ _NOUN_S = ("ss", "us", "is", "as", "ics", "news", "ous", "ys", "series", "specie
 _TITLE_STOPS = frozenset("for of with on in via to from by using towards toward through and , : -".split())
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|[A-Za-z]\d|\d[A-Za-z]")
 _NOT_MODIFIER_SUFFIX = ("ly", "'s")
-_BAD_MODIFIERS = frozenset("""based using via with without from into across within under over
+_BAD_MODIFIERS = frozenset("""based use uses using via with without from into across within under over
     between among against toward towards including such like than then also only just very
     well much many few more most less least its their our your his her which that what whose
     where when while can could may might will would should must shall do does did done be been
@@ -145,8 +130,7 @@ _BAD_MODIFIERS = frozenset("""based using via with without from into across with
 def _head_forms() -> dict[str, str]:
     """Every head word of the rules and its plural -> the singular (the rules only ever
     compare singular heads, so other words need no singularizing)."""
-    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES) | set(PROPOSAL_HEADS) \
-        | _APPOSITION_HEADS | COST_HEADS
+    heads = set(NAME_HEADS) | set(PHRASE_HEADS) | NETWORK_HEADS | set(HYPERNYM_TYPES)
     forms = {}
     for h in heads:
         for f in (h, h + "s", h + "es", h[:-1] + "ies" if h.endswith("y") else h + "s"):
@@ -170,40 +154,20 @@ def _is_coined(text: str) -> bool:
 _BENCH_NAME = re.compile(r"[A-Za-z0-9]-?(?:Bench|Benchmark)(?:-?[0-9][0-9.]*[A-Za-z]?)?$")
 
 
+#: Names of datasets by their last word: "PassNet-Dataset", "MMFR-Dataset", "Harbor Traffic Dataset".
+_DATASET_NAME = re.compile(r"(?<=[A-Za-z0-9])([ -]?)(?:Dataset|Corpus)$")
+
+
 def _suffix_type(name: str) -> str | None:
-    """The type a coined name's own ending gives it: "-Bench" names a benchmark, a Dataset
-    (guidelines 7.9), whatever head noun follows ("VBench score") or the title says."""
-    return "Dataset" if _BENCH_NAME.search(name) else None
-
-
-#: A coined question-answering name: "StrategyQA", "ArchEHR-QA", "NegVQA", "LaMP-QA" (not an
-#: image-quality "...IQA" metric: "ClipIQA").
-_QA_NAME = re.compile(r"^([A-Z0-9][A-Za-z0-9-]*?[A-Za-z0-9])-?V?QA$")
-#: Modalities and settings before "QA" that name the task, not a dataset ("VideoQA", "TableQA",
-#: "Med-VQA", "OpenQA").
-_QA_TASK_PREFIXES = frozenset("""video table med medical conv open visual image audio math code kb graph
-    knowledge spoken speech multimodal""".split())
-
-
-#: Verbs whose subject is a system, not a dataset ("Synergos-VQA decisively establishes ...").
-_SYSTEM_VERBS = frozenset("""achieves outperforms establishes surpasses improves attains yields delivers
-    obtains reaches sets beats exceeds enables leverages employs uses integrates combines""".split())
-
-
-def _system_subject(tk: TokenView, e: int) -> bool:
-    """Whether the name ending before token ``e`` is the subject of a verb that systems do
-    (an adverb may come between: "X consistently outperforms")."""
-    if e < tk.n and tk.lower[e].endswith("ly") and tk.alpha[e]:
-        e += 1
-    return e < tk.n and tk.lower[e] in _SYSTEM_VERBS
-
-
-def _qa_dataset(name: str) -> bool:
-    """A coined "...QA" name that is not a modality or setting + QA: on arXiv such names are
-    nearly always benchmarks ("SimpleQA", "SealQA", "CountQA"), typed Dataset when no head
-    noun after them says otherwise."""
-    m = _QA_NAME.match(name)
-    return m is not None and m.group(1).lower() not in _QA_TASK_PREFIXES and not name.endswith("IQA")
+    """The type a coined name's own ending gives it: "-Bench" names a benchmark and "-Dataset" a
+    dataset, a Dataset either way (guidelines 7.9), whatever head noun follows ("VBench score")
+    or the title says. A plain word before "-Dataset" makes an adjective ("Cross-Dataset")."""
+    if _BENCH_NAME.search(name):
+        return "Dataset"
+    m = _DATASET_NAME.search(name)
+    if m is not None and (m.group(1) == " " or name[:m.start()].isupper() or _is_coined(name[:m.start()])):
+        return "Dataset"
+    return None
 
 
 #: A model family's name and a version after it: "SAM2", "Llama3-8B", "Qwen2.5-VL", "Claude-3.5-Sonnet".
@@ -214,8 +178,6 @@ _FAMILY_VERSION = re.compile(r"([A-Za-z][A-Za-z-]*?[A-Za-z])-?([0-9][0-9.]*[A-Za
 #: Parts of a compound that says what a model maps between ("Text-to-Image", "Audio-Visual").
 _MODALITY_PARTS = frozenset("""- to and text image images video audio speech vision visual language 3d motion
     sketch table code music shape graph point cloud multi cross non""".split())
-#: A year, which stays in a dataset name ("the 2012 ... Challenge dataset").
-_YEAR = re.compile(r"(?:19|20)\d\d")
 #: Amounts written like names: "32B", "10B-token", "500K-entry", "2.5D".
 _AMOUNT = re.compile(r"\d[\d.,]*[KMBDkmbd](?:-[a-z]+)?")
 #: Last parts of title-case compounds that make adjectives ("Graph-Augmented", "MCP-native").
@@ -432,67 +394,6 @@ def _example_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known
     return out
 
 
-def _proposal_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """What the paper says it proposes, named by a plain noun phrase with a typed head:
-    "we introduce a dynamic feature aggregation module", "we further propose feature gating and
-    interaction aggregation layers", "we introduce a tree-sharing approach"."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    known_ends = {c.end for c in known}
-    for v in tk.find(PROPOSAL_VERBS):
-        k = v - 1
-        while k >= 0 and v - k <= 6 and not tk.punct[k] and lower[k] not in _PROPOSAL_SUBJECTS:
-            k -= 1
-        if k < 0 or lower[k] not in _PROPOSAL_SUBJECTS:
-            continue
-        # the object: up to two noun phrases joined by "and", after articles and evaluative words
-        k = v + 1
-        while k < n and lower[k] in EVALUATIVE:
-            k += 1
-        phrases, start = [], k
-        while k < n and k - start <= 6:
-            if text[k] == "-" and k > start and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
-                k += 2  # "tree-sharing"
-            elif lower[k] == "and" and k > start and not phrases and not (k + 1 < n and lower[k + 1] in PROPOSAL_VERBS):
-                phrases.append((start, k))
-                start = k = k + 1
-            elif _modifier_ok(tk, k) or k > start and tk.alpha[k] and lower[k].endswith("ing") \
-                    and lower[k] not in _BAD_MODIFIERS:
-                k += 1  # a nominal "-ing" after a modifier: "feature gating"
-            else:
-                break
-        phrases.append((start, k))
-        typed = []
-        for s, e in phrases:
-            if e - s < 1 or lower[s] in _ADJECTIVES:
-                typed.append(None)
-                continue
-            typed.append(PROPOSAL_HEADS.get(sing[e - 1]))
-        for (s, e), head in zip(phrases, typed):
-            keep = True
-            if head is None:
-                other = [h for h in typed if h is not None]
-                if len(phrases) < 2 or not other or not 2 <= e - s <= 3:
-                    continue  # one word shares no head: "a Time and Semantic-aware Split module"
-                typ = other[0][0]  # "feature gating and interaction aggregation layers"
-            else:
-                typ, keep = head
-            end = e if keep else e - 1
-            if end <= s or end in known_ends:
-                continue  # nothing left, or a known term with a modifier ("lightweight [encoder-decoder]")
-            last = lower[end - 1]
-            if last.endswith(_ADJECTIVE_ENDINGS) or last in _ADJECTIVE_PARTS or PHRASE_HEADS.get(sing[end - 1]) == "Task":
-                continue  # "a hierarchical approach", "an agent-based method", "a fall detection method"
-            if not keep and end - s == 1:
-                continue  # "a novel annotation method": one plain word names no method
-            phrase = tk.span_text(s, end)
-            if vocab.is_generic(phrase) or vocab.lookup(phrase) or phrase.lower() in EVALUATIVE:
-                continue  # "we present the end-to-end approach"
-            label = _phrase_label(phrase)
-            out.append(Candidate(s, end, entity_key(label), label, typ, "rule:proposal", 0.6))
-    return out
-
-
 def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list[Candidate]:
     """Training procedures named by an adjective or a compound before a training gerund:
     "joint training", "sorted training", "few-shot fine-tuning", "multi-task pretraining".
@@ -539,43 +440,6 @@ def _procedure_candidates(tk: TokenView, vocab: Vocabulary, known: list) -> list
     return out
 
 
-#: Title words before the means by which the paper does something ("... via Representational Alignment").
-_MEANS_CUES = frozenset({"via"})
-
-
-def _title_means_candidates(tk: TokenView, title_end: int, vocab: Vocabulary, known: list) -> list[Candidate]:
-    """The means a title names after "via": "Introducing Inductive Bias via Representational
-    Alignment" (Method: representational alignment), "... via Progressive Consistency
-    Distillation". Typed by the phrase's head noun when it has one, else Method."""
-    out: list[Candidate] = []
-    lower, text = tk.lower, tk.text
-    for v in [k for k in range(min(title_end, tk.n)) if lower[k] in _MEANS_CUES]:
-        s = k = v + 1
-        while k < title_end and k - s < 9:
-            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < title_end:
-                k += 2  # "Multi-Expert", "Image-to-Image"
-            elif tk.alpha[k] and not tk.stop[k] and lower[k] not in _TITLE_STOPS:
-                k += 1
-            else:
-                break
-        if k == s or text[k - 1] == "-" or k - s > 7 or (k < title_end and not (
-                tk.punct[k] or lower[k] in _TITLE_STOPS)):
-            continue  # nothing, or a phrase that runs on ("via Learnable Activation Functions in ...")
-        if any(c.start < k and c.end > s for c in known) or lower[s] in EVALUATIVE or lower[s] in _ADJECTIVES:
-            continue  # the vocabulary has it (or a part of it), or it starts with a scope word
-        phrase = tk.span_text(s, k)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase) or not 2 <= len(phrase.split()) <= 4 \
-                and not (len(phrase.split()) == 1 and ("-" in phrase or _is_coined(phrase))):
-            continue  # one plain word ("via Information") or a clause ("via Prompts Makes NLP Models ...")
-        guess = guess_type(phrase.split())
-        typ = guess[0] if guess else "Method"
-        # title case is dropped, acronyms and coined words are kept ("Difficulty-Aware GRPO")
-        label = " ".join(w if _is_coined(w) or w.isupper() and len(w) > 1 else w.lower()
-                         for w in singular_phrase(phrase).split())
-        out.append(Candidate(s, k, entity_key(label), label, typ, "rule:title-means", 0.6))
-    return out
-
-
 #: One-word tasks, annotated when the text presents them as what something is for (guidelines 7.10).
 BARE_TASKS = frozenset("""classification regression segmentation detection recommendation retrieval
     forecasting translation summarization captioning tracking localization clustering navigation
@@ -619,234 +483,6 @@ def _bare_task_candidates(tk: TokenView, known: list) -> list[Candidate]:
     return out
 
 
-#: Method heads that name the technique when they stand alone ("acting as both augmentation and
-#: regularization", "via distillation", "outperformed by prompting"); on arXiv other bare heads
-#: ("sampling", "decoding", "normalization", "initialization") are as often verbs or steps.
-BARE_METHODS = frozenset("regularization augmentation distillation prompting".split())
-_BARE_METHOD_BEFORE = frozenset("""of with via using through by and or for without from in to as both either , (""".split())
-_BARE_METHOD_AFTER = frozenset("""and or to for in with of on , . ; : )""".split())
-
-
-def _bare_method_candidates(tk: TokenView, known: list) -> list[Candidate]:
-    """A Method head standing alone as a noun phrase between a preposition, a conjunction or a
-    comma and the end of the phrase: "to avoid local minima via regularization and pruning",
-    "outperformed by prompting." Not after a determiner or a modifier ("the distillation
-    pipeline", "DMD2 distillation": other rules or nothing), nor inside a compound."""
-    out: list[Candidate] = []
-    lower = tk.lower
-    hits = [i for i in tk.find(BARE_METHODS) if 0 < i < tk.n - 1]
-    if not hits:
-        return out
-    covered = _covered(tk.n, known)
-    for i in hits:
-        if covered[i] or lower[i - 1] not in _BARE_METHOD_BEFORE or lower[i + 1] not in _BARE_METHOD_AFTER:
-            continue
-        if tk.text[i - 1] == "-" or tk.text[i + 1] == "-":
-            continue  # part of a compound
-        out.append(Candidate(i, i + 1, lower[i], lower[i], "Method", "rule:bare-method", 0.55))
-    return out
-
-
-#: Heads of a cost or quality quantity (guidelines 7.6: "data transfer time", "CPU utilization",
-#: "system power", "storage requirement"). Not "rate" ("learning rate" is a setting) or "energy".
-COST_HEADS = frozenset("""time latency utilization utilisation consumption overhead requirement footprint
-    usage throughput cost power error""".split())
-#: Verbs that trade a quantity off, in any form ("reduces", "lowering", "saved", "cut").
-_CHANGE_VERB = re.compile(r"(?:reduc|lower|cut|decreas|increas|improv|boost|minimi[sz]|sav|halv|shorten|slash|trim)"
-                          r"(?:e|es|ed|ing|s|ting)?$")
-#: Nouns of a change in a quantity ("a 20% reduction in optimization time").
-_CHANGE_NOUNS = frozenset("reduction reductions improvement improvements increase increases decrease decreases "
-                          "saving savings".split())
-#: Words between a change verb and the quantity it changes ("reduces the overall latency").
-_QUANTITY_DETERMINERS = frozenset("the its their our overall total".split())
-#: Scope words that are not part of a quantity's name ("average latency" is latency).
-_SCOPE_WORDS = EVALUATIVE | frozenset("average maximum minimum overall total".split())
-#: Words after "X by" / "X of" that start an amount ("by up to 40%", "of about 2 ms").
-_AMOUNT_START = frozenset("up over nearly about approximately around almost more less roughly".split())
-
-
-def _cost_metric_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """A cost or quality quantity named as something traded off or reported (guidelines 7.6):
-    "reduces data transfer time by 47.1%", "by reducing CPU utilization", "saves system power",
-    "a 20% reduction in optimization time", "a mean map update error of 0.28m". A bare head
-    ("reduces the cost") is not a name; neither is a quantity mentioned as a property in passing
-    ("the storage cost of the index")."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    heads = [i for i in indices_in(sing, COST_HEADS) if i > 0]
-    if not heads:
-        return out
-    covered = _covered(n, known)
-    adjectives = word_lists()[1]
-    for i in heads:
-        if covered[i] or i + 1 < n and (text[i + 1] == "-" and not tk.ws[i] or tk.alpha[i + 1] and not tk.stop[i + 1]):
-            continue  # known, or not the head of its phrase ("time series", "cost-sensitive")
-        j, words = i, 0
-        while j > 0 and words < 3 and not tk.sent_start[j] and _modifier_ok(tk, j - 1) \
-                and not (_CHANGE_VERB.match(lower[j - 1]) or is_verb_s_form(lower[j - 1])):
-            j -= 1
-            while j > 1 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and tk.alpha[j - 2]:
-                j -= 2  # a hyphenated compound is one modifier ("end-to-end", "per-token")
-            words += 1
-        if j < i:
-            j = predicate_start(tk, j, i + 1)
-        while j < i and (lower[j] in adjectives or lower[j] in _SCOPE_WORDS) and text[j + 1] != "-":
-            j += 1  # "a remarkable codebook utilization", "the average reconstruction time"
-        if j == i or any(covered[j:i]) or j > 0 and text[j - 1] == "-" and not tk.ws[j - 1]:
-            continue  # no modifier, a known term inside, or the end of a compound ("5-year survival ...")
-        b = j - 1
-        while b > 0 and lower[b] in _QUANTITY_DETERMINERS:
-            b -= 1
-        after = i + 2 < n and lower[i + 1] in ("by", "of") and (
-            tk.num[i + 2] or text[i + 2][:1].isdigit() or lower[i + 2] in _AMOUNT_START)
-        changed = b >= 0 and (_CHANGE_VERB.match(lower[b]) is not None and tk.alpha[b]
-                              or b > 0 and lower[b] in ("in", "of") and lower[b - 1] in _CHANGE_NOUNS)
-        if not (after or changed) or sing[i] == "power" and not after:
-            continue  # ("power" without an amount is mostly a capability: "expressive power")
-        phrase = tk.span_text(j, i + 1)
-        label = _phrase_label(phrase)
-        key = entity_key(label)
-        if key in vocab.generic or vocab.lookup(phrase) or vocab.is_generic(phrase):
-            continue
-        out.append(Candidate(j, i + 1, key, label, "Metric", "rule:cost-metric", 0.6))
-    return out
-
-
-#: Heads of a technique named after a person ("Newton's method", "Oja's rule", "Guerra's
-#: interpolation"); laws, theorems, inequalities and equations are results, not methods.
-_EPONYM_HEADS = frozenset("""method algorithm rule interpolation approximation iteration trick estimator
-    filter""".split())
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-
-
-def _eponym_candidates(tk: TokenView, known: list) -> list[Candidate]:
-    """Techniques named after a person: "Newton's method", "Lloyd's algorithm", "Bayes' rule"
-    (guidelines 7.14: "Guerra's interpolation")."""
-    out: list[Candidate] = []
-    text, lower, n = tk.text, tk.lower, tk.n
-    for i in [k for k in tk.find(_POSSESSIVE, lower=False) if 0 < k < n - 1]:
-        name, head = text[i - 1], lower[i + 1]
-        if singularize(head) not in _EPONYM_HEADS or not (name[:1].isupper() and name[1:].islower() and tk.alpha[i - 1]):
-            continue
-        if tk.sent_start[i - 1] or tk.ws[i - 1] or (i + 2 < n and tk.alpha[i + 2] and not tk.stop[i + 2]):
-            continue  # "Today's models", "Newton's method iterations"
-        if any(c.start <= i - 1 < c.end for c in known):
-            continue  # "Google's algorithms": an organisation the vocabulary knows, or a known term
-        label = tk.span_text(i - 1, i + 2)
-        out.append(Candidate(i - 1, i + 2, entity_key(label), singular_phrase(label), "Method", "rule:eponym", 0.6))
-    return out
-
-
-#: Heads of an apposition that says what a phrase is ("X, a harmonic analysis method").
-_APPOSITION_HEADS = frozenset("method technique algorithm procedure".split())
-#: Verbs that introduce the phrase before such an apposition ("we apply randomized smoothing, a ...").
-_USE_VERBS = frozenset("""use uses using used apply applies applying employ employs employing adopt
-    adopts adopting leverage leverages leveraging exploit exploits exploiting automate utilize
-    utilizes utilizing facilitate""".split()) | PROPOSAL_VERBS
-
-
-def _apposition_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """A phrase that an apposition calls a method: "we apply randomized smoothing, a statistical
-    robustness certification technique", "the technique of ridgelet analysis, a harmonic analysis
-    method", "we introduce view packing, a novel technique"."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    known_ends = {c.end for c in known}
-    for c in indices(text, ","):
-        if c < 2 or c + 2 >= n or lower[c + 1] not in ("a", "an") or c in known_ends:
-            continue
-        k = c + 2
-        while k < n and k - c < 7 and not tk.punct[k] and sing[k] not in _APPOSITION_HEADS \
-                and not (tk.stop[k] and lower[k] not in EVALUATIVE):
-            k += 1
-        if k >= n or sing[k] not in _APPOSITION_HEADS:
-            continue
-        j, words = c, 0
-        while j > 0 and words < 4 and not tk.sent_start[j]:
-            w = lower[j - 1]
-            if w in _USE_VERBS or w in _BAD_MODIFIERS or tk.stop[j - 1] or not (tk.alpha[j - 1] or w == "-") \
-                    or w.endswith("ly") or w.endswith("s") and not w.endswith(_NOUN_S) and text[j - 1] == w \
-                    and j < c:
-                break  # a verb or an adverb: "our approach even outperforms MWSIS, a method that"
-            if w == "-" and not tk.ws[j - 2] and not tk.ws[j - 1]:
-                j -= 2  # a hyphenated compound: "max-variance"
-            else:
-                j -= 1
-                words += 1
-        if j > 0 and text[j - 1] == "-" or j >= c or c - j < 2 and "-" not in text[j:c]:
-            continue  # nothing, the end of a compound, or one plain word ("caching")
-        if lower[j] in EVALUATIVE or lower[j] in _ADJECTIVES or any(x.start < c and x.end > j for x in known) \
-                or sing[c - 1] in NAME_HEADS or sing[c - 1] in _APPOSITION_HEADS or "as" in lower[max(0, j - 2):j]:
-            continue  # "the Filter & Reconnect method, a ...", "As a fundamental principle, an ideal method"
-        phrase = tk.span_text(j, c)
-        guess = guess_type(phrase.split())
-        if vocab.is_generic(phrase) or vocab.lookup(phrase) or guess is not None and guess[0] != "Method":
-            continue  # a phrase whose head names another type ("a hierarchical labeling system")
-        label = _phrase_label(phrase)
-        out.append(Candidate(j, c, entity_key(label), label, "Method", "rule:apposition", 0.6))
-    return out
-
-
-#: Words that introduce the means by which something is done ("trained using X", "via X", "based on X").
-_MEANS_WORDS = frozenset("""using via through use uses used adopt adopts adopted adopting apply applies applied
-    applying employ employs employed employing leverage leverages leveraged leveraging utilize utilizes
-    utilized utilizing""".split())
-#: Heads of procedures that name a method when they are the means ("optimized via Bayesian
-#: optimization", "we employ beam search"): the Method heads of :data:`HEAD_TYPES` with no generic
-#: noun among them. (The heads of :data:`PHRASE_HEADS` make Methods in any context.)
-_MEANS_HEADS = frozenset(w for w, t in HEAD_TYPES.items() if t == "Method") - frozenset(
-    """method technique strategy scheme procedure framework paradigm algorithm mechanism loss
-    training fine-tuning finetuning pretraining pre-training tuning inference encoding compression
-    retrieval-augmented analysis estimation alignment adaptation propagation""".split()) - frozenset(PHRASE_HEADS)
-
-
-_MEANS_CUE_WORDS = _MEANS_WORDS | {"on"}  # "based on"
-_MEANS_HEAD_FORMS = _MEANS_HEADS | {h + "s" for h in _MEANS_HEADS} | {h + "es" for h in _MEANS_HEADS}
-
-
-def _means_candidates(tk: TokenView, sing: list[str], vocab: Vocabulary, known: list) -> list[Candidate]:
-    """A procedure named as the means of something: "hyperparameters are tuned via Bayesian
-    optimization", "we use evolutionary search", "through task decomposition", "based on Group
-    Relative Policy Optimization". The phrase runs from after the cue (and a determiner or evaluative word) to a head of
-    :data:`_MEANS_HEADS` that closes it (punctuation, a stop word or a preposition follows)."""
-    out: list[Candidate] = []
-    lower, text, n = tk.lower, tk.text, tk.n
-    if _MEANS_HEAD_FORMS.isdisjoint(tk.distinct()):
-        return out
-    for v in tk.find(_MEANS_CUE_WORDS):
-        if lower[v] == "on" and (not v or lower[v - 1] != "based") or _MEANS_HEAD_FORMS.isdisjoint(lower[v + 1:v + 9]):
-            continue  # no cue, or no head near it
-        s = v + 1
-        while s < n and (lower[s] in _DETERMINERS or lower[s] in EVALUATIVE):
-            s += 1
-        k, words = s, 0
-        while k < n and words < 4:
-            if k > s and text[k] == "-" and not tk.ws[k - 1] and not tk.ws[k] and k + 1 < n and tk.alpha[k + 1]:
-                k += 2  # "gradient-based", "self-supervised"
-            elif _modifier_ok(tk, k) or k > s and lower[k] in _MEANS_HEADS:
-                k += 1
-                words += 1
-            else:
-                break
-        # the head: the last word, or the word after a hyphen ("meta-learning")
-        if k - s < 2 or singularize(lower[k - 1].split("-")[-1]) not in _MEANS_HEADS:
-            continue
-        if k < n and not (tk.punct[k] or tk.stop[k] or lower[k] in _PROCEDURE_FOLLOWERS):
-            continue  # the phrase runs on: "using gradient descent trajectories"
-        if lower[s] in _ADJECTIVES or lower[s] in _BAD_MODIFIERS or lower[s] in word_lists()[1] \
-                or any(c.start < k and c.end > s for c in known):
-            continue  # a scope or evaluative word ("aggressive optimization"), or the vocabulary has it
-        if any(lower[i].endswith("s") and not lower[i].endswith(_NOUN_S) and tk.alpha[i] or is_verb_s_form(lower[i])
-               for i in range(s, k - 1)):
-            continue  # a clause: "via recurrent interactions allows learning"
-        phrase = tk.span_text(s, k)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase):
-            continue
-        label = _phrase_label(phrase)  # "video augmentations"
-        out.append(Candidate(s, k, entity_key(label), label, "Method", "rule:means", 0.6))
-    return out
-
-
 def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     """Candidates for names the vocabularies do not know (see the module docstring)."""
     out: list[Candidate] = []
@@ -868,15 +504,16 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             # type from the head of the title's first noun phrase ("A Unified ... Framework for")
             rest = []
             for i in range(e + 1, title_end or n):
-                if lower[i] in _TITLE_STOPS:
-                    break
+                if lower[i] in _TITLE_STOPS and not (text[i] == "-" and not tk.ws[i - 1] and not tk.ws[i]):
+                    break  # (a hyphen inside a compound does not end the phrase: "A Large-Scale ... Dataset")
                 rest.append(i)
-            head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS), None)
+            # (not the end of a compound inside the phrase: "A Cross-Dataset Analysis")
+            head = next((NAME_HEADS[sing[i]] for i in reversed(rest) if sing[i] in NAME_HEADS
+                         and (i == rest[-1] or text[i - 1] != "-" or tk.ws[i - 1])), None)
             typ = _suffix_type(name) or ("Architecture" if name.lower().endswith(ARCHITECTURE_SUFFIXES) else
                                          _usage_type(tk, sing, s, e) or head or "Method")
             out.append(Candidate(s, e, entity_key(name), name, typ, "rule:title-name", 0.75))
     # -- coined names ----------------------------------------------------------------------
-    short_forms = {short.text for _, short in doc._.abbreviations}
     for s, e in _name_units(tk):
         if e - s == 1:
             name = text[s]
@@ -904,12 +541,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             out.append(Candidate(s, e, entity_key(label), label, suffix_type or head, "rule:name+head", 0.7))
         elif suffix_type is not None:
             out.append(Candidate(s, e, entity_key(name), name, suffix_type, "rule:name-suffix", 0.65))
-        elif _qa_dataset(name) and name not in short_forms and not _system_subject(tk, e):
-            # (a short form takes the type of its long form: "Human-In-Scene Question Answering (HIS-QA)";
-            # a system is the subject of "achieves", "outperforms"; an apposition can say otherwise:
-            # "MAGIC-VQA, a novel framework")
-            typ = _usage_type(tk, sing, s, e) or "Dataset"
-            out.append(Candidate(s, e, entity_key(name), name, typ, "rule:name-suffix", 0.65))
         elif _family_variant(name.rstrip("."), vocab):
             name = name.rstrip(".")  # "SAM2." ends a sentence
             out.append(Candidate(s, e, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
@@ -932,65 +563,12 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
             name = tk.span_text(s, e + 2).rstrip(".")  # "MobilenetV3-S." ends a sentence
             if not vocab.lookup(name):
                 out.append(Candidate(s, e + 2, entity_key(name), name, "Architecture", "rule:model-variant", 0.7))
-    # -- dataset context: "on the NAME benchmark", "NAME dataset" ---------------------------
-    # (not a short form the paper defines as a plain phrase: "computed tomography (CT) datasets")
-    plain_short_forms = {short.text for long, short in doc._.abbreviations if long[-1].text.islower()}
-    for i in indices_in(sing, {"dataset", "benchmark", "corpus"}, sing_set):
-        if i < 1:
-            continue
-        j = i
-        while j > 0 and j > i - 4 and (text[j - 1][:1].isupper() or tk.num[j - 1] or text[j - 1] == "-") \
-                and not tk.sent_start[j - 1]:
-            j -= 1
-        while j < i and (tk.stop[j] or tk.num[j] and not _YEAR.fullmatch(text[j])):
-            j += 1  # a title's determiner or an amount: "A Bilingual Benchmark", "across 13 datasets"
-            # (a year stays: "the 2012 Temporal Relations Challenge dataset")
-        if j < i and text[j] != "-" and (i - j > 1 or len(text[j]) > 1):  # (not the "K" of "4K")
-            name = tk.span_text(j, i)
-            if not (_is_coined(name) or any(c.isdigit() for c in name) or name.isupper()
-                    or i >= title_end and sum(text[k][:1].isupper() for k in range(j, i)) >= 2):
-                continue  # "Web dataset", "Small benchmark": a capitalized word is not a name, nor are
-                # a title's capitalized words ("A Large-Scale Multimodal Reasoning Benchmark for ...")
-            if not vocab.is_generic(name) and not vocab.lookup(name) and name not in plain_short_forms:
-                out.append(Candidate(j, i, entity_key(name), name, "Dataset", "rule:dataset-context", 0.7))
-    # -- what the paper proposes: "we introduce a dynamic feature aggregation module" ----------
-    out.extend(_proposal_candidates(tk, sing, vocab, known_candidates))
-    # -- the means a title names: "... via Representational Alignment" -----------------------------
-    if title_end:
-        out.extend(_title_means_candidates(tk, title_end, vocab, known_candidates))
-    # -- a phrase an apposition calls a method: "ridgelet analysis, a harmonic analysis method" ----
-    out.extend(_apposition_candidates(tk, sing, vocab, known_candidates))
     # -- one-word tasks: "used for classification." -----------------------------------------------
     out.extend(_bare_task_candidates(tk, known_candidates))
-    # -- cost quantities traded off or reported: "reduces data transfer time by 47%" ----------------
-    out.extend(_cost_metric_candidates(tk, sing, vocab, known_candidates))
-    # -- techniques named after a person: "Newton's method" -----------------------------------------
-    out.extend(_eponym_candidates(tk, known_candidates))
-    # -- one-word methods: "via distillation and reinforcement learning" ---------------------------
-    out.extend(_bare_method_candidates(tk, known_candidates))
     # -- training procedures: "joint training", "few-shot fine-tuning" ---------------------------
     out.extend(_procedure_candidates(tk, vocab, known_candidates))
-    # -- the means of something: "tuned via Bayesian optimization" ------------------------------
-    out.extend(_means_candidates(tk, sing, vocab, known_candidates))
     # -- examples of a typed hypernym: "tasks such as X, Y and Z" -------------------------------
     out.extend(_example_candidates(tk, sing, vocab, known_candidates))
-    # -- known tasks inside a hyphenated compound: "Vision-[Language Modeling]" --------------------
-    for c in known_candidates:
-        s = c.start
-        if c.type != "Task" or s < 2 or text[s - 1] != "-" or tk.ws[s - 2] or tk.ws[s - 1] or c.end - s < 2:
-            continue  # (one-word tasks make compounds of anything: "post-denoising", "self-summarization")
-        j = s
-        while j >= 2 and text[j - 1] == "-" and not tk.ws[j - 2] and not tk.ws[j - 1] and tk.alpha[j - 2]:
-            j -= 2
-        if j > 0 and text[j - 1] == "-" or lower[j] in EVALUATIVE or lower[j] in _BAD_MODIFIERS:
-            continue
-        if any(text[k].isupper() and len(text[k]) > 1 or _is_coined(text[k]) for k in range(j, c.end)):
-            continue  # a coined name: "Synergos-VQA", "Covid-QA", "CORE-ReID"
-        phrase = tk.span_text(j, c.end)
-        if vocab.is_generic(phrase) or vocab.lookup(phrase) or "".join(lower[j:s - 1]) in EVALUATIVE:
-            continue
-        label = singular_phrase(phrase).lower()
-        out.append(Candidate(j, c.end, entity_key(label), label, "Task", "rule:task-compound", 0.6))
     # -- head-noun phrases -------------------------------------------------------------------
     vocab_ends = {c.end for c in known_candidates}
     for i in indices_in(sing, PHRASE_HEADS.keys() | NETWORK_HEADS, sing_set):  # (other words meet "continue")
@@ -1031,12 +609,6 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
         if key in vocab.generic or vocab.lookup(phrase):
             continue
         out.append(Candidate(j, i + 1, key, label, head_type, "rule:head-noun", 0.6))
-        if head_type == "Method" and i + 1 < n and sing[i + 1] == "loss":
-            # the loss term of a method is a Method (guidelines 7.5): "differential distillation loss"
-            label = singular_phrase(tk.span_text(j, i + 2))
-            if not any(c.isupper() for c in label[1:]):
-                label = label.lower()
-            out.append(Candidate(j, i + 2, entity_key(label), label, "Method", "rule:head-noun", 0.6))
     return out
 
 

@@ -30,7 +30,7 @@ from kg.config import ontology_dir
 from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
-from kg.extract import normalize
+from kg.extract import normalize, tokenizer
 from kg.extract.normalize import canonical_surface, entity_key
 from kg.extract.tokens import indices_in, tokens
 from kg.model import ENTITY_TYPES, EntityType
@@ -80,6 +80,27 @@ def _needs_case(surface: str, row_flag: bool, type_: str = "") -> bool:
     return " " not in surface and (len(surface) <= 6 and upper >= 2 or surface.isalpha() and surface.isupper())
 
 
+_PARTS = re.compile(r"[\s\-]+")
+#: The plural of an acronym: "MUSes", "GANs".
+_PLURAL_END = re.compile(r"[A-Z]e?s$")
+
+
+def written_as_name(surface: str) -> bool:
+    """Spelled as a name: a word with a capital after its first letter ("BraTS", "MNIST",
+    "nuScenes", "Fashion MNist"; not "X-ray"), five letters or more, and not an acronym's plural
+    ("MUSes"). A text spelled so is no plain word in any case, so it names a case-sensitive form
+    with the same letters in another case ("BraTS" is the vocabulary's "BRATS"); shorter ones are
+    the acronyms of many things ("RoSE", "MoDA", "NeMo")."""
+    return sum(c.isalpha() for c in surface) >= 5 and not _PLURAL_END.search(surface) \
+        and any(any(c.isupper() for c in w[1:]) for w in _PARTS.split(surface))
+
+
+def _named_spelling(text: str) -> bool:
+    """A text written as a name in mixed case ("BraTS", "NuScenes"): one in capitals only
+    ("GRASP", "RELIC") is as often some other acronym."""
+    return written_as_name(text) and any(c.islower() for c in text)
+
+
 class Vocabulary:
     """Concepts by key, surface forms by case-folded or exact text, and the generic-term list.
 
@@ -103,6 +124,7 @@ class Vocabulary:
         self.concepts: dict[str, Concept] = {}
         self.folded: dict[str, str] = {}  # entity_key(surface) -> concept key (case-insensitive forms)
         self.exact: dict[str, str] = {}  # surface -> concept key (case-sensitive forms)
+        self.named: dict[str, str] = {}  # lower-cased case-sensitive form written as a name -> concept key
         rows = []
         for f in files:
             rows.extend(self._read_csv(f))
@@ -123,6 +145,8 @@ class Vocabulary:
                     continue  # "Transformer architecture": the name is "Transformer" (guidelines 4)
                 if _needs_case(s, c.case_sensitive, c.type):
                     self.exact.setdefault(s, owner.key)
+                    if written_as_name(s):
+                        self.named.setdefault(s.lower(), owner.key)
                 else:
                     self.folded.setdefault(entity_key(s), owner.key)
 
@@ -153,11 +177,14 @@ class Vocabulary:
         return out
 
     def lookup(self, surface: str) -> Concept | None:
-        """The concept a surface form names, if any (exact forms first, then case-folded)."""
+        """The concept a surface form names, if any (exact forms first, then a name in another
+        case, then case-folded)."""
         s = canonical_surface(surface)
         key = self.exact.get(s)
         if key is None and s.endswith("s"):
             key = self.exact.get(s[:-1])
+        if key is None and _named_spelling(s):
+            key = self.named.get(s.lower())
         if key is None:
             key = self.folded.get(entity_key(s))
         return self.concepts.get(key) if key else None
@@ -165,17 +192,59 @@ class Vocabulary:
     def is_generic(self, surface: str) -> bool:
         return entity_key(surface) in self.generic
 
-    def token_patterns(self) -> tuple[dict, dict]:
-        """Tries of token sequences to concept keys: (lower-cased tokens, exact tokens).
+    def generic_spans(self, lower: list[str]) -> list[tuple[int, int]]:
+        """Token spans of the generic phrases of two words or more in a text (its lower-cased
+        tokens; hyphens are skipped, so "real-world data" is "real world data"): a word inside
+        one is no entity either ("precision" in "precision agriculture")."""
+        trie = self._generic_trie()
+        spans = []
+        for i in indices_in(lower, trie):
+            node, j, end = trie.get(lower[i]), i + 1, 0
+            while node is not None:
+                if None in node:
+                    end = j
+                while j < len(lower) and lower[j] == "-":
+                    j += 1
+                if j >= len(lower):
+                    break
+                node = node.get(lower[j])
+                j += 1
+            if end:
+                spans.append((i, end))
+        return spans
+
+    def _generic_trie(self) -> dict:
+        """Words of the generic phrases of two words or more, as a trie (built once, pickled)."""
+        if getattr(self, "_generic", None) is None:
+            trie: dict = {}
+            for key in self.generic:
+                head, _, last = key.rpartition(" ")
+                if not head:
+                    continue
+                for words in (key.split(), f"{head} {_plural(last)}".split()):
+                    node = trie
+                    for w in words:
+                        node = node.setdefault(w, {})
+                    node[None] = True
+            self._generic = trie
+        return self._generic
+
+    def token_patterns(self) -> tuple[dict, dict, dict]:
+        """Tries of token sequences to concept keys: (lower-cased tokens, exact tokens, lower-cased
+        tokens of the exact forms written as names).
 
         Each trie is nested dicts keyed by token text; the key ``None`` holds the concept key
         of the sequence that ends there. Built once (and pickled with the vocabulary).
         """
         if getattr(self, "_tries", None) is None:
             folded, exact = self.surface_patterns()
-            tries: tuple[dict, dict] = ({}, {})
+            named: dict[str, set[str]] = {}
+            for s, key in self.exact.items():
+                if s.lower() in self.named:
+                    named.setdefault(key, set()).add(s)
+            tries: tuple[dict, dict, dict] = ({}, {}, {})
             tok = _tokenizer()
-            for trie, table, lower in ((tries[0], folded, True), (tries[1], exact, False)):
+            for trie, table, lower in ((tries[0], folded, True), (tries[1], exact, False), (tries[2], named, True)):
                 forms = [(key, form) for key, fs in table.items() for form in sorted(fs)]
                 for (key, _), doc in zip(forms, tok.pipe(f for _, f in forms)):
                     node = trie
@@ -207,9 +276,9 @@ _TOKENIZER = None
 
 
 def _tokenizer():
-    global _TOKENIZER  # the blank English tokenizer, the same the pipeline uses
+    global _TOKENIZER  # the tokenizer the pipeline uses
     if _TOKENIZER is None:
-        _TOKENIZER = spacy.blank("en").tokenizer
+        _TOKENIZER = tokenizer.blank().tokenizer
     return _TOKENIZER
 
 
@@ -247,7 +316,7 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     """
     h = hashlib.sha1(f"{spacy.__version__}|{_FORMAT}".encode())
     # the code that compiles it too: a change to matching rules must not meet an old cache
-    for module in (__file__, normalize.__file__):
+    for module in (__file__, normalize.__file__, tokenizer.__file__):
         h.update(Path(module).read_bytes())
     for f in sorted(vocab_dir.glob("*.csv")) + sorted(vocab_dir.glob("*.txt")):
         h.update(f.name.encode())
@@ -257,7 +326,7 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
 
 
-_FORMAT = 4  # bump when Vocabulary's pickled shape changes
+_FORMAT = 6  # bump when Vocabulary's pickled shape changes
 
 
 @lru_cache(maxsize=4)
@@ -281,6 +350,7 @@ def load_vocabulary(vocab_dir: str | None = None) -> Vocabulary:
             pass
     vocab = Vocabulary(path)
     vocab.token_patterns()
+    vocab.generic_spans([])  # (builds the generic phrases' trie, pickled with the rest)
     if cache is not None:
         try:
             with atomic_write(cache, "wb") as f:
@@ -311,20 +381,26 @@ class VocabularyMatcher:
 
     def __init__(self, nlp: Language, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self.folded, self.exact = vocabulary.token_patterns()
+        self.folded, self.exact, self.named = vocabulary.token_patterns()
 
     def __call__(self, doc: Doc) -> Doc:
         concepts = self.vocabulary.concepts
         found = []
         n = len(doc)
         tk = tokens(doc)
-        for trie, words, conf in ((self.exact, tk.text, 0.95), (self.folded, tk.lower, 0.9)):
+        exact_spans = set()
+        for trie, words, conf in ((self.exact, tk.text, 0.95), (self.folded, tk.lower, 0.9), (self.named, tk.lower, 0.9)):
+            named = trie is self.named
             for i in indices_in(words, trie):  # the words that start a term
                 node = trie.get(words[i])
                 j = i + 1
                 while node is not None:
                     key = node.get(None)
+                    if key is not None and named and ((i, j) in exact_spans or not _named_spelling(tk.span_text(i, j))):
+                        key = None  # found as written, or not written as a name ("Brats", "GRASP")
                     if key is not None:
+                        if trie is self.exact:
+                            exact_spans.add((i, j))
                         c = concepts[key]
                         found.append(Candidate(i, j, key, c.label, c.type, f"vocabulary:{c.source}", conf, True))
                         if i and c.type == "Architecture" and tk.lower[i - 1] in SUBTYPE_PREFIXES:

@@ -45,9 +45,9 @@ def word_vectors(texts: Iterable[str], n_words: int = 20000, dim: int = 100, win
         The words, most frequent first.
     vectors : ndarray of shape (len(words), dim)
     """
-    import spacy
+    from kg.extract.tokenizer import blank
 
-    tokenizer = spacy.blank("en").tokenizer
+    tokenizer = blank().tokenizer
     docs: list[list[str]] = []
     counts: dict[str, int] = {}
     for doc in tokenizer.pipe(texts, batch_size=512):

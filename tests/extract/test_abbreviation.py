@@ -3,11 +3,13 @@
 import pytest
 import spacy
 
+from kg.extract import extract
 from kg.extract.abbreviation import find_long_form, is_short_form
+from kg.model import Paper
 
 
 @pytest.fixture(scope="module")
-def nlp():
+def detector():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_sentences")
@@ -16,6 +18,7 @@ def nlp():
 
 
 def pairs(nlp, text):
+    """(long form, short form) pairs that ``nlp`` finds in ``text``."""
     return [(l.text, s.text) for l, s in nlp(text)._.abbreviations]
 
 
@@ -30,35 +33,57 @@ def test_short_form_shape():
     assert not is_short_form("2019") and not is_short_form("e.g.") and not is_short_form("x")
 
 
-def test_real_sentences(nlp):
+def test_real_sentences(detector):
     # Sentences from the sample's first page (UDC paper).
     text = ("UDC offers a Divide-Conquer-Reunion (DCR) training method to eliminate the negative impact of a "
             "sub-optimal dividing policy. Employing a high-efficiency Graph Neural Network (GNN) for global "
             "instance dividing and a fixed-length sub-path solver, the proposed UDC framework is general.")
-    assert pairs(nlp, text) == [("Divide-Conquer-Reunion", "DCR"), ("Graph Neural Network", "GNN")]
+    assert pairs(detector, text) == [("Divide-Conquer-Reunion", "DCR"), ("Graph Neural Network", "GNN")]
 
 
-def test_ie_definition_and_plural(nlp):
+def test_ie_definition_and_plural(detector):
     text = ("this article develops a unified neural divide-and-conquer framework (i.e., UDC) for solving CO. "
             "Graph Neural Networks (GNNs) have shown promise in these tasks.")
-    assert pairs(nlp, text) == [("unified neural divide-and-conquer framework", "UDC"),
-                                ("Graph Neural Networks", "GNNs")]
+    assert pairs(detector, text) == [("unified neural divide-and-conquer framework", "UDC"),
+                                     ("Graph Neural Networks", "GNNs")]
 
 
-def test_never_crosses_the_title_boundary(nlp):
+def test_never_crosses_the_title_boundary(detector):
     text = "Scalable Transformation\n\nConvolutional Neural Networks (CNNs) are widely used."
-    assert pairs(nlp, text) == [("Convolutional Neural Networks", "CNNs")]
+    assert pairs(detector, text) == [("Convolutional Neural Networks", "CNNs")]
 
 
-def test_no_pair_for_citations_and_numbers(nlp):
-    assert pairs(nlp, "It improves accuracy (93%) over prior work (2019) on three tasks (see below).") == []
+def test_no_pair_for_citations_and_numbers(detector):
+    assert pairs(detector, "It improves accuracy (93%) over prior work (2019) on three tasks (see below).") == []
 
 
-def test_hyphenated_short_form_before_its_long_form(nlp):
+def test_hyphenated_short_form_before_its_long_form(detector):
     # arXiv abstracts (shared/data/arxiv)
     text = ("To address the first issue, we propose a multi-task learning framework EO-IUR (Editing "
             "Operation-guided Incomplete Utterance Rewriting) that introduces the editing operation labels.")
-    assert pairs(nlp, text) == [("Editing Operation-guided Incomplete Utterance Rewriting", "EO-IUR")]
+    assert pairs(detector, text) == [("Editing Operation-guided Incomplete Utterance Rewriting", "EO-IUR")]
     text = ("To address these limitations, we propose GS-LTS (Gaussian Splatting for Long-Term Service), a "
             "3DGS-based system enabling indoor robots to manage diverse tasks in dynamic environments over time.")
-    assert pairs(nlp, text) == [("Gaussian Splatting for Long-Term Service", "GS-LTS")]
+    assert pairs(detector, text) == [("Gaussian Splatting for Long-Term Service", "GS-LTS")]
+
+
+def test_a_long_form_does_not_run_back_into_an_earlier_clause(nlp, learned_nlp):
+    # arXiv 2505.22582, 2506.00789: the long form ran back over "and propose a", "RARE is a"
+    text = ("To address these limitations, we analyze the language characteristics of different layers in LLMs "
+            "and propose a layer-wise expert allocation algorithm (LayerMoE) to determine the appropriate number "
+            "of new experts for each layer. One of the central features of RARE is a knowledge-graph-driven "
+            "synthesis pipeline (RARE-Get) that automatically extracts single and multi-hop relations from the "
+            "customized corpus.")
+    assert not any(set(long.split()) & {"propose", "is"} for long, _ in pairs(nlp, text))
+    for pipeline in (nlp, learned_nlp):
+        ex = next(extract([Paper(id="x", title=None, abstract=text)], pipeline))
+        assert not any("propose" in m.text or " is " in m.text for m in ex.mentions)
+
+
+def test_a_definition_in_brackets_stays_in_its_sentence(nlp):
+    # arXiv 2507.12679: ")-10" is one token, so the search for ")" ran on into the next sentence
+    text = ("However, critical overdose data are often buried in free-text coroner reports, leading to delays "
+            "and information loss when coded into ICD (International Classification of Disease)-10 "
+            "classifications. Natural language processing (NLP) models may automate and enhance overdose "
+            "surveillance.")
+    assert pairs(nlp, text) == [("Natural language processing", "NLP")]

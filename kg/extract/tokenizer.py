@@ -1,0 +1,57 @@
+"""The tokenizer every part of extraction shares: spaCy's English rules, with three changes for
+the names research papers coin.
+
+* A unit after a number stays on a coined name: spaCy splits "10K" into "10" + "K", and so also
+  "RoadSeg10K" into "RoadSeg10" + "K", "ADE20K and" into "ADE20" + "K" + "and". Where the digits
+  follow a letter (or a name and its hyphen) the token is a name, and stays whole ("Wikidata5M",
+  "Flickr30K", "ImageNet-1K"); an amount ("10K") is split as before.
+* A full stop after a digit and a capital is split off ("... on ADE20K." -> "ADE20K" + "."):
+  spaCy kept it on the token, so the name was missed at a sentence end and the sentence did not end.
+* A vertical bar separates tokens ("MobileNet-V1|ResNet-50|ViT-B/16" lists three models): no name
+  contains one.
+
+The vocabularies are tokenized with it too, so that a name in a list and in a text split alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+#: Digits right after a letter or a name and its hyphen: the end of a coined name's stem
+#: ("RoadSeg10", "ADE20", "ReXGradient-160").
+_NAME_DIGITS = re.compile(r"[A-Za-z]-?[0-9]+$")
+#: A full stop after a digit and a capital: "ADE20K.", "GPT-4V.", "in 3D.".
+_CODE_FULL_STOP = re.compile(r"(?<=[0-9][A-Z])\.$")
+
+
+def _suffix_search(default):
+    """spaCy's suffix search, except for a unit after a coined name's digits and with a full stop
+    after a digit and a capital."""
+
+    def search(text: str):
+        m = _CODE_FULL_STOP.search(text)
+        if m is not None:
+            return m
+        m = default(text)
+        if m is not None and m.group().isalpha() and _NAME_DIGITS.search(text, 0, m.start()):
+            return None  # "RoadSeg10K": the "K" is part of the name
+        return m
+
+    return search
+
+
+def customize(nlp: Language) -> Language:
+    """Give ``nlp`` the project's tokenizer rules (see the module docstring); returns ``nlp``."""
+    tokenizer = nlp.tokenizer
+    tokenizer.suffix_search = _suffix_search(tokenizer.suffix_search)
+    tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"\|"]).finditer
+    return nlp
+
+
+def blank() -> Language:
+    """``spacy.blank("en")`` with the project's tokenizer: the base of the extraction pipeline."""
+    return customize(spacy.blank("en"))
