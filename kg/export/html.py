@@ -40,6 +40,7 @@ from pyvis.network import Network
 
 from kg.assemble.nx import entity_view, entity_view_papers
 from kg.atomic import atomic_write
+from kg.config import BuildConfig
 from kg.export.graphml import TYPE_COLORS
 from kg.export.sinks import Sink, write_one
 from kg.model import ENTITY_TYPES
@@ -90,7 +91,8 @@ def write_html(bundle, out_dir: Path) -> list[Path]:
     return write_one("html", sink_html(bundle, out_dir), bundle.kg.extractions)
 
 
-def render_html(g: nx.MultiDiGraph, max_nodes: int = 1500, totals: dict | None = None) -> str:
+def render_html(g: nx.MultiDiGraph, max_nodes: int = BuildConfig.html_max_nodes,
+                totals: dict | None = None) -> str:
     """The page for a graph shaped like :func:`kg.assemble.nx.to_networkx` builds it.
 
     ``totals`` (papers, entities, entities per type of the whole graph) marks ``g`` as an

@@ -286,6 +286,24 @@ def bilou(n: int, spans: Iterable[TaggedSpan]) -> list[str]:
     return y
 
 
+#: Tokens no name contains: a tagged span that runs over one is the names on either side of it
+#: ("MobileNet-V1|ResNet-50|ViT-B/16" lists three models).
+SEPARATORS = frozenset({"|", ";"})
+
+
+def split_at_separators(text: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of the token range [start, end) between :data:`SEPARATORS` (none empty)."""
+    parts, s = [], start
+    for i in range(start, end):
+        if text[i] in SEPARATORS:
+            if i > s:
+                parts.append((s, i))
+            s = i + 1
+    if end > s:
+        parts.append((s, end))
+    return parts
+
+
 def spans_of(labels: Sequence[str]) -> list[TaggedSpan]:
     """Typed spans from BILOU (or BIO) labels; an ill-formed sequence ("O I-Task") still
     gives a span where its labels run."""

@@ -38,7 +38,8 @@ from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate
 from kg.extract.entities import PROPOSABLE, to_mentions
-from kg.extract.features import WordFeatures, entity_features, mention_spans, spans_of, token_features
+from kg.extract.features import (WordFeatures, entity_features, mention_spans, spans_of, split_at_separators,
+                                 token_features)
 from kg.extract.normalize import entity_key, name_label
 from kg.extract.proposed import title_name
 from kg.extract.tokens import tokens
@@ -130,20 +131,21 @@ def recognize(doc: Doc, model: RecognizerModel) -> tuple[list[Candidate], set[st
         known.setdefault((s, e), (m.key, m.label, m.in_vocabulary))
     text, space = tk.text, tk.space
     found = []
-    for s, e, typ, conf in model.tag(features):
-        while s < e and space[s]:
-            s += 1
-        while e > s and space[e - 1]:
-            e -= 1
-        if e <= s:
-            continue
-        hit = known.get((s, e))
-        if hit is None:
-            label = name_label(tk.span_text(s, e).rstrip("."))
-            if not label:
+    for start, end, typ, conf in model.tag(features):
+        for s, e in split_at_separators(text, start, end):
+            while s < e and space[s]:
+                s += 1
+            while e > s and space[e - 1]:
+                e -= 1
+            if e <= s:
                 continue
-            hit = (entity_key(label), label, False)
-        found.append([s, e, typ, conf, *hit])
+            hit = known.get((s, e))
+            if hit is None:
+                label = name_label(tk.span_text(s, e).rstrip("."))
+                if not label:
+                    continue
+                hit = (entity_key(label), label, False)
+            found.append([s, e, typ, conf, *hit])
     # a short form names its long form's concept
     by_span = {(f[0], f[1]): f for f in found}
     short_keys = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.features import (WordFeatures, bilou, document_context, is_name_like, span_tags, spans_of,
-                                 token_features, word_shape)
+                                 split_at_separators, token_features, word_shape)
 from kg.extract.tokens import tokens
 
 # From the arXiv abstract of "MatPredict" (2505.13201).
@@ -39,6 +39,14 @@ def test_ill_formed_label_runs_still_give_spans():
     assert spans_of(["O", "I-Task", "L-Task", "O"]) == [(1, 3, "Task")]
     assert spans_of(["B-Method", "I-Task", "O"]) == [(0, 1, "Method"), (1, 2, "Task")]
     assert spans_of(["B-Method", "I-Method"]) == [(0, 2, "Method")]
+
+
+def test_a_span_over_a_separator_is_the_names_either_side(nlp):
+    words = [t.text for t in nlp.tokenizer("latency of MobileNet-V1|ResNet-50|ViT-B/16 models")]
+    parts = [" ".join(words[s:e]) for s, e in split_at_separators(words, 2, len(words) - 1)]
+    assert parts == ["MobileNet - V1", "ResNet-50", "ViT - B/16"]
+    assert split_at_separators(["|", "BERT", ";"], 0, 3) == [(1, 2)]
+    assert split_at_separators(["a", "b"], 0, 2) == [(0, 2)]
 
 
 def test_span_tags_mark_begin_inside_and_single_tokens():
