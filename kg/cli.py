@@ -155,19 +155,47 @@ def cmd_eval(args) -> int:
 
 # -- query / stats -------------------------------------------------------------------------------
 
-def cmd_query(args) -> int:
-    from kg.query import format_results, run_query_isolated
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a long query is no file name ("File name too long")
+        return False
 
-    text = args.query
-    if text.endswith(".rq") or (len(text) < 4096 and Path(text).is_file()):
-        path = Path(text)
-        if not path.is_file():
-            raise KgError("no such query file", str(path))
-        text = path.read_text(encoding="utf-8")
+
+def cmd_query(args) -> int:
+    from kg.query import example_description, example_params, example_queries, format_results, run_query_isolated
+    from kg.query.text import PREFIXES, parse_param
+
+    examples = example_queries()
+    if args.list:
+        width = max(map(len, examples))
+        for name, text in examples.items():
+            print(f"{name:{width}s}  {example_description(text)}")
+            for param in example_params(text):
+                print(f"{'':{width}s}    --param {param}")
+        return EXIT_OK
+    if args.example:
+        if args.query is not None:
+            raise KgError("give a query or --example NAME, not both")
+        if args.example not in examples:
+            raise KgError(f"no example query {printable(args.example)!r}; `kg query --list` shows them: "
+                          + ", ".join(examples))
+        text = examples[args.example]
+    elif args.query is None:
+        raise KgError("give a SPARQL query (text or a .rq file), --example NAME or --list")
+    else:
+        text = args.query
+        if text.endswith(".rq") or (len(text) < 4096 and _is_file(text)):
+            path = Path(text)
+            if not path.is_file():
+                raise KgError("no such query file", str(path))
+            text = path.read_text(encoding="utf-8")
+    bindings = dict(parse_param(p) for p in args.param or ())
     if args.timeout <= 0 or args.max_memory < 0:
         raise KgError("--timeout must be > 0 and --max-memory >= 0")
     columns, rows = run_query_isolated(args.graph, text, timeout=args.timeout, allow_service=args.allow_service,
-                                       max_memory_mb=args.max_memory)
+                                       max_memory_mb=args.max_memory, prefixes=PREFIXES, bindings=bindings,
+                                       typed=args.format == "json")
     sys.stdout.write(format_results(columns, rows, args.format))
     return EXIT_OK
 
@@ -256,10 +284,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("query", help="run SPARQL over a built graph",
                        description="Run a SPARQL query (a string or a .rq file) and print the results. "
-                                   "The query runs in a worker process, stopped at --timeout.")
-    p.add_argument("query", help="SPARQL text or a .rq file")
+                                   "The prefixes kg, skos, dcterms, schema, prov, rdf, rdfs, xsd and owl are "
+                                   "predeclared (a PREFIX line of the query wins). The query runs in a worker "
+                                   "process, stopped at --timeout.")
+    p.add_argument("query", nargs="?", help="SPARQL text or a .rq file")
+    p.add_argument("--list", action="store_true", help="list the example queries and what they show")
+    p.add_argument("--example", "-e", metavar="NAME", help="run the example query NAME (see --list)")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE",
+                   help="bind ?NAME to VALUE, a string literal whatever it holds; NAME=<IRI> binds an IRI, "
+                        "NAME:=TERM a Turtle term (5, true, \"2024-01-01\"^^xsd:date, kg:Dataset). Bound by a "
+                        "VALUES block at the start of the WHERE clause, never by editing the text; repeatable")
     graph_option(p)
-    p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table",
+                   help="table: aligned text (default); csv: a header row, then one row per result; json: a "
+                        "list of objects with typed values (numbers, booleans, {\"@id\": IRI}, null when "
+                        "unbound, dates as ISO strings)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds before the query is stopped")
     add_limit_options(p)
     p.set_defaults(func=cmd_query)

@@ -38,6 +38,20 @@ def example_queries() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(EXAMPLES_DIR.glob("*.rq"))}
 
 
+def example_description(text: str) -> str:
+    """An example query's one-line description: its first comment line."""
+    for line in text.splitlines():
+        if line.startswith("#") and not line.startswith("# param:"):
+            return line.lstrip("#").strip()
+    return ""
+
+
+def example_params(text: str) -> list[str]:
+    """The parameters an example query takes (its ``# param: NAME  what it is`` lines), as
+    ``NAME  what it is``; the query itself holds each default (``COALESCE(?NAME, default)``)."""
+    return [line[len("# param:"):].strip() for line in text.splitlines() if line.startswith("# param:")]
+
+
 def open_graph(path: Path) -> pyoxigraph.Store:
     """Open a build folder or an RDF file for querying.
 
@@ -76,31 +90,37 @@ def _value(term) -> str:
     return term.value if hasattr(term, "value") else str(term)
 
 
-def query_rows(store: pyoxigraph.Store, query: str, max_rows: int | None = None
-               ) -> tuple[list[str], list[list[str]]]:
-    """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE query here and now; return (columns, rows of strings).
+def query_rows(store: pyoxigraph.Store, query: str, max_rows: int | None = None, prefixes: dict | None = None,
+               typed: bool = False) -> tuple[list[str], list[list]]:
+    """Run a SPARQL SELECT/ASK/CONSTRUCT/DESCRIBE query here and now; return (columns, rows).
 
-    No checks and no limits: callers go through :func:`run_query` or a worker process
-    (:func:`kg.query.worker.answer` checks the text). pyoxigraph results must be dropped on the
-    thread that made them, so this runs on one thread.
+    Cells are strings ("" when unbound), or with ``typed`` JSON values
+    (:func:`kg.query.text.typed_value`: numbers, booleans, ``{"@id": IRI}``, None). ``prefixes``
+    are predeclared (a PREFIX in the query wins). The columns of ``SELECT *`` come in the order
+    their variables first appear in the query. No checks and no limits: callers go through
+    :func:`run_query` or a worker process (:func:`kg.query.worker.answer` checks the text).
+    pyoxigraph results must be dropped on the thread that made them, so this runs on one thread.
 
     Raises
     ------
     SyntaxError
         From pyoxigraph, for a malformed query or an update.
     """
-    res = store.query(query)
+    from kg.query.text import star_columns, typed_value
+
+    cell = typed_value if typed else _value
+    res = store.query(query, prefixes=prefixes) if prefixes else store.query(query)
     if isinstance(res, pyoxigraph.QueryBoolean):
-        return ["ask"], [["true" if res else "false"]]
+        return ["ask"], [[bool(res) if typed else ("true" if res else "false")]]
     if isinstance(res, pyoxigraph.QuerySolutions):
-        cols = [v.value for v in res.variables]
+        cols = star_columns(query, [v.value for v in res.variables])
         rows = []
         for sol in res:
-            rows.append([_value(sol[c]) for c in cols])
+            rows.append([cell(sol[c]) for c in cols])
             if max_rows is not None and len(rows) >= max_rows:
                 break
         return cols, rows
-    rows = [[_value(t.subject), _value(t.predicate), _value(t.object)] for t in res]  # triples
+    rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in res]  # triples
     return ["subject", "predicate", "object"], rows
 
 
@@ -133,9 +153,15 @@ def run_query(store: pyoxigraph.Store, query: str, timeout: float = 60.0,
 
 
 def run_query_isolated(graph: Path, query: str, timeout: float = 60.0, max_rows: int | None = None,
-                       allow_service: bool = False, max_memory_mb: int = QUERY_MAX_MEMORY_MB
-                       ) -> tuple[list[str], list[list[str]]]:
+                       allow_service: bool = False, max_memory_mb: int = QUERY_MAX_MEMORY_MB,
+                       prefixes: dict[str, str] | None = None, bindings: dict[str, str] | None = None,
+                       typed: bool = False) -> tuple[list[str], list[list]]:
     """Run a SPARQL query from a user on ``graph`` (a build folder or an RDF file) in a worker process.
+
+    ``prefixes`` are predeclared, ``bindings`` (variable name -> RDF term in N-Triples syntax,
+    :func:`kg.query.text.parse_param`) are bound by a ``VALUES`` block at the start of the WHERE
+    clause (:func:`kg.query.text.bind`, in the worker, before the query is checked), and
+    ``typed`` gives JSON-typed cells (see :func:`query_rows`).
 
     The worker (:mod:`kg.query.worker`) opens the graph, checks the text, and runs the query with
     at most ``max_memory_mb`` MiB more than it holds at rest; it is killed at ``timeout`` seconds
@@ -156,7 +182,8 @@ def run_query_isolated(graph: Path, query: str, timeout: float = 60.0, max_rows:
             worker = pool.acquire(deadline)
             if worker is None:
                 raise TimeoutError
-            header = worker.ask({"kind": "rows", "query": query, "max_rows": max_rows}, deadline)
+            header = worker.ask({"kind": "rows", "query": query, "max_rows": max_rows, "prefixes": prefixes,
+                                 "bindings": bindings, "typed": typed}, deadline)
         except TimeoutError:
             raise KgError(f"query stopped after {timeout:g} s (raise --timeout to allow more)") from None
         except QueryError as e:
@@ -176,17 +203,30 @@ def add_limit_options(p) -> None:
                         "name; refused by default")
 
 
+def _text(cell) -> str:
+    """A cell as text, whether a string or a typed value (:func:`kg.query.text.typed_value`)."""
+    if isinstance(cell, str):
+        return cell
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, dict):
+        return cell.get("@id", "")
+    return str(cell)
+
+
 def format_results(columns: list[str], rows: list[list[str]], fmt: str = "table") -> str:
     """Render results as an aligned text table, CSV or JSON (a list of objects)."""
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        w.writerows(rows)
+        w.writerows([_text(c) for c in r] for r in rows)
         return buf.getvalue()
     if fmt == "json":
         return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2) + "\n"
-    cells = [[c.replace("\n", " ") for c in r] for r in rows]
+    cells = [[_text(c).replace("\n", " ") for c in r] for r in rows]
     widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
 
     def line(vals):

@@ -97,16 +97,23 @@ def answer(store, job: dict) -> tuple[dict, bytes]:
     ``"answer"``: a serialized SPARQL answer, for `kg serve`, with ``accept``, ``default_graph``,
     ``named_graphs``), ``max_rows``, ``allow_service``.
     """
+    from kg.errors import KgError
     from kg.query.guard import QueryRefused, check_query, looks_like_update
     from kg.query.pool import QueryError
 
     text = job["query"]
+    inserted = (0, 0)
     try:
+        if job.get("bindings"):  # kg query --param: VALUES blocks of RDF terms (kg.query.text.bind)
+            from kg.query.text import bind
+
+            text, *inserted = bind(text, job["bindings"])
         check_query(text, allow_service=job.get("allow_service", False))
         if job["kind"] == "rows":
             from kg.query import query_rows
 
-            columns, rows = query_rows(store, text, job.get("max_rows"))
+            columns, rows = query_rows(store, text, job.get("max_rows"), prefixes=job.get("prefixes"),
+                                       typed=job.get("typed", False))
             return {"ok": True, "columns": columns, "rows": rows}, b""
         from kg.serve.results import execute
 
@@ -119,7 +126,11 @@ def answer(store, job: dict) -> tuple[dict, bytes]:
     except SyntaxError as e:
         if looks_like_update(text):
             return _failed(403, READ_ONLY)
-        return _failed(400, f"SPARQL syntax error: {e}")
+        from kg.query.text import syntax_message
+
+        return _failed(400, syntax_message(str(e), text, tuple(inserted)))
+    except KgError as e:  # a parameter that cannot be bound
+        return _failed(400, str(e))
     except MemoryError:
         return _failed(503, f"query stopped: it needs more memory than the {job.get('max_memory_mb', '?')} MiB "
                             f"allowed (--max-memory)", retire=True)

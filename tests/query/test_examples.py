@@ -35,7 +35,7 @@ def test_cli_query_formats(sample_build, capsys):
     out, _ = sample_build
     assert main(["query", "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/paper-kg/ontology#Paper> }",
                  "--graph", str(out), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == [{"n": "197"}]
+    assert json.loads(capsys.readouterr().out) == [{"n": 197}]
 
 
 def test_cli_stats(sample_build, capsys):
