@@ -13,16 +13,18 @@ from __future__ import annotations
 import contextlib
 import shutil
 import stat
+import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.assemble import KnowledgeGraph, assemble
 from kg.assemble.merge import Spool
-from kg.cache import CACHE_DIR, UpdateCorpus, read_cache, sink_cache, with_prior
-from kg.config import BuildConfig, sample_corpus_dir
+from kg.cache import CACHE_DIR, UpdateCorpus, read_cache, read_manifest, sink_cache, with_prior
+from kg.config import BuildConfig, CurationConfig, sample_corpus_dir
+from kg.curation import Curation, fingerprint, load_curation, recorded
 from kg.errors import InputError, KgError, path_text
 from kg.export import OUTPUT_NAMES, Bundle, export
 from kg.extract import extract_parallel
@@ -47,6 +49,7 @@ class BuildResult:
     kg: KnowledgeGraph
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    curation: Curation | None = None  #: the stop lists and merges applied (kg.curation)
 
 
 @contextlib.contextmanager
@@ -70,6 +73,7 @@ def build(config: BuildConfig) -> BuildResult:
 
 def _build(config: BuildConfig) -> BuildResult:
     timings: dict[str, float] = {}
+    config = with_curation(config, config.curation)
     inputs = config.inputs or (sample_corpus_dir(),)
     out_dir = Path(config.out_dir)
     with contextlib.ExitStack() as stack:
@@ -82,18 +86,38 @@ def _build(config: BuildConfig) -> BuildResult:
             except OSError as e:
                 raise KgError(f"cannot write the output folder: {e.strerror or e}", str(out_dir)) from None
             stack.callback(shutil.rmtree, staging, ignore_errors=True)
+            reextract = False
             if config.update:
-                corpus = UpdateCorpus(read_cache(out_dir, config.extract), config.inputs, reader=config.reader,
-                                      encoding=config.encoding)
+                manifest = read_manifest(out_dir)
+                if not config.curation:  # an update applies the previous build's curation
+                    config = with_curation(config, recorded(manifest, out_dir / CACHE_DIR))
+                    if config.curation and not config.quiet:
+                        print("kg: --update applies the curation of the previous build (recorded in "
+                              f"{path_text(out_dir / CACHE_DIR)}/)", file=sys.stderr)
+                curation = load_curation(config.curation, config.extract)
+                cached = read_cache(out_dir, config.extract)
+                before = (manifest.get("curation") or {}).get("fingerprint") or fingerprint(CurationConfig())
+                reextract = before != fingerprint(config.curation)
+                if reextract and not config.quiet:
+                    print(f"kg: the curation files differ from the previous build's: its {manifest.get('papers', 0):,} "
+                          "papers are extracted again", file=sys.stderr)
+                corpus = UpdateCorpus(cached, config.inputs, reader=config.reader, encoding=config.encoding,
+                                      reextract=reextract)
                 prior = corpus.prior
             else:
+                curation = load_curation(config.curation, config.extract)
                 corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
                 prior = deque()
-        return _run(config, corpus, prior, out_dir, staging, timings)
+        return _run(config, corpus, prior, out_dir, staging, timings, curation, reextract)
+
+
+def with_curation(config: BuildConfig, curation: CurationConfig) -> BuildConfig:
+    """``config`` with ``curation`` (its vocabularies also in the extraction settings)."""
+    return replace(config, curation=curation, extract=replace(config.extract, extra_vocab=curation.vocab))
 
 
 def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, staging: Path,
-         timings: dict[str, float]) -> BuildResult:
+         timings: dict[str, float], curation: Curation, reextract: bool = False) -> BuildResult:
     """Read, extract and assemble into ``staging``; export into a new version folder and
     publish it (the build's lock held)."""
     kg = None
@@ -104,12 +128,12 @@ def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, stagi
                 from kg.extract.distributed import extract_dask
 
                 def extractor(rest):
-                    return extract_dask(rest, config.extract, config.scheduler)
+                    return curation.apply_all(extract_dask(rest, config.extract, config.scheduler))
             else:
-                jobs = _jobs_for(corpus.files, config.jobs)
+                jobs = config.jobs if reextract else _jobs_for(corpus.files, config.jobs)
 
                 def extractor(rest):
-                    return extract_parallel(rest, config.extract, jobs)
+                    return curation.apply_all(extract_parallel(rest, config.extract, jobs))
             extractions = with_prior(prior, papers, extractor)
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
         if not corpus.records:  # every input unreadable, every record skipped: keep the previous build
@@ -117,13 +141,13 @@ def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, stagi
             raise InputError(f"{e.message}; nothing built, {path_text(out_dir)} left as it was", e.path, e.line)
         report = corpus.fill(ReadReport())
         bundle = Bundle(kg, config, work_dir=staging)
-        result = BuildResult(report, kg, timings=timings)
+        result = BuildResult(report, kg, timings=timings, curation=curation)
         spent: dict[str, float] = {}
         version = new_version(out_dir)
         try:
             with _timed(timings, "export"):
                 def cache(folder: Path):
-                    return sink_cache(folder, config.extract, kg.extractions, corpus.patches)
+                    return sink_cache(folder, config.extract, kg.extractions, corpus.patches, config.curation)
 
                 written = export(bundle, config.formats, version, extra={"cache": cache}, timings=spent,
                                  quiet=config.quiet, jobs=config.jobs)

@@ -14,13 +14,14 @@ import json
 import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
 from kg import __version__
 from kg.assemble.merge import Spool, read_spool_file
 from kg.atomic import atomic_write
-from kg.config import ExtractConfig, ontology_dir
+from kg.config import CurationConfig, ExtractConfig, ontology_dir
 from kg.errors import KgError
 from kg.export.sinks import Sink
 from kg.model import Extraction, Paper, Problem
@@ -31,8 +32,10 @@ CACHE_DIR = ".kg-cache"
 
 
 def fingerprint(config: ExtractConfig) -> str:
-    """Identifies the extraction: same fingerprint, same mentions for the same text."""
-    h = hashlib.sha1(f"{__version__}|{config!r}".encode())
+    """Identifies the extraction but for a user's vocabularies (``extra_vocab``, which the
+    curation's fingerprint covers, :func:`kg.curation.fingerprint`): same fingerprints, same
+    mentions for the same text."""
+    h = hashlib.sha1(f"{__version__}|{replace(config, extra_vocab=())!r}".encode())
     vocab = Path(config.vocab_dir) if config.vocab_dir else ontology_dir() / "vocab"
     for f in sorted(vocab.glob("*")):
         if f.is_file():
@@ -42,19 +45,42 @@ def fingerprint(config: ExtractConfig) -> str:
 
 
 def sink_cache(out_dir: Path, config: ExtractConfig, extractions: Spool,
-               patches: Mapping[str, Paper]) -> Sink:
+               patches: Mapping[str, Paper], curation: CurationConfig = CurationConfig()) -> Sink:
     """Keep the build's extractions for a later `--update`: the spool as it was appended
-    (hard-linked, see :meth:`Spool.save`) and the patches that merge duplicates into its papers
-    (:meth:`kg.read.Corpus.patches`), which :func:`read_cache` applies."""
+    (hard-linked, see :meth:`Spool.save`), the patches that merge duplicates into its papers
+    (:meth:`kg.read.Corpus.patches`), which :func:`read_cache` applies, and the curation files
+    it was made with (copies, their hashes and their paths as given, :func:`kg.curation.keep`)."""
+    from kg.curation import keep
+
     folder = Path(out_dir) / CACHE_DIR
     while (yield) is not None:  # the spool already holds every extraction
         pass
     extractions.save(folder / "extractions.pickle")
     with atomic_write(folder / "patches.pickle", "wb") as f:
         pickle.dump(dict(patches), f, protocol=pickle.HIGHEST_PROTOCOL)
+    kept = keep(curation, folder)
     with atomic_write(folder / "manifest.json") as f:
-        json.dump({"fingerprint": fingerprint(config), "papers": len(extractions), "version": __version__}, f)
+        json.dump({"fingerprint": fingerprint(config), "papers": len(extractions), "version": __version__,
+                   "curation": kept}, f, indent=1)
     return [folder]
+
+
+def read_manifest(out_dir: Path) -> dict:
+    """The manifest of the previous build's cache in ``out_dir``.
+
+    Raises
+    ------
+    KgError
+        If there is no previous build (cache) there.
+    """
+    try:
+        manifest = json.loads((Path(out_dir) / CACHE_DIR / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError
+        return manifest
+    except (OSError, ValueError):
+        raise KgError("no previous build to update here (run `kg build` without --update first)",
+                      str(out_dir)) from None
 
 
 def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
@@ -112,14 +138,16 @@ class UpdateCorpus(Corpus):
         The new input, as for :class:`~kg.read.Corpus`.
     """
 
-    def __init__(self, cached: Iterable[Extraction], paths, reader=None, encoding=None):
+    def __init__(self, cached: Iterable[Extraction], paths, reader=None, encoding=None, reextract: bool = False):
         super().__init__(paths, reader=reader, encoding=encoding)
         self._cached = cached
+        self.reextract = reextract  #: the previous build's papers are extracted again (its curation changed)
         self.prior: deque[Extraction] = deque()
 
     def _items(self) -> Iterator[Paper | Problem]:
         for ex in self._cached:
-            self.prior.append(ex)
+            if not self.reextract:
+                self.prior.append(ex)
             yield ex.paper
         yield from super()._items()
 

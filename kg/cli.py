@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from kg import __version__
-from kg.config import EXPORT_FORMATS, READERS, BuildConfig, ExtractConfig
+from kg.config import EXPORT_FORMATS, READERS, BuildConfig, CurationConfig, ExtractConfig
 from kg.errors import KgError, path_text, printable
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
@@ -46,7 +46,13 @@ def _formats(value: str) -> tuple[str, ...]:
 def _extract_config(args) -> ExtractConfig:
     return ExtractConfig(use_rules=not getattr(args, "no_rules", False),
                          use_recognizer=not (getattr(args, "fast", False) or getattr(args, "no_rules", False)),
-                         recognizer_model=getattr(args, "model", None))
+                         recognizer_model=getattr(args, "model", None),
+                         extra_vocab=tuple(getattr(args, "vocab", None) or ()))
+
+
+def _curation_config(args) -> CurationConfig:
+    return CurationConfig(vocab=tuple(args.vocab or ()), stoplist=tuple(args.stoplist or ()),
+                          merge=tuple(args.merge or ()))
 
 
 # -- build -----------------------------------------------------------------------------------
@@ -60,7 +66,7 @@ def cmd_build(args) -> int:
         reader=args.reader, encoding=args.encoding,
         jobs=args.jobs if args.jobs is not None else min(default_jobs(), 2),
         extract=_extract_config(args), verbose=args.verbose, quiet=args.quiet, update=args.update,
-        engine=args.engine, scheduler=args.scheduler,
+        engine=args.engine, scheduler=args.scheduler, curation=_curation_config(args),
     )
     if args.update and not args.inputs:
         raise KgError("--update needs the new input files to add")
@@ -82,6 +88,8 @@ def cmd_build(args) -> int:
         _print(f"large build: co-occurrence edges need >= {kg.cooccurrence.min_weight} shared papers, and the RDF "
                "links papers to entities without a node per mention (mentions.csv and neo4j/ keep the evidence)",
                quiet=q)
+    if result.curation is not None and result.curation.config:
+        _print(f"curation: {printable(result.curation.summary())}", quiet=q)
     _print(f"wrote to {printable(path_text(config.out_dir))}/:", quiet=q)
     for fmt, paths in result.outputs.items():
         if fmt != "cache":
@@ -100,10 +108,14 @@ def cmd_extract(args) -> int:
     from kg.extract import default_jobs, extract_parallel, paper_entities
     from kg.read import Corpus
 
+    from kg.curation import load_curation
+
+    config = _extract_config(args)
+    curation = load_curation(_curation_config(args), config)
     corpus = Corpus(args.inputs, reader=args.reader, encoding=args.encoding)
     n = 0
     with atomic_write(Path(args.output)) as f:
-        for ex in extract_parallel(corpus, _extract_config(args), args.jobs or min(default_jobs(), 2)):
+        for ex in curation.apply_all(extract_parallel(corpus, config, args.jobs or min(default_jobs(), 2))):
             ents = [{k: e[k] for k in ("name", "type", "mentions", "proposed", "confidence")}
                     for e in paper_entities(ex)]
             pid = ex.paper.source_id or ex.paper.id  # the input's own id, as it wrote it
@@ -232,6 +244,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--encoding", help="input encoding (default: BOM, else UTF-8 with cp1252 fallback)")
         p.add_argument("--jobs", "-j", type=int, help="worker processes for extraction (default: up to 2)")
         extraction_options(p)
+        p.add_argument("--vocab", action="append", type=Path, metavar="FILE",
+                       help="extra concepts, a CSV in the format of ontology/vocab/ (label,type,aliases,"
+                            "case_sensitive,source); they win over the packaged vocabularies; repeatable")
+        p.add_argument("--stoplist", action="append", type=Path, metavar="FILE",
+                       help="names that are never entities, one a line (a label, an alias or a key; # comments); "
+                            "repeatable")
+        p.add_argument("--merge", action="append", type=Path, metavar="FILE",
+                       help="'alias -> canonical' lines: the alias's mentions become the canonical entity's; "
+                            "repeatable")
         p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
     p = sub.add_parser("build", help="build the graph and write every export",
@@ -244,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"exports to write (default: all): {', '.join(EXPORT_FORMATS)}")
     p.add_argument("--update", action="store_true",
                    help="add PATH... to the previous build in --out: only new papers are extracted, and the "
-                        "result equals a full rebuild of old and new inputs")
+                        "result equals a full rebuild of old and new inputs. With no --vocab/--stoplist/--merge it "
+                        "applies the previous build's curation; with any, exactly those (the previous papers are "
+                        "then extracted again if the curation differs)")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="where extraction runs: local worker processes (--jobs), or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",

@@ -74,6 +74,25 @@ class ExtractConfig:
     min_confidence: float = 0.5  #: mentions below this are dropped
     use_recognizer: bool = True  #: the learned recognizer (off: `--fast`, the rules alone)
     recognizer_model: Path | None = None  #: None: the packaged kg/models/arxiv-crf (kg train)
+    #: a user's own vocabulary files, in the format of ontology/vocab/*.csv (`--vocab`, see kg.curation)
+    extra_vocab: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class CurationConfig:
+    """A user's curation of what becomes an entity, without editing the package (see kg.curation).
+
+    The vocabulary files change extraction (:attr:`ExtractConfig.extra_vocab`); the stop lists
+    and merge files change its result: a name on a stop list is never an entity, a merge file's
+    ``alias -> canonical`` lines make the alias's mentions the canonical entity's.
+    """
+
+    vocab: tuple[Path, ...] = ()  #: `--vocab FILE`: CSV, label,type,aliases,case_sensitive,source
+    stoplist: tuple[Path, ...] = ()  #: `--stoplist FILE`: one name (label, alias or key) a line
+    merge: tuple[Path, ...] = ()  #: `--merge FILE`: one ``alias -> canonical`` a line
+
+    def __bool__(self) -> bool:
+        return bool(self.vocab or self.stoplist or self.merge)
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,9 @@ class BuildConfig:
     encoding: str | None = None  #: None: detect (BOM, UTF-8, then cp1252)
     jobs: int = 1
     extract: ExtractConfig = field(default_factory=ExtractConfig)
+    #: stop lists and merges (and the vocabularies, also in extract.extra_vocab); an update with
+    #: none of them applies the previous build's (see kg.curation)
+    curation: CurationConfig = field(default_factory=CurationConfig)
     html_max_nodes: int = 2000  #: larger graphs get an entity-level, top-N view
     update: bool = False  #: add ``inputs`` to the build in ``out_dir`` (see kg.cache)
     engine: str = "local"  #: "local" (process pool) or "dask" (kg.extract.distributed)

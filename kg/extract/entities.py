@@ -325,10 +325,11 @@ def to_mentions(doc: Doc, chosen: list[Candidate], proposed: set[str] | None = N
     "kg_entities",
     assigns=["doc._.kg_mentions"],
     requires=["doc._.kg_candidates", "doc._.abbreviations", "token.is_sent_start"],
-    default_config={"vocab_dir": None, "min_confidence": 0.5},
+    default_config={"vocab_dir": None, "extra_vocab": [], "min_confidence": 0.5},
 )
-def make_resolver(nlp: Language, name: str, vocab_dir: str | None, min_confidence: float) -> "EntityResolver":
-    return EntityResolver(load_vocabulary(vocab_dir), min_confidence)
+def make_resolver(nlp: Language, name: str, vocab_dir: str | None, extra_vocab: list[str],
+                  min_confidence: float) -> "EntityResolver":
+    return EntityResolver(load_vocabulary(vocab_dir, tuple(extra_vocab)), min_confidence)
 
 
 class EntityResolver:

@@ -43,15 +43,16 @@ def make_pipeline(config: ExtractConfig | None = None) -> Language:
         Which components to use and where the vocabularies are.
     """
     config = config or ExtractConfig()
-    vocab_dir = str(config.vocab_dir) if config.vocab_dir else None
+    vocab = {"vocab_dir": str(config.vocab_dir) if config.vocab_dir else None,
+             "extra_vocab": [str(p) for p in config.extra_vocab]}
     nlp = blank()
     nlp.add_pipe("kg_sentences")
     if config.use_abbreviations:
         nlp.add_pipe("kg_abbreviations")
-    nlp.add_pipe("kg_vocabulary", config={"vocab_dir": vocab_dir})
+    nlp.add_pipe("kg_vocabulary", config=vocab)
     if config.use_rules:
-        nlp.add_pipe("kg_rules", config={"vocab_dir": vocab_dir})
-    nlp.add_pipe("kg_entities", config={"vocab_dir": vocab_dir, "min_confidence": config.min_confidence})
+        nlp.add_pipe("kg_rules", config=vocab)
+    nlp.add_pipe("kg_entities", config={**vocab, "min_confidence": config.min_confidence})
     if config.use_recognizer:
         model = str(config.recognizer_model) if config.recognizer_model else None
         nlp.add_pipe("kg_recognizer", config={"model": model})

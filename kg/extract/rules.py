@@ -619,10 +619,10 @@ _HEAD_FORMS = _head_forms()
     "kg_rules",
     assigns=["doc._.kg_candidates"],
     requires=["doc._.title_end", "token.is_sent_start", "doc._.abbreviations"],
-    default_config={"vocab_dir": None},
+    default_config={"vocab_dir": None, "extra_vocab": []},
 )
-def make_rules(nlp: Language, name: str, vocab_dir: str | None) -> "RuleMatcher":
-    return RuleMatcher(load_vocabulary(vocab_dir))
+def make_rules(nlp: Language, name: str, vocab_dir: str | None, extra_vocab: list[str]) -> "RuleMatcher":
+    return RuleMatcher(load_vocabulary(vocab_dir, tuple(extra_vocab)))
 
 
 class RuleMatcher:

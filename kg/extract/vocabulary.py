@@ -108,14 +108,19 @@ class Vocabulary:
     ----------
     vocab_dir : Path
         Folder with ``*.csv`` vocabularies and ``generic_terms.txt``.
+    extra : sequence of Path
+        A user's own vocabulary files in the same CSV format (`kg build --vocab`): their
+        concepts win over the folder's where both claim a surface form, are matched even where
+        ``generic_terms.txt`` lists them, and a row without a ``source`` counts as ``curated``.
 
     Raises
     ------
     KgError
-        If the folder has no vocabulary, or a row has an unknown type.
+        If the folder has no vocabulary, or a file cannot be read or has a bad row (one line
+        naming the file and the row's line).
     """
 
-    def __init__(self, vocab_dir: Path):
+    def __init__(self, vocab_dir: Path, extra: Iterable[Path] = ()):
         self.dir = Path(vocab_dir)
         files = sorted(self.dir.glob("*.csv"))
         if not files:
@@ -125,20 +130,22 @@ class Vocabulary:
         self.folded: dict[str, str] = {}  # entity_key(surface) -> concept key (case-insensitive forms)
         self.exact: dict[str, str] = {}  # surface -> concept key (case-sensitive forms)
         self.named: dict[str, str] = {}  # lower-cased case-sensitive form written as a name -> concept key
+        users = [c for f in extra for c in self._read_csv(Path(f), user=True)]
         rows = []
         for f in files:
             rows.extend(self._read_csv(f))
         rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
         rows.sort(key=lambda r: rank.get(r.source, len(rank)))
-        for c in rows:
-            if c.key in self.generic or not c.key:
+        user_keys = {c.key for c in users}
+        for c in users + rows:
+            if c.key in self.generic and c.key not in user_keys or not c.key:
                 continue
             if c.key not in self.concepts:
                 self.concepts[c.key] = c
             owner = self.concepts[c.key]
             for s in (c.label, *c.aliases):
                 s = canonical_surface(s)
-                if not s or entity_key(s) in self.generic:
+                if not s or entity_key(s) in self.generic and c.key not in user_keys:
                     continue
                 head, _, last = s.rpartition(" ")
                 if head and last.lower() in GENERIC_HEADS and entity_key(head) in {c.key, *map(entity_key, c.aliases)}:
@@ -158,22 +165,38 @@ class Vocabulary:
             return frozenset(entity_key(l.split("#", 1)[0]) for l in f if l.split("#", 1)[0].strip())
 
     @staticmethod
-    def _read_csv(path: Path) -> list[Concept]:
+    def _read_csv(path: Path, user: bool = False) -> list[Concept]:
         out = []
-        with open(path, encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = {"label", "type"} - set(reader.fieldnames or ())
-            if missing:
-                raise KgError(f"vocabulary lacks column(s) {', '.join(sorted(missing))}", str(path), 1)
-            for row in reader:
-                t = (row.get("type") or "").strip()
-                if t not in ENTITY_TYPES:
-                    raise KgError(f"unknown entity type {t!r}", str(path), reader.line_num)
-                label = canonical_surface(row["label"] or "")
-                aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-                out.append(Concept(entity_key(label), label, t, aliases,  # type: ignore[arg-type]
-                                   (row.get("case_sensitive") or "0").strip() == "1",
-                                   (row.get("source") or path.stem).strip()))
+        line = 1
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                reader = csv.DictReader(f)
+                missing = {"label", "type"} - set(reader.fieldnames or ())
+                if missing:
+                    raise KgError(f"vocabulary lacks column(s) {', '.join(sorted(missing))} (the header must "
+                                  "be: label,type,aliases,case_sensitive,source)", str(path), 1)
+                for row in reader:
+                    line = reader.line_num
+                    t = (row.get("type") or "").strip()
+                    if t not in ENTITY_TYPES:
+                        raise KgError(f"unknown entity type {t!r} (one of {', '.join(ENTITY_TYPES)})", str(path),
+                                      line)
+                    label = canonical_surface(row["label"] or "")
+                    if user and not entity_key(label):
+                        raise KgError("empty label", str(path), line)
+                    flag = (row.get("case_sensitive") or "0").strip()
+                    if user and flag not in ("0", "1"):
+                        raise KgError(f"case_sensitive must be 0 or 1, not {flag!r}", str(path), line)
+                    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+                    out.append(Concept(entity_key(label), label, t, aliases,  # type: ignore[arg-type]
+                                       flag == "1",
+                                       (row.get("source") or ("curated" if user else path.stem)).strip()))
+        except UnicodeDecodeError:
+            raise KgError("not UTF-8 text", str(path), line + 1) from None
+        except csv.Error as e:
+            raise KgError(f"malformed CSV: {e}", str(path), line + 1) from None
+        except OSError as e:
+            raise KgError(f"cannot read the vocabulary: {e.strerror or e}", str(path)) from None
         return out
 
     def lookup(self, surface: str) -> Concept | None:
@@ -272,6 +295,17 @@ class Vocabulary:
         return folded, exact
 
 
+def check_vocabulary_file(path: Path) -> int:
+    """Read a user's vocabulary file (`--vocab`) as :class:`Vocabulary` will; its number of concepts.
+
+    Raises
+    ------
+    KgError
+        One line naming the file and the line of a bad row.
+    """
+    return len(Vocabulary._read_csv(Path(path), user=True))
+
+
 _TOKENIZER = None
 
 
@@ -308,7 +342,7 @@ def _variants(s: str, acronym: bool = False) -> set[str]:
     return out
 
 
-def _cache_file(vocab_dir: Path) -> Path | None:
+def _cache_file(vocab_dir: Path, extra: Iterable[Path] = ()) -> Path | None:
     """Where the compiled vocabulary of ``vocab_dir`` is cached, keyed by its content.
 
     ``KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/paper-kg``, else ``~/.cache/paper-kg``; None if
@@ -321,6 +355,12 @@ def _cache_file(vocab_dir: Path) -> Path | None:
     for f in sorted(vocab_dir.glob("*.csv")) + sorted(vocab_dir.glob("*.txt")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
+    for f in extra:  # a user's files: by content (an unreadable one is reported by Vocabulary)
+        h.update(b"user")
+        try:
+            h.update(Path(f).read_bytes())
+        except OSError:
+            return None
     base = os.environ.get("KG_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "paper-kg")
     return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
@@ -330,8 +370,9 @@ _FORMAT = 6  # bump when Vocabulary's pickled shape changes
 
 
 @lru_cache(maxsize=4)
-def load_vocabulary(vocab_dir: str | None = None) -> Vocabulary:
-    """Load the vocabulary in ``vocab_dir`` (default: the ontology's), once per process.
+def load_vocabulary(vocab_dir: str | None = None, extra: tuple[str, ...] = ()) -> Vocabulary:
+    """Load the vocabulary in ``vocab_dir`` (default: the ontology's) with a user's ``extra``
+    vocabulary files (:class:`Vocabulary`), once per process.
 
     Compiling it (parsing every list, tokenizing ~30,000 surface forms) takes a couple of
     seconds; the result is cached on disk, keyed by the files' content and the spaCy
@@ -339,7 +380,7 @@ def load_vocabulary(vocab_dir: str | None = None) -> Vocabulary:
     written is ignored.
     """
     path = Path(vocab_dir) if vocab_dir else ontology_dir() / "vocab"
-    cache = _cache_file(path)
+    cache = _cache_file(path, [Path(f) for f in extra])
     if cache is not None and cache.is_file():
         try:
             with open(cache, "rb") as f:
@@ -348,7 +389,7 @@ def load_vocabulary(vocab_dir: str | None = None) -> Vocabulary:
                 return vocab
         except Exception:  # noqa: BLE001 - a stale or broken cache is rebuilt
             pass
-    vocab = Vocabulary(path)
+    vocab = Vocabulary(path, [Path(f) for f in extra])
     vocab.token_patterns()
     vocab.generic_spans([])  # (builds the generic phrases' trie, pickled with the rest)
     if cache is not None:
@@ -367,10 +408,11 @@ if not Doc.has_extension("kg_candidates"):
 @Language.factory(
     "kg_vocabulary",
     assigns=["doc._.kg_candidates"],
-    default_config={"vocab_dir": None},
+    default_config={"vocab_dir": None, "extra_vocab": []},
 )
-def make_vocabulary_matcher(nlp: Language, name: str, vocab_dir: str | None) -> "VocabularyMatcher":
-    return VocabularyMatcher(nlp, load_vocabulary(vocab_dir))
+def make_vocabulary_matcher(nlp: Language, name: str, vocab_dir: str | None,
+                            extra_vocab: list[str]) -> "VocabularyMatcher":
+    return VocabularyMatcher(nlp, load_vocabulary(vocab_dir, tuple(extra_vocab)))
 
 
 class VocabularyMatcher:
