@@ -170,12 +170,13 @@ IMPORT_SH = """\
 #!/bin/sh
 # Bulk-import this folder into a Neo4j 5 database with neo4j-admin (offline, fastest way).
 #
-# Usage:   ./import.sh [database]            database defaults to "neo4j"
+# Usage:   ./import.sh [--overwrite] [database]      database defaults to "neo4j"
 #          NEO4J_ADMIN=/path/to/neo4j/bin/neo4j-admin ./import.sh mydb
 #
 # Stop the database first (Community: `neo4j stop`; Enterprise: `STOP DATABASE mydb`).
-# "import full" creates the database from scratch; --overwrite-destination replaces an
-# existing one, so everything in it is lost.
+# "import full" creates the database from scratch. It never replaces an existing database
+# unless told to: with --overwrite, everything in the database is lost and replaced by
+# this graph; without it neo4j-admin refuses a database that exists.
 # After the import start Neo4j (Enterprise, new database name: `CREATE DATABASE mydb`) and
 # create the two uniqueness constraints at the top of load.cypher.
 #
@@ -186,14 +187,26 @@ IMPORT_SH = """\
 #   --id-type=string           paper ids and entity keys are strings; ID spaces Paper and
 #                              Entity keep the two sets of ids apart
 #   --multiline-fields=false   the exporter replaced line breaks in text with spaces
+#   --overwrite-destination    true only with --overwrite
 # The database name comes first: from Neo4j 5.19 a trailing name would be taken as one
 # more input file.
 set -eu
-cd "$(dirname "$0")"
-DATABASE="${1:-neo4j}"
+OVERWRITE=false
+DATABASE=
+for arg in "$@"; do
+    case "$arg" in
+        --overwrite) OVERWRITE=true ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -*) echo "import.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
+        *) if [ -n "$DATABASE" ]; then echo "import.sh: one database name only" >&2; exit 2; fi
+           DATABASE="$arg" ;;
+    esac
+done
+DATABASE="${DATABASE:-neo4j}"
 NEO4J_ADMIN="${NEO4J_ADMIN:-neo4j-admin}"
+cd "$(dirname "$0")"
 
-exec "$NEO4J_ADMIN" database import full "$DATABASE" \\
+if "$NEO4J_ADMIN" database import full "$DATABASE" \\
     --nodes=papers.csv \\
     --nodes=entities.csv \\
     --relationships=mentions.csv \\
@@ -205,7 +218,17 @@ exec "$NEO4J_ADMIN" database import full "$DATABASE" \\
     --array-delimiter=";" \\
     --id-type=string \\
     --multiline-fields=false \\
-    --overwrite-destination=true
+    --overwrite-destination="$OVERWRITE"
+then
+    exit 0
+else
+    status=$?
+    if [ "$OVERWRITE" = false ]; then
+        echo "import.sh: the import failed; if database \\"$DATABASE\\" exists and may be replaced (all its" \\
+             "data lost), run: $0 --overwrite $DATABASE" >&2
+    fi
+    exit "$status"
+fi
 """
 
 
@@ -351,8 +374,9 @@ The CSVs are not made safe for spreadsheets; open the `tables` export in a sprea
 2. Run the script from anywhere (it changes into this folder):
 
    ```sh
-   ./import.sh                 # database "neo4j"; replaces its contents
+   ./import.sh                 # database "neo4j"; refused if it exists
    ./import.sh mydb            # another database name
+   ./import.sh --overwrite     # replace the database "neo4j": everything in it is lost
    NEO4J_ADMIN=/opt/neo4j/bin/neo4j-admin ./import.sh   # if neo4j-admin is not on PATH
    ```
 

@@ -335,14 +335,23 @@ def test_import_sh(export, tmp_path):
                     'printf "%s\\n" "$@" > "$RECORD"\n', encoding="utf-8")
     fake.chmod(0o755)
     env = {**os.environ, "NEO4J_ADMIN": str(fake), "RECORD": str(record)}
-    for args, db in (([], "neo4j"), (["papers_db"], "papers_db")):
+    for args, db, overwrite in (([], "neo4j", "false"), (["papers_db"], "papers_db", "false"),
+                                (["--overwrite"], "neo4j", "true"), (["mydb", "--overwrite"], "mydb", "true")):
         subprocess.run([str(export / "import.sh"), *args], check=True, env=env, cwd=tmp_path)
         argv = record.read_text(encoding="utf-8").splitlines()
         assert argv[:4] == ["database", "import", "full", db]
         assert [a for a in argv if a.startswith("--nodes=")] == [f"--nodes={n}" for n in NODE_FILES]
         assert [a for a in argv if a.startswith("--relationships=")] == [f"--relationships={n}" for n in REL_FILES]
-        assert {"--array-delimiter=;", "--overwrite-destination=true", "--delimiter=,", '--quote="',
+        # nothing is overwritten unless told to (--overwrite)
+        assert {"--array-delimiter=;", f"--overwrite-destination={overwrite}", "--delimiter=,", '--quote="',
                 "--multiline-fields=false", "--id-type=string"} <= set(argv)
+    # a refused import (the database exists) says how to replace it; bad arguments stop before neo4j-admin
+    fake.write_text("#!/bin/sh\necho 'Database already exists' >&2\nexit 1\n", encoding="utf-8")
+    r = subprocess.run([str(export / "import.sh"), "papers_db"], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 1 and "--overwrite papers_db" in r.stderr
+    for bad in (["--force"], ["a", "b"]):
+        r = subprocess.run([str(export / "import.sh"), *bad], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert r.returncode == 2 and "Database already exists" not in r.stderr
 
 
 # --------------------------------------------------------------------------- load.cypher (syntax shape)
