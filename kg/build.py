@@ -31,7 +31,7 @@ from kg.extract import extract_parallel
 from kg.gctune import bulk_gc
 from kg.lock import locked
 from kg.model import ReadReport
-from kg.progress import progress
+from kg.progress import progress, progress_bytes
 from kg.read import Corpus
 from kg.staging import current_version, make_staging, new_version, publish, recover
 
@@ -123,7 +123,12 @@ def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, stagi
     kg = None
     try:
         with _timed(timings, "read+extract+assemble"):
-            papers = progress(corpus, "extract", unit="paper", quiet=config.quiet)
+            total = None if isinstance(corpus, UpdateCorpus) else corpus.bytes_total
+            if total:  # the input's size is known: a bar of the bytes read, with an ETA
+                papers = progress_bytes(corpus, "extract", total, lambda: corpus.bytes_read, unit="paper",
+                                        quiet=config.quiet)
+            else:
+                papers = progress(corpus, "extract", unit="paper", quiet=config.quiet)
             if config.engine == "dask":
                 from kg.extract.distributed import extract_dask
 

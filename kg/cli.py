@@ -326,7 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_limit_options(p)
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("stats", help="counts per type, top entities, papers without entities")
+    p = sub.add_parser("stats", help="counts per type, top entities, papers without entities",
+                       description="Summarize a built graph: the number of papers and of entities of each type, "
+                                   "the entities of each type that most papers mention (--top), and the papers in "
+                                   "which no entity was found. Reads the build in --graph (default: outputs/, "
+                                   "written by `kg build`).")
     graph_option(p)
     p.add_argument("--top", type=int, default=10, help="how many top entities per type")
     p.set_defaults(func=cmd_stats)

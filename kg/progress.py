@@ -28,6 +28,27 @@ def progress(items: Iterable[T], desc: str, unit: str = "it", quiet: bool = Fals
     yield from tqdm(items, desc=desc, unit=unit, total=total, leave=False, dynamic_ncols=True)
 
 
+def progress_bytes(items: Iterable[T], desc: str, total: int, position: Callable[[], int], unit: str = "it",
+                   quiet: bool = False) -> Iterator[T]:
+    """Wrap an iterable whose items are read from input of a known size (``total`` bytes) in a
+    bar of the bytes read so far (``position()``, asked after each item), so that it shows a
+    total, a rate and an ETA; the items are counted beside it (``1,234 papers``)."""
+    if not _wanted(quiet):
+        yield from items
+        return
+    from tqdm import tqdm
+
+    with tqdm(desc=desc, total=total, unit="B", unit_scale=True, leave=False, dynamic_ncols=True) as b:
+        n = 0
+        for item in items:
+            n += 1
+            done = min(position(), total)
+            if done > b.n:
+                b.update(done - b.n)
+            b.set_postfix_str(f"{n:,} {unit}s", refresh=False)
+            yield item
+
+
 @contextlib.contextmanager
 def bar(desc: str, total: float | None = None, unit: str = "it", quiet: bool = False,
         unit_scale: bool = False) -> Iterator[Callable[[float], object]]:

@@ -107,3 +107,25 @@ def test_eval_agrees_with_the_reference_scorer(tmp_path, capsys):
 
     assert figures(ours, True) == figures(ref, True)
     assert len(figures(ours, True)) == 6
+
+
+def test_every_subcommand_and_option_is_described(capsys):
+    # `kg stats --help` said only its usage, `kg query --format` had no help text
+    with pytest.raises(SystemExit):
+        main(["stats", "--help"])
+    out = capsys.readouterr().out
+    assert "Summarize a built graph" in out and "kg build" in out
+    with pytest.raises(SystemExit):
+        main(["query", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--format {table,csv,json}, -f {table,csv,json} table: aligned text" in out
+
+
+def test_stats_without_a_build_says_to_run_kg_build(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no outputs/ here
+    assert main(["stats"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kg: error: outputs: no build here: run `kg build` first") and "\n" not in err
+    (tmp_path / "outputs").mkdir()
+    assert main(["stats"]) == 2
+    assert "run `kg build` first" in capsys.readouterr().err

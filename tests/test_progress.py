@@ -83,3 +83,18 @@ def test_a_build_on_a_terminal_shows_its_stages(tmp_path):
         assert f"{stage}:" in shown, (stage, shown[-2000:])
     assert "paper/s" in shown  # a rate
     assert run("-q") == ""
+
+
+def test_extract_bar_has_a_total_and_an_eta_when_the_input_size_is_known(terminal, tmp_path, sample_dir, capsys):
+    """The extract bar counts the bytes read against the input's size (it showed papers only)."""
+    from kg.build import build
+    from kg.config import BuildConfig, ExtractConfig
+
+    page = sample_dir / "001_4eb3750c9023835b.txt"
+    build(BuildConfig(inputs=(page,), out_dir=tmp_path / "o", formats=("tables",), jobs=1,
+                      extract=ExtractConfig(use_recognizer=False)))
+    err = capsys.readouterr().err
+    bars = [s for s in err.replace("\n", "\r").split("\r") if s.startswith("extract:")]
+    total = f"/{page.stat().st_size / 1000:.1f}k"  # 67.4k bytes
+    assert bars and all(total in s for s in bars)
+    assert any("<" in s and " papers" in s for s in bars)  # elapsed<remaining, and the papers counted

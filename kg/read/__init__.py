@@ -15,8 +15,11 @@ merges duplicates and gives each paper a stable id.
 
 from __future__ import annotations
 
+import functools
 import json
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from kg.config import MAX_TEXT_CHARS, PROBLEMS_LISTED
@@ -101,7 +104,8 @@ def detect_reader(source: Path | TextFile, encoding: str | None = None) -> str:
         "snapshot; use --reader to name one)", path_text(path))
 
 
-def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) -> list[Path]:
+def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None,
+                 names: dict[Path, str] | None = None) -> list[Path]:
     """Files named, and the files inside folders named (recursively, sorted, hidden and
     documentation files skipped).
 
@@ -112,6 +116,9 @@ def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) 
         Receives an InputError for each path that does not exist, each folder that holds no
         input file, and each entry of a folder that is not a regular file (a FIFO, a socket,
         a broken link, a link to a folder), instead of raising.
+    names : dict, optional
+        Receives each file's name for its papers' sources (:func:`source_name`; messages
+        name files as the paths given).
 
     Raises
     ------
@@ -138,8 +145,12 @@ def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) 
             if not found:
                 problems.append(InputError("folder holds no input files", path_text(p)))
             out.extend(found)
+            if names is not None:
+                names.update((f, source_name(f, p)) for f in found)
         elif p.exists():
             out.append(p)
+            if names is not None:
+                names[p] = source_name(p, p)
         else:
             problems.append(InputError("no such file or folder", path_text(p)))
     if problems and errors is None:
@@ -147,6 +158,25 @@ def expand_paths(paths: Iterable[Path], errors: list[InputError] | None = None) 
     if errors is not None:
         errors.extend(problems)
     return out
+
+
+def source_name(path: Path, given: Path) -> str:
+    """The name a file read for the input ``given`` (the file itself, or a folder holding it)
+    has in its papers' sources: relative to the input given, never an absolute path of the
+    building machine (exports carry sources). A relative input keeps its path as given
+    (``data/a.jsonl``); an absolute one keeps its last part: a file its name (``a.jsonl``), a
+    folder its name and the path inside it (``daily-papers/000.txt``). Pipes and devices
+    (``/dev/stdin``, ``/dev/fd/63``) keep their path.
+    """
+    path, given = Path(path), Path(given)
+    if not path.is_absolute() or str(path).startswith(("/dev/", "/proc/")):
+        return path_text(path)
+    if path == given:
+        return path_text(path.name or path)
+    try:
+        return path_text(Path(given.name) / path.relative_to(given))
+    except ValueError:
+        return path_text(path.name)
 
 
 def read_papers(paths: Iterable[Path], reader: str | None = None, encoding: str | None = None,
@@ -198,7 +228,10 @@ class Corpus:
         if reader is not None and reader not in READERS:
             raise InputError(f"unknown reader {reader!r} (choose from {', '.join(READERS)})")
         self._path_errors: list[InputError] = []
-        self.files = expand_paths(paths, self._path_errors)
+        self.names: dict[Path, str] = {}  #: each file's name in sources (:func:`source_name`)
+        self.files = expand_paths(paths, self._path_errors, self.names)
+        self._done_bytes = 0  # sizes of the files read to their end
+        self._current: TextFile | None = None
         self.reader = reader
         self.encoding = encoding
         self.problems: list[Problem] = []
@@ -223,7 +256,9 @@ class Corpus:
             read = 0
             try:
                 with TextFile(path, self.encoding) as f:
+                    self._current = f
                     name = self.reader or detect_reader(f)
+                    source = self.names.get(path, str(f))
                     for item in READERS[name](f, self.encoding):
                         read += 1
                         if isinstance(item, Paper):
@@ -232,11 +267,40 @@ class Corpus:
                                                                 f"the {MAX_TEXT_CHARS:,} a paper may have; skipped")
                             else:
                                 self.records += 1
+                                if source != str(f):  # (messages name the file as given, sources as in names)
+                                    item = replace(item, sources=tuple(Source(source, s.line) for s in item.sources))
                         yield item
                 self.files_read += 1
             except InputError as e:
                 self.files_read += read > 0  # read up to a record at least
                 yield self._failure(e, path, rest=read > 0)
+            finally:
+                self._current = None
+                self._done_bytes += self._sizes.get(path, 0)
+
+    @functools.cached_property
+    def _sizes(self) -> dict[Path, int]:
+        out = {}
+        for f in self.files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out[f] = st.st_size
+        return out
+
+    @property
+    def bytes_total(self) -> int | None:
+        """The size of the input files together, or None when one is no regular file (a pipe)."""
+        return sum(self._sizes.values()) if len(self._sizes) == len(self.files) else None
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the input files read so far (for a progress bar's total and ETA)."""
+        f = self._current
+        pos = f.position() if f is not None else None
+        return self._done_bytes + (pos or 0)
 
     def __iter__(self) -> Iterator[Paper]:
         for item in self._dedupe.unique(self._items()):

@@ -200,6 +200,7 @@ class TextFile:
         self._error: InputError | None = None  # met after the first lines: raised after them
         self.head_lines: list[str | LongLine] = []
         try:
+            self._raw: io.BufferedReader | None = None
             self._text = self._stack.enter_context(self._open(encoding))
             size = 0
             while size < SNIFF_CHARS and (line := self._readline()):
@@ -219,7 +220,7 @@ class TextFile:
 
     def _open(self, encoding: str | None) -> io.TextIOWrapper:
         p = str(self)
-        stream = raw = self._stack.enter_context(_open_raw(self.path))
+        stream = raw = self._raw = self._stack.enter_context(_open_raw(self.path))
         try:
             magic = raw.peek(4)[:4]
             if magic.startswith(_GZIP_MAGIC):
@@ -253,6 +254,14 @@ class TextFile:
         if sample and sample.count("\x00") * 2 >= len(sample):  # /dev/zero, or UTF-16 read as ASCII
             raise InputError(f"looks like a binary file, not text (NUL characters as {encoding})", p)
         return text
+
+    def position(self) -> int | None:
+        """Bytes of the file taken so far (read ahead by buffers included; for gzip and bz2 the
+        compressed bytes), or None for a pipe."""
+        try:
+            return self._raw.tell() if self._raw is not None and not self._raw.closed else None
+        except OSError:
+            return None
 
     def _readline(self) -> str | LongLine:
         """The next line (its end kept, as "\\n"), a LongLine, or "" at the end."""
