@@ -141,7 +141,9 @@ def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, stagi
                     return curation.apply_all(extract_parallel(rest, config.extract, jobs))
             extractions = with_prior(prior, papers, extractor)
             kg = assemble(extractions, finalize=corpus.finalize, spool_dir=staging)
-        if not corpus.records:  # every input unreadable, every record skipped: keep the previous build
+        if not corpus.records and not (config.update and not config.inputs):
+            # every input unreadable, every record skipped: keep the previous build (an update with
+            # no new input, only another curation, has the previous build's papers)
             e = corpus.unreadable()
             raise InputError(f"{e.message}; nothing built, {path_text(out_dir)} left as it was", e.path, e.line)
         report = corpus.fill(ReadReport())

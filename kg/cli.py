@@ -68,8 +68,9 @@ def cmd_build(args) -> int:
         extract=_extract_config(args), verbose=args.verbose, quiet=args.quiet, update=args.update,
         engine=args.engine, scheduler=args.scheduler, curation=_curation_config(args),
     )
-    if args.update and not args.inputs:
-        raise KgError("--update needs the new input files to add")
+    if args.update and not args.inputs and not config.curation:
+        raise KgError("--update needs the new input files to add (or another --vocab/--stoplist/--merge to apply "
+                      "to the previous build)")
     t0 = time.perf_counter()
     result = build(config)
     r, kg = result.report, result.kg

@@ -167,8 +167,9 @@ class Curation:
             parts.append(f"stop list {', '.join(path_text(p) for p in self.config.stoplist)} "
                          f"({len(self.stop)} entity keys)")
         if self.config.merge:
+            aliases = sum(1 for k, (ck, _, _) in self.merge.items() if k != ck)
             parts.append(f"merges {', '.join(path_text(p) for p in self.config.merge)} "
-                         f"({len(self.merge)} entity keys renamed)")
+                         f"({aliases} entity key{'s' if aliases != 1 else ''} merged into another)")
         return "; ".join(parts)
 
 

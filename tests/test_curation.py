@@ -109,12 +109,16 @@ def test_update_with_the_same_curation_equals_a_full_rebuild(builds, files, caps
 
 def test_update_with_another_curation_equals_a_full_rebuild(builds, files, capsys):
     root, results, run = builds
-    _, pages, _, c2 = files
+    _, pages, c1, c2 = files
     capsys.readouterr()
     build(BuildConfig(inputs=tuple(pages[2:]), out_dir=root / "half2", formats=FMT, extract=FAST, jobs=1,
                       update=True, curation=c2, quiet=False))
     assert "extracted again" in capsys.readouterr().err
     _same(root / "half2", root / "full2")
+    # and back, with no new input: the previous build curated again
+    assert main(["build", "--update", "--out", str(root / "half2"), "-f", "tables", "--fast", "-q", "-j", "1",
+                 "--vocab", str(c1.vocab[0]), "--stoplist", str(c1.stoplist[0]), "--merge", str(c1.merge[0])]) == 0
+    _same(root / "half2", root / "full1")
 
 
 @pytest.mark.parametrize("kind, text, where", [
