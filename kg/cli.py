@@ -117,7 +117,8 @@ def cmd_extract(args) -> int:
     n = 0
     with atomic_write(Path(args.output)) as f:
         for ex in curation.apply_all(extract_parallel(corpus, config, args.jobs or min(default_jobs(), 2))):
-            ents = [{k: e[k] for k in ("name", "type", "mentions", "proposed", "confidence")}
+            ents = [{"name": curation.entity_name(e["key"], e["name"]),
+                     **{k: e[k] for k in ("type", "mentions", "proposed", "confidence")}}
                     for e in paper_entities(ex)]
             pid = ex.paper.source_id or ex.paper.id  # the input's own id, as it wrote it
             f.write(json.dumps({"id": pid, "entities": ents}, ensure_ascii=False) + "\n")

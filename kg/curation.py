@@ -26,6 +26,7 @@ A file that cannot be used stops the command with one line naming the file and l
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shutil
@@ -127,8 +128,9 @@ class Curation:
         evaluations, the dataset-metric pairs of a sentence, follow its mentions)."""
         if not self or not ex.mentions:
             return ex
-        from kg.extract.normalize import entity_key
         from kg.extract.pipeline import _evaluations
+
+        entity_key = _cached_key()
 
         out = []
         changed = False
@@ -151,6 +153,12 @@ class Curation:
         mentions = tuple(out)
         return Extraction(ex.paper, mentions, ex.sentences, _evaluations(mentions))
 
+    def entity_name(self, key: str, name: str) -> str:
+        """The name `kg extract` writes for an entity of a paper: a merged entity's canonical
+        label (the paper may write only the alias), else ``name``."""
+        target = self.merge.get(key)
+        return target[1] if target is not None and target[0] == key else name
+
     def apply_all(self, extractions: Iterable[Extraction]) -> Iterator[Extraction]:
         if not self:
             yield from extractions
@@ -165,12 +173,21 @@ class Curation:
             parts.append(f"vocabulary {', '.join(path_text(p) for p in self.config.vocab)}")
         if self.config.stoplist:
             parts.append(f"stop list {', '.join(path_text(p) for p in self.config.stoplist)} "
-                         f"({len(self.stop)} entity keys)")
+                         f"({len(self.stop)} entity key{'s' if len(self.stop) != 1 else ''})")
         if self.config.merge:
             aliases = sum(1 for k, (ck, _, _) in self.merge.items() if k != ck)
             parts.append(f"merges {', '.join(path_text(p) for p in self.config.merge)} "
                          f"({aliases} entity key{'s' if aliases != 1 else ''} merged into another)")
         return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_key():
+    """:func:`kg.extract.normalize.entity_key` with a cache: labels and surface forms repeat
+    across papers, and a curated build asks for two keys per mention."""
+    from kg.extract.normalize import entity_key
+
+    return functools.lru_cache(maxsize=1 << 17)(entity_key)
 
 
 def load_curation(config: CurationConfig, extract: ExtractConfig | None = None) -> Curation:

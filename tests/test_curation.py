@@ -161,5 +161,8 @@ def test_extract_applies_the_curation(tmp_path, files, capsys):
     names = {k: {e["name"].lower() for p in v for e in p["entities"]} for k, v in out.items()}
     assert {"transformer", "cifar-100"} <= names["plain"]
     assert "transformer" not in names["curated"] and "cifar-100" not in names["curated"]
+    # a paper that writes only "CIFAR-100" has the entity CIFAR-10, by that name, with its mentions
+    only = [p for p in out["curated"] for e in p["entities"] if e["mentions"] == ["CIFAR-100"]]
+    assert only and all(any(e["name"] == "CIFAR-10" for e in p["entities"]) for p in only)
     assert len(out["plain"]) == len(out["curated"])  # every paper is kept
     assert read_merges(d / "merge.txt") == [(1, "CIFAR-100", "CIFAR-10")]
