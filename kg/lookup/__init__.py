@@ -537,10 +537,18 @@ def describe(store: ox.Store, iri: str, fmt: ox.RdfFormat, max_triples: int = 10
     """An entity's or paper's triples serialized as ``fmt``: (body, triples, truncated).
 
     An entity: its own triples and those that point at it (papers, mentions, evaluations, other
-    entities). A paper: its own triples and those of its mentions and evaluations.
+    entities). A paper: its own triples and those of its mentions and evaluations. At most
+    ``max_triples``.
+
+    Raises
+    ------
+    NotFound
+        If the graph has no triple about ``iri``.
     """
     node = ox.NamedNode(iri)
     triples = list(store.quads_for_pattern(node, None, None, ox.DefaultGraph()))
+    if not triples:
+        raise NotFound(iri)
     is_paper = iri.startswith(PAPER_NS)
     if is_paper:
         parts = [q.object for q in triples if q.predicate.value in (ONTOLOGY_NS + "hasMention", ONTOLOGY_NS + "evaluation")]
