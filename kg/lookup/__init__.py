@@ -62,8 +62,9 @@ class NotFound(KgError):
         self.suggestions = suggestions or []
         hint = ""
         if self.suggestions:
-            hint = "; did you mean: " + ", ".join(f"{s['label']} ({s['type']}, {s['papers']} papers)"
-                                                   for s in self.suggestions)
+            hint = "; did you mean: " + ", ".join(
+                f"{_oneline(s['label'])} ({s['type']}, {s['papers']} paper{'' if s['papers'] == 1 else 's'})"
+                for s in self.suggestions)
         super().__init__(f"no entity or paper named {_oneline(name)!r} in this build{hint}")
 
 
@@ -555,10 +556,12 @@ def describe(store: ox.Store, iri: str, fmt: ox.RdfFormat, max_triples: int = 10
         for n in parts:
             triples += store.quads_for_pattern(n, None, None, ox.DefaultGraph())
     else:
+        incoming = []
         for q in store.quads_for_pattern(None, None, node, ox.DefaultGraph()):
-            triples.append(q)
-            if len(triples) > max_triples:
+            incoming.append(q)
+            if len(triples) + len(incoming) > max_triples:
                 break
+        triples += sorted(incoming, key=lambda q: (q.predicate.value, q.subject.value))
     truncated = len(triples) > max_triples
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in triples[:max_triples]]
     prefixes = None

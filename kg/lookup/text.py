@@ -21,6 +21,11 @@ def marked(sentence: str, mark: list[int] | None, left: str = "[[", right: str =
     return f"{sentence[:a]}{left}{sentence[a:b]}{right}{sentence[b:]}"
 
 
+def papers(n: int) -> str:
+    """``1 paper``, ``2 papers``."""
+    return f"{n} paper" if n == 1 else f"{n} papers"
+
+
 def _p(text) -> str:
     return printable(str(text)) if text is not None else ""
 
@@ -36,7 +41,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 
 def format_entity(rec: dict) -> str:
-    out = [f"{_p(rec['label'])}  ({rec['type']}, {rec['paper_count']} papers)", f"  IRI      {rec['iri']}"]
+    out = [f"{_p(rec['label'])}  ({rec['type']}, {papers(rec['paper_count'])})", f"  IRI      {rec['iri']}"]
     if rec.get("matched_by") and rec["matched_by"] != "label":
         out.append(f"  matched  {_p(rec.get('query'))!s} by {rec['matched_by']}")
     if rec["aliases"]:
@@ -45,7 +50,7 @@ def format_entity(rec: dict) -> str:
     if rec["papers_per_year"]:
         out.append("  papers per year: " + ", ".join(f"{y} {n}" for y, n in rec["papers_per_year"].items()))
     out.append("")
-    out.append(f"Proposed by ({len(rec['proposed_by'])} papers):" if rec["proposed_by"] else "Proposed by: no paper")
+    out.append(f"Proposed by ({papers(len(rec['proposed_by']))}):" if rec["proposed_by"] else "Proposed by: no paper")
     for item in rec["proposed_by"]:
         out += _wrap(_paper(item["paper"]), "  ")
         if item["sentence"]:
@@ -76,14 +81,14 @@ def format_entity(rec: dict) -> str:
     if rec["evidence_source"] is None:
         out.append("Evidence: not in this graph (no mention nodes, and no mentions.csv beside it)")
     else:
-        out.append(f"Evidence ({shown} of {total} papers, most recent first):")
+        out.append(f"Evidence ({shown} of {papers(total)}, most recent first):")
     for ev in rec["evidence"]:
         out += _wrap(_paper(ev["paper"]), "  ")
         out += _wrap(_p(marked(ev["sentence"], ev["mark"])), "      ")
     if rec.get("other_matches"):
         out.append("")
         out.append("The name also matches: " + "; ".join(
-            f"{_p(o['label'])} ({o['type']}, {o['papers']} papers)" for o in rec["other_matches"]))
+            f"{_p(o['label'])} ({o['type']}, {papers(o['papers'])})" for o in rec["other_matches"]))
     return "\n".join(out) + "\n"
 
 

@@ -494,7 +494,8 @@ def cmd_serve(args) -> int:
                          allow_service=args.allow_service, cors_origins=tuple(args.cors),
                          idle_timeout=args.idle_timeout, max_connections=args.max_connections, quiet=args.quiet)
     url = server.url
-    print(f"kg serve: SPARQL endpoint at {url}sparql, graph view at {url} (Ctrl-C to stop)", flush=True)
+    print(f"kg serve: SPARQL endpoint at {url}sparql, graph view at {url}, entities at {url}id/entity/KEY "
+          f"(Ctrl-C to stop)", flush=True)
     if server.server_address[0] not in ("127.0.0.1", "::1", "localhost"):
         print("kg serve: warning: listening beyond this machine; the endpoint has no authentication",
               file=sys.stderr)
@@ -515,7 +516,9 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
         "serve", help="serve a build as a local read-only SPARQL endpoint",
         description="Serve a build's graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql "
                     "(GET/POST; JSON, XML, CSV, TSV results; Turtle/N-Triples for CONSTRUCT), the "
-                    "graph view at / and /health. Each query runs in a worker process. Ctrl-C stops it.")
+                    "graph view at / and /health, and the graph's IRIs: /id/entity/KEY and /id/paper/ID as an HTML "
+                    "page, Turtle, JSON-LD, N-Triples or JSON by Accept. Each query runs in a worker process. "
+                    "Ctrl-C stops it.")
     p.add_argument("build_dir", nargs="?", type=Path, default=Path("outputs"), metavar="BUILD_DIR",
                    help="a `kg build` output folder (default: outputs/)")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default: {DEFAULT_HOST}, this machine only)")
