@@ -296,7 +296,7 @@ class Lookup:
         """id, title, date, year and text of papers by IRI."""
         out: dict[str, dict] = {}
         for i in range(0, len(iris), 500):
-            values = " ".join(f"<{p}>" for p in iris[i:i + 500])
+            values = " ".join(str(ox.NamedNode(p)) for p in iris[i:i + 500])
             for r in self._select(
                     "SELECT ?p ?id ?title ?abstract ?date ?dateText WHERE { VALUES ?p { " + values + " } "
                     "?p dcterms:identifier ?id . OPTIONAL { ?p dcterms:title ?title } "
@@ -304,7 +304,7 @@ class Lookup:
                     "OPTIONAL { ?p kg:dateText ?dateText } }"):
                 if r["p"] in out:
                     continue
-                text = f"{r['title']}\n\n{r['abstract']}" if r["title"] else r["abstract"]
+                text = f"{r['title']}\n\n{r['abstract'] or ''}" if r["title"] else r["abstract"]
                 out[r["p"]] = {"iri": r["p"], "id": r["id"], "title": r["title"], "date": r["date"],
                                "date_text": r["dateText"], "text": text}
         return out
@@ -315,6 +315,17 @@ class Lookup:
 
     def entity(self, iri: str, top: int = TOP, evidence: int = EVIDENCE) -> dict:
         """Everything the build knows about one entity (see the module doc).
+
+        Parameters
+        ----------
+        iri : str
+        top : int
+            Co-occurring entities listed per type (the most papers in common first); the
+            evaluations list the ``max(10, 2 * top)`` dataset-metric pairs of most papers
+            (``evaluation_pairs`` counts them all).
+        evidence : int
+            Evidence sentences: one per paper (its proposal mention, else its first), the most
+            recent papers first (``evidence_papers`` counts the papers with a mention).
 
         Raises
         ------
@@ -365,12 +376,15 @@ class Lookup:
                 "?d skos:prefLabel ?dl . ?m skos:prefLabel ?ml } GROUP BY ?d ?dl ?m ?ml ORDER BY DESC(?n) ?dl ?ml",
                 e=e)]
 
-        mentions, source = self._entity_mentions(iri)
+        # Every paper linked to the entity has a mention of it: the evidence is read for the papers
+        # shown (the most recent, and the proposers) only.
+        shown_papers = sorted(dates, key=lambda p: (dates[p], p), reverse=True)[:evidence]
+        wanted = list(dict.fromkeys(proposers + shown_papers))
+        mentions, source = self._entity_mentions(iri, wanted)
         first: dict[str, dict] = {}  # per paper: its proposal mention if any, else its first mention
         for m in sorted(mentions, key=lambda m: (m["paper"], not m["proposed"], m["start"])):
             first.setdefault(m["paper"], m)
-        shown_papers = sorted(first, key=lambda p: ("" if not dates.get(p) else dates[p], p), reverse=True)
-        wanted = list(dict.fromkeys(proposers + shown_papers[:evidence]))
+        shown_papers = [p for p in shown_papers if p in first]
         papers = self._papers(wanted)
 
         def sentence_of(m: dict) -> dict:
@@ -395,23 +409,33 @@ class Lookup:
             "aliases": aliases, "in_vocabulary": bool(vocab and vocab[0]["v"]), "paper_count": count,
             "papers_per_year": per_year, "proposed_by": proposed_by, "cooccurring": cooc,
             "evaluations": evaluations[:max(10, 2 * top)], "evaluation_pairs": len(evaluations),
-            "evidence": [sentence_of(first[p]) for p in shown_papers[:evidence]],
-            "evidence_papers": len(first), "evidence_source": source,
+            "evidence": [sentence_of(first[p]) for p in shown_papers],
+            "evidence_papers": len(dates) if source else 0, "evidence_source": source,
         }
 
-    def _entity_mentions(self, iri: str) -> tuple[list[dict], str | None]:
+    def _entity_mentions(self, iri: str, papers: list[str]) -> tuple[list[dict], str | None]:
+        """The entity's mentions in ``papers`` (IRIs), and where they were read (None: nowhere)."""
+        if not papers:
+            return [], "graph" if self.has_mentions else None
         if self.has_mentions:
-            rows = self._select(
-                "SELECT ?p ?surface ?sentence ?si ?start ?end ?prop WHERE { ?m kg:refersTo ?e ; "
-                "prov:wasDerivedFrom ?p ; kg:surfaceForm ?surface ; kg:sentenceIndex ?si ; kg:charStart ?start ; "
-                "kg:charEnd ?end ; kg:isProposal ?prop . OPTIONAL { ?m kg:sentence ?sentence } }",
-                e=ox.NamedNode(iri))
+            rows = []
+            for i in range(0, len(papers), 500):
+                values = " ".join(str(ox.NamedNode(p)) for p in papers[i:i + 500])
+                rows += self._select(
+                    "SELECT ?p ?surface ?sentence ?si ?start ?end ?prop WHERE { VALUES ?p { " + values + " } "
+                    "?m prov:wasDerivedFrom ?p ; kg:refersTo ?e ; kg:surfaceForm ?surface ; kg:sentenceIndex ?si ; "
+                    "kg:charStart ?start ; kg:charEnd ?end ; kg:isProposal ?prop . OPTIONAL { ?m kg:sentence ?sentence } }",
+                    e=ox.NamedNode(iri))
             return [{"paper": r["p"], "surface": r["surface"], "sentence": r["sentence"], "sentence_index": r["si"],
                      "start": r["start"], "end": r["end"], "proposed": bool(r["prop"])} for r in rows], "graph"
         key = self._key_of(iri)
         if key is None:
             return [], None
-        return [m for m in self._csv_mentions(lambda row: row["entity_key"] == key)], "mentions.csv"
+        from kg.assemble.iris import paper_slug
+
+        ids = {p.rsplit("/", 1)[1] for p in papers}
+        return self._csv_mentions(lambda row: _unquote(row["entity_key"]) == key and paper_slug(_unquote(row["paper_id"])) in ids), \
+            "mentions.csv"
 
     # -- mentions.csv (large builds) ----------------------------------------------------------------
 
