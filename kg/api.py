@@ -151,6 +151,9 @@ class Build:
 
     def _file(self, name: str, fmt: str) -> Path:
         p = self.path / name
+        if not self.path.exists():
+            raise KgError("this build was replaced by a newer one after it was opened: open_build() it again",
+                          str(self.given))
         if not p.is_file():
             raise KgError(f"this build has no {name} (build with `--format {fmt}` among its formats)", str(self.given))
         return p

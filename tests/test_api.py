@@ -121,3 +121,21 @@ def test_show_and_errors(b, build):
     assert only_rdf.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").n.iloc[0] == b.triple_count()
     with pytest.raises(KgError, match="--format tables"):
         only_rdf.tables()
+
+
+def test_an_opened_build_stays_that_build(build, tmp_path):
+    """open_build resolves .kg-current once: a new build switching it does not mix two builds, and a
+    removed old version is said to be replaced."""
+    import shutil
+
+    current = (build / ".kg-current").resolve()
+    old = tmp_path / ".kg-versions" / "old"
+    shutil.copytree(current / "store", old / "store")
+    shutil.copy(current / "papers.csv", old / "papers.csv")
+    (tmp_path / ".kg-current").symlink_to(Path(".kg-versions") / "old")
+    b = open_build(tmp_path)
+    assert b.path == old.resolve()
+    assert b.query("ASK { ?p a kg:Paper }").ask.tolist() == [True]
+    shutil.rmtree(old)
+    with pytest.raises(KgError, match="replaced by a newer one"):
+        b.tables()

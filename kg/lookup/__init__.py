@@ -206,7 +206,8 @@ class Lookup:
         -------
         dict
             ``iri``, ``kind`` ("entity" or "paper"), ``matched_by`` (iri, paper id, key, label,
-            alias, then "... (any case)" and "... (loose)": ignoring case, spaces and punctuation) and ``other_matches`` (other entities the name
+            alias, then "... (any case)" and "... (loose)": ignoring case, spaces and punctuation) and
+            ``other_matches`` (other entities the name
             also names, most papers first: label, type, papers, iri).
 
         Raises
@@ -424,7 +425,8 @@ class Lookup:
                 rows += self._select(
                     "SELECT ?p ?surface ?sentence ?si ?start ?end ?prop WHERE { VALUES ?p { " + values + " } "
                     "?m prov:wasDerivedFrom ?p ; kg:refersTo ?e ; kg:surfaceForm ?surface ; kg:sentenceIndex ?si ; "
-                    "kg:charStart ?start ; kg:charEnd ?end ; kg:isProposal ?prop . OPTIONAL { ?m kg:sentence ?sentence } }",
+                    "kg:charStart ?start ; kg:charEnd ?end ; kg:isProposal ?prop . "
+                    "OPTIONAL { ?m kg:sentence ?sentence } }",
                     e=ox.NamedNode(iri))
             return [{"paper": r["p"], "surface": r["surface"], "sentence": r["sentence"], "sentence_index": r["si"],
                      "start": r["start"], "end": r["end"], "proposed": bool(r["prop"])} for r in rows], "graph"
@@ -434,8 +436,9 @@ class Lookup:
         from kg.assemble.iris import paper_slug
 
         ids = {p.rsplit("/", 1)[1] for p in papers}
-        return self._csv_mentions(lambda row: _unquote(row["entity_key"]) == key and paper_slug(_unquote(row["paper_id"])) in ids), \
-            "mentions.csv"
+        rows = self._csv_mentions(
+            lambda row: _unquote(row["entity_key"]) == key and paper_slug(_unquote(row["paper_id"])) in ids)
+        return rows, "mentions.csv"
 
     # -- mentions.csv (large builds) ----------------------------------------------------------------
 
@@ -465,10 +468,12 @@ class Lookup:
         with open(path, encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 if keep(row):
-                    out.append({"paper": str(paper_iri(_unquote(row["paper_id"]))), "entity_key": _unquote(row["entity_key"]),
+                    out.append({"paper": str(paper_iri(_unquote(row["paper_id"]))),
+                                "entity_key": _unquote(row["entity_key"]),
                                 "type": row["type"], "surface": _unquote(row["text"]),
                                 "sentence": _unquote(row["sentence"]), "sentence_index": int(row["sentence_index"]),
-                                "start": int(row["start"]), "end": int(row["end"]), "proposed": row["proposed"] == "True"})
+                                "start": int(row["start"]), "end": int(row["end"]),
+                                "proposed": row["proposed"] == "True"})
         return out
 
     # -- papers -----------------------------------------------------------------------------------
@@ -576,7 +581,8 @@ def describe(store: ox.Store, iri: str, fmt: ox.RdfFormat, max_triples: int = 10
         raise NotFound(iri)
     is_paper = iri.startswith(PAPER_NS)
     if is_paper:
-        parts = [q.object for q in triples if q.predicate.value in (ONTOLOGY_NS + "hasMention", ONTOLOGY_NS + "evaluation")]
+        parts = [q.object for q in triples
+                 if q.predicate.value in (ONTOLOGY_NS + "hasMention", ONTOLOGY_NS + "evaluation")]
         for n in parts:
             triples += store.quads_for_pattern(n, None, None, ox.DefaultGraph())
     else:

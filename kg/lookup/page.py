@@ -139,7 +139,8 @@ def paper_page(rec: dict) -> str:
         body.append("<h2>Evaluations</h2><table><tr><th>dataset</th><th>metric</th><th>sentence</th></tr>")
         for ev in rec["evaluations"]:
             body.append(f"<tr><td>{_link(ev['dataset']['iri'], ev['dataset']['label'])}</td>"
-                        f"<td>{_link(ev['metric']['iri'], ev['metric']['label'])}</td><td>{_e(ev['sentence'])}</td></tr>")
+                        f"<td>{_link(ev['metric']['iri'], ev['metric']['label'])}</td>"
+                        f"<td>{_e(ev['sentence'])}</td></tr>")
         body.append("</table>")
     body.append("<h2>Text</h2>")
     body.append(f"<p>{_marked_text(rec['text'], rec['mentions'])}</p>")
