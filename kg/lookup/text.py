@@ -66,7 +66,8 @@ def format_entity(rec: dict) -> str:
     if rec["evaluations"]:
         if rec["type"] in ("Dataset", "Metric"):
             other = "metric" if rec["type"] == "Dataset" else "dataset"
-            out.append(f"Evaluated with (the {other}s reported {'on it' if other == 'metric' else 'with it'}, papers):")
+            out.append("Evaluated with (the metrics reported on it, papers):" if other == "metric"
+                       else "Evaluated with (the datasets it is reported on, papers):")
             out += [f"  {_p(e[other]['label'])} ({e['papers']})" for e in rec["evaluations"]]
         else:
             out.append("Evaluated with (dataset / metric reported in the papers that mention it, papers):")
