@@ -5,7 +5,8 @@
 with plain records (dicts of str, int, list; JSON as they are):
 
 * :meth:`Lookup.resolve` turns a name into an IRI: an entity IRI, a paper IRI or id, an entity key,
-  a preferred or alternative label (exact, then ignoring case); an unknown name raises
+  a preferred or alternative label (exact, then ignoring case, then ignoring spaces and
+  punctuation); an unknown name raises
   :class:`NotFound` with the closest labels (:mod:`difflib`, then labels containing the name).
 * :meth:`Lookup.entity` -- type, labels, papers per year, the papers that propose it with the
   sentence that says so, the entities it co-occurs with per type (papers in common), the datasets
@@ -20,6 +21,7 @@ always keeps them, and the records say ``"evidence_source": "mentions.csv"``.
 
 Mention offsets in the graph are offsets in the paper's text (title, a blank line, abstract); a
 record gives each sentence with ``mark``, the ``[start, end)`` of the mention in that sentence.
+The triples about one entity or paper, for RDF answers, are :func:`kg.lookup.describe.describe`'s.
 """
 
 from __future__ import annotations
@@ -561,40 +563,3 @@ def entity_or_paper_iri(kind: str, slug: str) -> str | None:
     if kind not in ("entity", "paper") or not _SLUG.fullmatch(slug):
         return None
     return f"{RESOURCE_NS}{kind}/{slug}"
-
-
-def describe(store: ox.Store, iri: str, fmt: ox.RdfFormat, max_triples: int = 100_000) -> tuple[bytes, int, bool]:
-    """An entity's or paper's triples serialized as ``fmt``: (body, triples, truncated).
-
-    An entity: its own triples and those that point at it (papers, mentions, evaluations, other
-    entities). A paper: its own triples and those of its mentions and evaluations. At most
-    ``max_triples``.
-
-    Raises
-    ------
-    NotFound
-        If the graph has no triple about ``iri``.
-    """
-    node = ox.NamedNode(iri)
-    triples = list(store.quads_for_pattern(node, None, None, ox.DefaultGraph()))
-    if not triples:
-        raise NotFound(iri)
-    is_paper = iri.startswith(PAPER_NS)
-    if is_paper:
-        parts = [q.object for q in triples
-                 if q.predicate.value in (ONTOLOGY_NS + "hasMention", ONTOLOGY_NS + "evaluation")]
-        for n in parts:
-            triples += store.quads_for_pattern(n, None, None, ox.DefaultGraph())
-    else:
-        incoming = []
-        for q in store.quads_for_pattern(None, None, node, ox.DefaultGraph()):
-            incoming.append(q)
-            if len(triples) + len(incoming) > max_triples:
-                break
-        triples += sorted(incoming, key=lambda q: (q.predicate.value, q.subject.value))
-    truncated = len(triples) > max_triples
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in triples[:max_triples]]
-    prefixes = None
-    if fmt in (ox.RdfFormat.TURTLE,):
-        prefixes = dict(PREFIXES, entity=ENTITY_NS, paper=PAPER_NS, xsd="http://www.w3.org/2001/XMLSchema#")
-    return ox.serialize(triples, format=fmt, prefixes=prefixes), len(triples), truncated

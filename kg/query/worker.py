@@ -137,7 +137,8 @@ def lookup(store, job: dict) -> tuple[dict, bytes]:
     ntriples) for ``job["iri"]``; 404 when the graph has no such entity or paper."""
     import pyoxigraph
 
-    from kg.lookup import Lookup, NotFound, describe
+    from kg.lookup import Lookup, NotFound
+    from kg.lookup.describe import describe
 
     iri, fmt = job["iri"], job["format"]
     try:
