@@ -412,6 +412,7 @@ class Lookup:
             "aliases": aliases, "in_vocabulary": bool(vocab and vocab[0]["v"]), "paper_count": count,
             "papers_per_year": per_year, "proposed_by": proposed_by, "cooccurring": cooc,
             "evaluations": evaluations[:max(10, 2 * top)], "evaluation_pairs": len(evaluations),
+            "evaluations_in_graph": self.has_mentions,  # large builds keep no kg:Evaluation (nor kg:Mention)
             "evidence": [sentence_of(first[p]) for p in shown_papers],
             "evidence_papers": len(dates) if source else 0, "evidence_source": source,
         }

@@ -90,6 +90,8 @@ def entity_page(rec: dict) -> str:
         body.append("</table>")
         if rec["evaluation_pairs"] > len(rec["evaluations"]):
             body.append(f"<p class=\"meta\">... and {rec['evaluation_pairs'] - len(rec['evaluations'])} more</p>")
+    elif not rec.get("evaluations_in_graph", True):
+        body.append("<p>Not in this graph (a build past 20,000 papers keeps no evaluation nodes).</p>")
     else:
         body.append("<p>No dataset and metric reported together in one sentence.</p>")
     body.append(f"<h2>Evidence ({len(rec['evidence'])} of {rec['evidence_papers']} papers, most recent first)</h2>")

@@ -75,6 +75,8 @@ def format_entity(rec: dict) -> str:
                     for e in rec["evaluations"]]
         if rec["evaluation_pairs"] > len(rec["evaluations"]):
             out.append(f"  ... and {rec['evaluation_pairs'] - len(rec['evaluations'])} more")
+    elif not rec.get("evaluations_in_graph", True):
+        out.append("Evaluated with: not in this graph (a build past 20,000 papers keeps no kg:Evaluation nodes)")
     else:
         out.append("Evaluated with: no dataset and metric reported together in one sentence")
     out.append("")

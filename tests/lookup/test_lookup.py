@@ -124,12 +124,13 @@ def test_paper_record(lookup, tables):
 
 
 def test_large_build_reads_evidence_from_mentions_csv(build, lookup, tmp_path):
-    """A build past LARGE_BUILD_PAPERS has no mention nodes in the graph: the same evidence comes from
-    mentions.csv (here: the sample's graph without its kg:Mention nodes, beside the sample's tables)."""
+    """A build past LARGE_BUILD_PAPERS has no mention (nor evaluation) nodes in the graph: the same
+    evidence comes from mentions.csv (here: the sample's graph without those nodes, beside the sample's
+    tables), and the missing evaluations are said to be missing."""
     store = open_graph(build)
-    mention = ox.NamedNode("https://w3id.org/paper-kg/ontology#Mention")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    drop = {q.subject for q in store.quads_for_pattern(None, rdf_type, mention)}
+    drop = {q.subject for cls in ("Mention", "Evaluation")  # what a large build's RDF leaves out
+            for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(f"https://w3id.org/paper-kg/ontology#{cls}"))}
     small = ox.Store()
     small.extend(q for q in store if q.subject not in drop and q.object not in drop)
     for name in ("mentions.csv", "entities.csv"):
@@ -142,6 +143,8 @@ def test_large_build_reads_evidence_from_mentions_csv(build, lookup, tmp_path):
         marks = [[(e["sentence"], e["mark"]) for e in r["evidence"]] for r in (a, b)]
         assert marks[0] == marks[1]
         assert a["proposed_by"] == b["proposed_by"]
+        assert a["evaluations_in_graph"] and not b["evaluations_in_graph"] and b["evaluations"] == []
+        assert "not in this graph" in format_record(b) and "not in this graph" not in format_record(a)
     pid = a["proposed_by"][0]["paper"]["id"]
     assert sorted((m["start"], m["surface"]) for m in lookup.show(pid)["mentions"]) == \
         sorted((m["start"], m["surface"]) for m in large.show(pid)["mentions"])
