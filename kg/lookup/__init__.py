@@ -132,7 +132,7 @@ def mark_in_sentence(sentence: str, text: str | None, start: int, end: int, surf
 
 def _unquote(cell: str) -> str:
     """Undo kg.export.tables' spreadsheet-formula guard on a cell of ``mentions.csv``."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START and cell[1:2] != "" else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START else cell
 
 
 class Lookup:
@@ -151,7 +151,7 @@ class Lookup:
         self.store = store
         self.build_dir = Path(build_dir) if build_dir is not None and Path(build_dir).is_dir() else None
         self._labels: list[tuple[str, str, str]] | None = None  # (label, iri, "label"|"alias")
-        self._entity_info: dict[str, tuple[str, int]] = {}
+        self._info_cache: dict[str, tuple[str, str, int]] = {}
         self._has_mentions: bool | None = None
         self._keys: dict[str, str] | None = None
 
@@ -193,13 +193,17 @@ class Lookup:
         return self._labels
 
     def _info(self, iri: str) -> tuple[str, str, int]:
-        """(label, type, papers) of an entity."""
+        """(label, type, papers) of an entity (``(iri, "?", 0)`` for no entity)."""
+        if iri in self._info_cache:
+            return self._info_cache[iri]
         rows = self._select("SELECT ?l ?t ?n WHERE { ?e skos:prefLabel ?l ; a ?t . OPTIONAL { ?e kg:paperCount ?n } }",
                             e=ox.NamedNode(iri))
+        info = (iri, "?", 0)
         for r in rows:
             if _short_type(r["t"]) in ENTITY_TYPES:
-                return r["l"], _short_type(r["t"]), r["n"] or 0
-        return iri, "?", 0
+                info = (r["l"], _short_type(r["t"]), r["n"] or 0)
+        self._info_cache[iri] = info
+        return info
 
     def resolve(self, name: str) -> dict:
         """Find what ``name`` names.
@@ -209,8 +213,8 @@ class Lookup:
         dict
             ``iri``, ``kind`` ("entity" or "paper"), ``matched_by`` (iri, paper id, key, label,
             alias, then "... (any case)" and "... (loose)": ignoring case, spaces and punctuation) and
-            ``other_matches`` (other entities the name
-            also names, most papers first: label, type, papers, iri).
+            ``other_matches`` (other entities the name also names, most papers first: label, type,
+            papers, iri).
 
         Raises
         ------
