@@ -222,6 +222,27 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_show(args) -> int:
+    from kg.lookup import NotFound, open_lookup
+    from kg.lookup.text import format_record
+
+    if args.top < 1 or args.evidence < 0:
+        raise KgError("--top must be >= 1 and --evidence >= 0")
+    lookup = open_lookup(args.graph)
+    try:
+        rec = lookup.show(args.name, top=args.top, evidence=args.evidence)
+    except NotFound as e:
+        if args.format == "json":
+            print(json.dumps({"error": "not found", "query": args.name, "suggestions": e.suggestions},
+                             ensure_ascii=False, indent=2))
+        raise
+    if args.format == "json":
+        print(json.dumps(rec, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(format_record(rec))
+    return EXIT_OK
+
+
 # -- parser ---------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -336,6 +357,21 @@ def build_parser() -> argparse.ArgumentParser:
     graph_option(p)
     p.add_argument("--top", type=int, default=10, help="how many top entities per type")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("show", help="what the graph knows about one entity or paper",
+                       description="Show an entity (by label, alias, key or IRI) or a paper (by id or IRI): type, "
+                                   "labels, papers per year, the papers that propose it with the sentence that says "
+                                   "so, the entities it co-occurs with, the datasets and metrics it is evaluated "
+                                   "with, and evidence sentences with the mention marked [[like this]]. An unknown "
+                                   "name lists the closest labels (exit code 2).")
+    p.add_argument("name", help="an entity's label, alias or key (\"LoRA\", \"CNNs\"), a paper id, or an IRI")
+    graph_option(p)
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                   help="text for reading, json (the whole record) for scripts (default: text)")
+    p.add_argument("--top", type=int, default=5, help="co-occurring entities listed per type (default: 5)")
+    p.add_argument("--evidence", type=int, default=10,
+                   help="evidence sentences shown, one per paper, most recent first (default: 10)")
+    p.set_defaults(func=cmd_show)
 
     from kg.serve import add_serve_parser
     from kg.train import add_train_parser

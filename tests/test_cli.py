@@ -125,7 +125,8 @@ def test_stats_without_a_build_says_to_run_kg_build(tmp_path, capsys, monkeypatc
     monkeypatch.chdir(tmp_path)  # no outputs/ here
     assert main(["stats"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("kg: error: outputs: no build here: run `kg build` first") and "\n" not in err
+    assert err.startswith("kg: error: outputs: no such graph file or build folder (run `kg build` first") \
+        and "\n" not in err
     (tmp_path / "outputs").mkdir()
     assert main(["stats"]) == 2
     assert "run `kg build` first" in capsys.readouterr().err

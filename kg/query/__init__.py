@@ -71,11 +71,9 @@ def open_graph(path: Path) -> pyoxigraph.Store:
             if (path / name).is_file():
                 return open_graph(path / name)
         raise KgError("no built graph here (run `kg build` first, or pass --graph FILE)", str(path))
-    if not path.exists():
-        raise KgError("no build here: run `kg build` first (it writes outputs/), or name a build folder or an "
-                      "RDF file with --graph", str(path))
     if not path.is_file():
-        raise KgError("no such graph file or build folder", str(path))
+        raise KgError("no such graph file or build folder (run `kg build` first: it writes outputs/; or name a "
+                      "build folder or an RDF file with --graph)", str(path))
     fmt = _RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise KgError(f"unknown RDF file type {path.suffix!r} (use .ttl, .nt, .nq, .trig, .rdf, .jsonld)", str(path))

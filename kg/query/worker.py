@@ -101,6 +101,8 @@ def answer(store, job: dict) -> tuple[dict, bytes]:
     from kg.query.guard import QueryRefused, check_query, looks_like_update
     from kg.query.pool import QueryError
 
+    if job["kind"] == "lookup":
+        return lookup(store, job)
     text = job["query"]
     inserted = (0, 0)
     try:
@@ -136,6 +138,42 @@ def answer(store, job: dict) -> tuple[dict, bytes]:
                             f"allowed (--max-memory)", retire=True)
     except Exception as e:  # noqa: BLE001 - engine errors become one clear line
         return _failed(500, f"query failed: {e}")
+
+
+_LOOKUPS: dict = {}  # one kg.lookup.Lookup per store: it keeps the labels it has read
+
+
+def lookup(store, job: dict) -> tuple[dict, bytes]:
+    """An entity's or paper's record (JSON) or triples (``job["format"]``: record, turtle, jsonld,
+    ntriples) for ``job["iri"]``; 404 when the graph has no such entity or paper."""
+    import pyoxigraph
+
+    from kg.lookup import Lookup, NotFound
+    from kg.lookup.describe import describe
+
+    iri, fmt = job["iri"], job["format"]
+    try:
+        if fmt == "record":
+            lk = _LOOKUPS.get(id(store))
+            if lk is None:
+                graph = job.get("graph")
+                lk = _LOOKUPS[id(store)] = Lookup(store, Path(graph) if graph else None)
+            rec = lk.paper(iri) if iri.startswith(job["paper_ns"]) else lk.entity(iri)
+            body = json.dumps(rec, ensure_ascii=False).encode("utf-8")
+            return {"ok": True, "content_type": "application/json; charset=utf-8", "rows": 1, "truncated": False,
+                    "length": len(body)}, body
+        rdf = {"turtle": (pyoxigraph.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
+               "jsonld": (pyoxigraph.RdfFormat.JSON_LD, "application/ld+json; charset=utf-8"),
+               "ntriples": (pyoxigraph.RdfFormat.N_TRIPLES, "application/n-triples; charset=utf-8")}[fmt]
+        body, n, truncated = describe(store, iri, rdf[0], job["max_rows"])
+        return {"ok": True, "content_type": rdf[1], "rows": n, "truncated": truncated, "length": len(body)}, body
+    except NotFound:
+        return _failed(404, f"not found: no {'paper' if iri.startswith(job['paper_ns']) else 'entity'} <{iri}> "
+                            f"in this build")
+    except MemoryError:
+        return _failed(503, "lookup stopped: it needs more memory than allowed (--max-memory)", retire=True)
+    except Exception as e:  # noqa: BLE001 - one clear line
+        return _failed(500, f"lookup failed: {e}")
 
 
 def _failed(status: int, message: str, retire: bool = False) -> tuple[dict, bytes]:
@@ -200,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 job = jobs.get()
                 job["max_memory_mb"] = cfg["max_memory_mb"]
                 job["allow_service"] = cfg["allow_service"]
+                job["graph"] = cfg["graph"]
                 header, body = answer(store, job)
                 send_json(wfd, header)
                 for i in range(0, len(body), CHUNK):

@@ -7,6 +7,11 @@ Endpoints (stdlib :mod:`http.server`, one thread per connection):
   (``Accept``): SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle (default),
   N-Triples, RDF/XML, JSON-LD. Updates are refused (403), syntax errors answer 400.
 * ``GET /`` the build's ``graph.html`` (or a small index with a query form), ``GET /health``.
+* ``GET /id/entity/{key}``, ``GET /id/paper/{id}``: the resources the graph's IRIs
+  (``https://w3id.org/paper-kg/id/...``) name, by content negotiation (:mod:`kg.serve.conneg`):
+  an HTML page (what `kg show` shows, :mod:`kg.lookup.page`), Turtle, JSON-LD, N-Triples, or the
+  record as JSON; 406 for any other ``Accept``, 404 for what the graph does not hold. Looked up
+  in the query workers, like a query.
 
 Limits (see :mod:`kg.serve.results`): queries run in ``max_concurrent`` worker processes, so a
 query that crashes the engine costs only itself a 500; per-request time (503 after ``timeout``,
@@ -37,6 +42,7 @@ from kg import __version__
 from kg.config import QUERY_MAX_MEMORY_MB
 from kg.errors import KgError
 from kg.query import add_limit_options
+from kg.serve.conneg import choose
 from kg.serve.results import QueryFailed, QueryRunner, Reply
 
 DEFAULT_HOST = "127.0.0.1"
@@ -52,6 +58,10 @@ WRITE_PIECE = 1 << 16  # each socket write must finish within the idle timeout
 EXPOSED = "X-KG-Truncated, X-KG-Max-Rows, X-KG-Rows"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+
+#: What /id/... can be sent as (media type -> the lookup's format), in the server's order of preference.
+RESOURCE_TYPES = {"text/html": "html", "text/turtle": "turtle", "application/ld+json": "jsonld",
+                  "application/n-triples": "ntriples", "application/json": "record"}
 
 _INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>paper-kg SPARQL endpoint</title></head>
@@ -240,6 +250,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if path == "/health":
             body = json.dumps({"status": "ok", "version": __version__}).encode()
             return self._send(200, body, "application/json", cors=True)
+        if path.startswith("/id/"):
+            return self._resource(path)
         if path in ("/", "/index.html", "/graph.html"):
             page = self.server.build_dir / "graph.html"
             if page.is_file():
@@ -248,7 +260,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
             return self._index()
-        return self._text(404, f"not found: {path} (the SPARQL endpoint is /sparql)", cors=False)
+        return self._text(404, f"not found: {_printable(path)} (the SPARQL endpoint is /sparql; entities and "
+                               f"papers are at /id/entity/KEY and /id/paper/ID)", cors=False)
 
     do_HEAD = do_GET
 
@@ -325,6 +338,41 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 'The graph view is at <a href="/">/</a>.')
         page = _INDEX.format(note=note, query=html.escape(_EXAMPLE))
         self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
+
+    def _resource(self, path: str) -> None:
+        """``/id/entity/{key}`` or ``/id/paper/{id}``, as the ``Accept`` header prefers."""
+        from kg.lookup import entity_or_paper_iri
+
+        parts = path.split("/")
+        iri = entity_or_paper_iri(parts[2], urllib.parse.unquote(parts[3])) if len(parts) == 4 else None
+        if iri is None:
+            return self._text(404, f"not found: {_printable(path)} (resources are /id/entity/KEY and /id/paper/ID)",
+                              {"Vary": "Accept"})
+        offer = choose(self.headers.get("Accept"), list(RESOURCE_TYPES))
+        if offer is None:
+            return self._text(406, "not acceptable: this resource is available as " + ", ".join(RESOURCE_TYPES),
+                              {"Vary": "Accept"})
+        fmt = RESOURCE_TYPES[offer]
+        try:
+            reply = self.server.runner.lookup(iri, "record" if fmt == "html" else fmt)
+        except QueryFailed as e:
+            return self._text(e.status, e.message, dict(e.headers, Vary="Accept"))
+        headers = {"Vary": "Accept"}
+        with reply:
+            if fmt != "html":
+                if reply.truncated:
+                    headers["X-KG-Truncated"] = "true"
+                    headers["X-KG-Max-Rows"] = str(self.server.runner.max_rows)
+                return self._send(200, reply, reply.content_type, headers, cors=True)
+            from kg.lookup.page import CSP, record_page
+
+            try:
+                record = json.loads(b"".join(reply.chunks()))
+            except OSError as e:
+                return self._text(503, f"lookup not completed: {e}")
+        page = record_page(record).encode("utf-8")
+        headers["Content-Security-Policy"] = CSP
+        self._send(200, page, "text/html; charset=utf-8", headers, cors=True)
 
     def _query(self, params: dict[str, list[str]]) -> None:
         queries = params.get("query", [])
@@ -446,7 +494,8 @@ def cmd_serve(args) -> int:
                          allow_service=args.allow_service, cors_origins=tuple(args.cors),
                          idle_timeout=args.idle_timeout, max_connections=args.max_connections, quiet=args.quiet)
     url = server.url
-    print(f"kg serve: SPARQL endpoint at {url}sparql, graph view at {url} (Ctrl-C to stop)", flush=True)
+    print(f"kg serve: SPARQL endpoint at {url}sparql, graph view at {url}, entities at {url}id/entity/KEY "
+          f"(Ctrl-C to stop)", flush=True)
     if server.server_address[0] not in ("127.0.0.1", "::1", "localhost"):
         print("kg serve: warning: listening beyond this machine; the endpoint has no authentication",
               file=sys.stderr)
@@ -467,7 +516,9 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
         "serve", help="serve a build as a local read-only SPARQL endpoint",
         description="Serve a build's graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql "
                     "(GET/POST; JSON, XML, CSV, TSV results; Turtle/N-Triples for CONSTRUCT), the "
-                    "graph view at / and /health. Each query runs in a worker process. Ctrl-C stops it.")
+                    "graph view at / and /health, and the graph's IRIs: /id/entity/KEY and /id/paper/ID as an HTML "
+                    "page, Turtle, JSON-LD, N-Triples or JSON by Accept. Each query runs in a worker process. "
+                    "Ctrl-C stops it.")
     p.add_argument("build_dir", nargs="?", type=Path, default=Path("outputs"), metavar="BUILD_DIR",
                    help="a `kg build` output folder (default: outputs/)")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default: {DEFAULT_HOST}, this machine only)")

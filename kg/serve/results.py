@@ -243,17 +243,30 @@ class QueryRunner:
         """Stop the workers."""
         self.pool.close()
 
+    def lookup(self, iri: str, fmt: str) -> Reply:
+        """An entity's or paper's record (``fmt`` "record": JSON) or triples ("turtle", "jsonld",
+        "ntriples") from a worker, under the same limits as a query; raises :class:`QueryFailed`
+        (404 unknown, 500 crash, 503 time, memory or busy)."""
+        from kg.lookup import PAPER_NS
+
+        return self._ask({"kind": "lookup", "iri": iri, "format": fmt, "paper_ns": PAPER_NS,
+                          "max_rows": self.max_rows}, "lookup")
+
     def run(self, query: str, accept: str | None = None, default_graph_uris: list[str] = (),
             named_graph_uris: list[str] = ()) -> Reply:
         """Answer ``query``; raises :class:`QueryFailed` (400 refused or syntax, 403 update, 500 crash,
         503 time, memory or busy)."""
+        job = {"kind": "answer", "query": query, "accept": accept, "default_graph": list(default_graph_uris),
+               "named_graphs": list(named_graph_uris), "max_rows": self.max_rows}
+        return self._ask(job, "query")
+
+    def _ask(self, job: dict, what: str) -> Reply:
+        """Run ``job`` on an idle worker and take (or start streaming) its answer."""
         deadline = time.monotonic() + self.timeout
         worker = self.pool.acquire(deadline)
         if worker is None:
             raise QueryFailed(503, f"server busy: all {self.max_concurrent} query workers are taken by "
                                    f"long-running queries; try again later", {"Retry-After": "5"})
-        job = {"kind": "answer", "query": query, "accept": accept, "default_graph": list(default_graph_uris),
-               "named_graphs": list(named_graph_uris), "max_rows": self.max_rows}
         try:
             header = worker.ask(job, deadline)
             if header["ok"] and header["length"] > CHUNK:
@@ -261,8 +274,8 @@ class QueryRunner:
             body = b"".join(worker.body(header["length"], deadline)) if header["ok"] else b""
         except TimeoutError:
             self.pool.discard(worker)
-            raise QueryFailed(503, f"query stopped after {self.timeout:g} s (the server's --timeout); "
-                                   f"simplify it or add a LIMIT") from None
+            raise QueryFailed(503, f"{what} stopped after {self.timeout:g} s (the server's --timeout)"
+                                   + ("; simplify it or add a LIMIT" if what == "query" else "")) from None
         except QueryError:  # the worker died on it
             self.pool.discard(worker)
             raise

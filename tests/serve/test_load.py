@@ -54,6 +54,8 @@ def test_concurrent_queries_are_answered_or_refused_cleanly(server):
                 rows = json.load(r)["results"]["bindings"]
                 return r.status, "ok" if len(rows) == expected[q] else f"{len(rows)} rows, expected {expected[q]}"
         except urllib.error.HTTPError as e:
+            if e.code == 503 and not e.headers.get("Retry-After"):
+                return e.code, e.read().decode()  # a query past --timeout (a loaded machine) says so
             return e.code, e.headers.get("Retry-After") or ""
 
     with ThreadPoolExecutor(CLIENTS) as pool:
@@ -62,5 +64,6 @@ def test_concurrent_queries_are_answered_or_refused_cleanly(server):
     assert elapsed < DEADLINE
     assert all(status in (200, 503) for status, _ in results), results
     assert all(detail == "ok" for status, detail in results if status == 200), results
-    assert all(detail for status, detail in results if status == 503)  # Retry-After on refusals
+    # a refusal carries Retry-After; a query cut by the timeout says so
+    assert all(detail.isdigit() or "--timeout" in detail for status, detail in results if status == 503), results
     assert sum(status == 200 for status, _ in results) >= REQUESTS // 2
