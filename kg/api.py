@@ -27,18 +27,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.query.text import PREFIXES
 
 #: Above this many triples :meth:`Build.rdflib` refuses (about 650 MB of memory and a minute of parsing).
 RDFLIB_MAX_TRIPLES = 500_000
 
 Tables = namedtuple("Tables", ["papers", "entities", "mentions"])
 
-QUERY_PREFIXES = {
-    "kg": "https://w3id.org/paper-kg/ontology#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/", "schema": "https://schema.org/", "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
-}
+#: The prefixes `kg query` predeclares (one list for both).
+QUERY_PREFIXES = PREFIXES
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {f"{_XSD}{t}" for t in ("integer", "nonNegativeInteger", "positiveInteger", "negativeInteger",
                                     "nonPositiveInteger", "int", "long", "short", "byte", "unsignedInt",
