@@ -15,7 +15,7 @@ import re
 from kg.trends.compute import Trend, TrendReport
 
 #: Chart size in inches, and PNG resolution.
-FIGSIZE = (11.0, 4.2)
+FIGSIZE = (11.0, 5.0)
 DPI = 100
 #: Period labels drawn on the x axis at most (every n-th past it).
 MAX_TICKS = 18
@@ -53,7 +53,7 @@ def _panel(ax, report: TrendReport, trends: list[Trend], title: str, with_type: 
     ax.set_title(title, loc="left", fontsize=10)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     if trends:
-        ax.legend(fontsize=8, frameon=False, loc="upper left")
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2)
     else:
         ax.text(0.5, 0.5, "none in the window", transform=ax.transAxes, ha="center", color="#777777")
 

@@ -44,6 +44,22 @@ def test_trends_prints_and_writes_charts_and_page_into_the_build(arxiv_slice, ca
     assert not [p for p in (build_dir / ".kg-current").iterdir() if p.name.startswith(".kg-trends-")]
 
 
+def test_the_next_build_removes_the_charts(arxiv_slice, tmp_path, capsys):
+    """The charts belong to the build they were drawn from: a new build takes them away."""
+    records = [r for r in arxiv_slice[1] if "-" in r.get("listing_date", "")]
+    months = sorted({r["listing_date"][:7] for r in records})[:3]
+    f = tmp_path / "three-months.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in records if r["listing_date"][:7] in months), encoding="utf-8")
+    out = tmp_path / "b"
+    assert main(["build", str(f), "--out", str(out), "--fast", "-f", "store", "-q"]) == 0
+    assert main(["trends", "-g", str(out), "--min-papers", "1", "--top", "1", "-q"]) == 0
+    assert "3 months" in capsys.readouterr().out
+    assert (out / "trends.html").is_file() and (out / "trends" / "Method.svg").is_file()
+    assert main(["build", str(f), "--out", str(out), "--fast", "-f", "store", "-q"]) == 0
+    assert not (out / "trends.html").exists() and not (out / "trends").is_symlink()
+    assert not (out / "trends.html").is_symlink() and not (out / ".kg-current" / "trends").exists()
+
+
 def test_a_file_of_the_users_own_is_not_replaced(arxiv_slice, tmp_path, capsys):
     import shutil
 
