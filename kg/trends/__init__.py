@@ -68,8 +68,6 @@ def write_outputs(build: BuildData, report: TrendReport, title: str | None = Non
     from kg.trends.charts import render_charts
     from kg.trends.page import page
 
-    charts = render_charts(report)
-    text = page(report, charts, title or f"Trends: {build.out_dir.resolve().name or build.out_dir}")
     try:
         with contextlib.ExitStack() as stack:
             if build.version is not None:
@@ -79,6 +77,8 @@ def write_outputs(build: BuildData, report: TrendReport, title: str | None = Non
                                   "again", str(build.out_dir))
                 for name in (CHARTS_DIR, PAGE_NAME):
                     check_output_name(build.out_dir, name)
+            charts = render_charts(report)  # (under the lock: a conflict is found before this work)
+            text = page(report, charts, title or f"Trends: {build.out_dir.resolve().name or build.out_dir}")
             tmp = Path(tempfile.mkdtemp(prefix=f".kg-trends-{os.getpid()}-", dir=build.where))
             stack.callback(shutil.rmtree, tmp, ignore_errors=True)
             folder = tmp / CHARTS_DIR

@@ -46,3 +46,19 @@ def arxiv_slice(tmp_path_factory):
     build(BuildConfig(inputs=(path,), out_dir=out / "build", formats=("store",), quiet=True, jobs=1,
                       extract=ExtractConfig(use_recognizer=False)))
     return out / "build", records, no_year, no_date
+
+
+@pytest.fixture(scope="session")
+def slice_report(arxiv_slice):
+    """The slice's trends by quarter (3 papers in the window at least, 3 per list)."""
+    from kg.config import TrendsConfig
+    from kg.trends import analyze
+
+    return analyze(arxiv_slice[0], TrendsConfig(by="quarter", min_papers=3, top=3))[1]
+
+
+@pytest.fixture(scope="session")
+def slice_charts(slice_report):
+    from kg.trends.charts import render_charts
+
+    return render_charts(slice_report)

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import TrendsConfig
-from kg.trends import analyze
-from kg.trends.charts import render_charts
 from kg.trends.page import page
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
@@ -20,9 +17,9 @@ LOCAL = ("file:", "about:", "data:")
 
 
 @pytest.fixture(scope="module")
-def written(arxiv_slice, tmp_path_factory):
-    report = analyze(arxiv_slice[0], TrendsConfig(by="quarter", min_papers=3, top=3))[1]
-    text = page(report, render_charts(report), "Trends <of> a slice")
+def written(slice_report, slice_charts, tmp_path_factory):
+    report = slice_report
+    text = page(report, slice_charts, "Trends <of> a slice")
     path = tmp_path_factory.mktemp("page") / "trends.html"
     path.write_text(text, encoding="utf-8")
     return report, text, path

@@ -8,14 +8,12 @@ import json
 
 import pytest
 
-from kg.config import TrendsConfig
-from kg.trends import analyze
 from kg.trends.render import CSV_COLUMNS, render
 
 
 @pytest.fixture(scope="module")
-def report(arxiv_slice):
-    return analyze(arxiv_slice[0], TrendsConfig(by="quarter", min_papers=3, top=3))[1]
+def report(slice_report):
+    return slice_report
 
 
 def listed(report):

@@ -52,7 +52,7 @@ def test_the_next_build_removes_the_charts(arxiv_slice, tmp_path, capsys):
     f.write_text("".join(json.dumps(r) + "\n" for r in records if r["listing_date"][:7] in months), encoding="utf-8")
     out = tmp_path / "b"
     assert main(["build", str(f), "--out", str(out), "--fast", "-f", "store", "-q"]) == 0
-    assert main(["trends", "-g", str(out), "--min-papers", "1", "--top", "1", "-q"]) == 0
+    assert main(["trends", "-g", str(out), "--min-papers", "1", "--top", "1", "-t", "Method", "-q"]) == 0
     assert "3 months" in capsys.readouterr().out
     assert (out / "trends.html").is_file() and (out / "trends" / "Method.svg").is_file()
     assert main(["build", str(f), "--out", str(out), "--fast", "-f", "store", "-q"]) == 0
