@@ -45,8 +45,11 @@ def _panel(ax, report: TrendReport, trends: list[Trend], title: str, with_type: 
         ax.plot(x, y, marker="o", markersize=3, linewidth=1.6, label=_label(tr, with_type))
     step = max(1, math.ceil(len(x) / MAX_TICKS))
     ticks = x[::-1][::step][::-1]
-    ax.set_xticks(ticks, [tl.periods[t] for t in ticks], rotation=45 if len(tl.periods[0]) > 4 else 0,
-                  ha="right" if len(tl.periods[0]) > 4 else "center")
+    slanted = len(tl.periods) > 8
+    sep = " (" if slanted else "\n("
+    ax.set_xticks(ticks, [f"{tl.periods[t]}{sep}{int(tl.period_papers[t]):,})" for t in ticks],
+                  rotation=45 if slanted else 0, ha="right" if slanted else "center",
+                  rotation_mode="anchor" if slanted else "default", fontsize=7.5)
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.set_ylim(bottom=0)
     ax.set_ylabel(f"% of the {tl.by}'s papers")
@@ -63,15 +66,18 @@ def figure(report: TrendReport, entity_type: str | None):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
-    window = f"{report.window_periods[0]} .. {report.window_periods[-1]} shaded"
+    by = report.config.by
+    note = (f"share of each {by}'s papers (its papers in brackets); scores fitted over "
+            f"{report.window_periods[0]} .. {report.window_periods[-1]} (shaded)")
     if entity_type is None:
         ax = fig.subplots()
-        _panel(ax, report, report.selected, f"Selected entities (score in brackets; window {window})",
-               with_type=True)
+        _panel(ax, report, report.selected, "", with_type=True)
+        fig.suptitle(f"Selected entities: {note}", x=0.01, ha="left", fontsize=10)
     else:
         left, right = fig.subplots(1, 2)
-        _panel(left, report, report.rising.get(entity_type, []), f"{entity_type}: rising (window {window})")
-        _panel(right, report, report.falling.get(entity_type, []), f"{entity_type}: falling")
+        _panel(left, report, report.rising.get(entity_type, []), "rising")
+        _panel(right, report, report.falling.get(entity_type, []), "falling")
+        fig.suptitle(f"{entity_type}: {note}", x=0.01, ha="left", fontsize=10)
     return fig
 
 
