@@ -13,6 +13,7 @@ import math
 import re
 
 from kg.trends.compute import Trend, TrendReport
+from kg.trends.render import score_text
 
 #: Chart size in inches, and PNG resolution.
 FIGSIZE = (11.0, 5.0)
@@ -31,7 +32,7 @@ def chart_name(name: str) -> str:
 def _label(tr: Trend, with_type: bool) -> str:
     text = tr.entity.label if len(tr.entity.label) <= 40 else tr.entity.label[:39] + "…"
     text = text.replace("$", r"\$")  # matplotlib reads $...$ as mathematics
-    score = "n/a" if tr.slope is None else f"{tr.slope:+.2f}"
+    score = "n/a" if tr.slope is None else score_text(tr.slope)
     return f"{text} ({tr.entity.type}, {score})" if with_type else f"{text} ({score})"
 
 

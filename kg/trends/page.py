@@ -10,7 +10,7 @@ import html
 import re
 
 from kg.trends.compute import Trend, TrendReport
-from kg.trends.render import score_definition, sections, summary
+from kg.trends.render import score_definition, score_text, sections, summary
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; margin: 1.5rem auto;
@@ -49,7 +49,7 @@ def _table(report: TrendReport, caption: str, trends: list[Trend], with_type: bo
                         f'<td title="{tr.papers[t]:,} of {int(tl.period_papers[t]):,} papers">{tr.shares[t]:.1f}%</td>'
                         for t in w)
         cls = "" if tr.slope is None else (' class="up"' if tr.slope > 0 else ' class="down"' if tr.slope < 0 else "")
-        score = "-" if tr.slope is None else f"{tr.slope:+.2f}"
+        score = score_text(tr.slope)
         note = "" if tr.ranked or not with_type else f" <small>(&lt; {report.config.min_papers} papers)</small>"
         rows.append(f"<tr><td>{name}</td><td>{tr.window_papers:,}</td>{cells}<td{cls}>{score}{note}</td></tr>")
     if not trends:

@@ -44,8 +44,12 @@ def _pct(v: float | None) -> str:
     return "-" if v is None else f"{v:.1f}%"
 
 
-def _slope(v: float | None) -> str:
-    return "-" if v is None else f"{v:+.2f}"
+def score_text(v: float | None) -> str:
+    """A score as printed: signed, two decimals ("+0.00", never "-0.00"); "-" for none."""
+    return "-" if v is None else f"{round(v, 2) + 0.0:+.2f}"
+
+
+
 
 
 def table(report: TrendReport) -> str:
@@ -64,10 +68,10 @@ def table(report: TrendReport) -> str:
             name = printable(tr.entity.label) + (f" ({tr.entity.type})" if selected else "")
             note = "" if tr.ranked or not selected else f"  (< {report.config.min_papers} papers: not ranked)"
             body.append(["  " + name, f"{tr.window_papers:,}", *(_pct(tr.shares[t]) for t in w),
-                         _slope(tr.slope) + note])
+                         score_text(tr.slope) + note])
     grid = [cols] + [r for r in body if isinstance(r, list)]
     widths = [min(48, max(len(r[i]) for r in grid)) for i in range(len(cols))]
-    widths[-1] = max(len(cols[-1]), max(len(_slope(None)), 6))
+    widths[-1] = max(len(cols[-1]), max(len(score_text(None)), 6))
 
     def line(vals: list[str]) -> str:
         first = vals[0] if len(vals[0]) <= widths[0] else vals[0][: widths[0] - 1] + "…"

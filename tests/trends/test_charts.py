@@ -10,6 +10,7 @@ import pytest
 from kg.config import TrendsConfig
 from kg.trends import analyze
 from kg.trends.charts import DPI, FIGSIZE, render_charts
+from kg.trends.render import score_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -27,7 +28,7 @@ def test_one_svg_and_png_per_type_with_a_line_per_entity(report, slice_charts):
         assert root.tag == f"{SVG}svg"
         text = " ".join(t for el in root.iter(f"{SVG}text") for t in el.itertext())
         for tr in report.rising[name] + report.falling[name]:
-            assert tr.entity.label[:39] in text and f"{tr.slope:+.2f}" in text
+            assert tr.entity.label[:39] in text and score_text(tr.slope) in text
         assert f"{name}: share of each quarter's papers" in text and "rising" in text and "falling" in text
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", png[16:24])

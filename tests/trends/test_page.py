@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.trends.page import page
+from kg.trends.render import score_text
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 LOCAL = ("file:", "about:", "data:")
@@ -33,7 +34,7 @@ def test_page_has_each_chart_inline_and_each_table(written):
     assert _html.escape(f"{report.timeline.dated:,} of {report.timeline.papers:,} papers have a full date") in text
     for t in report.rising:
         for tr in report.rising[t] + report.falling[t]:
-            assert f"<td>{_html.escape(tr.entity.label)}</td>" in text and f"{tr.slope:+.2f}</td>" in text
+            assert f"<td>{_html.escape(tr.entity.label)}</td>" in text and f"{score_text(tr.slope)}</td>" in text
     assert not re.search(r"<(script|link|img|iframe|object|embed)\b", text)
     assert "default-src 'none'" in text
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from kg.trends.render import CSV_COLUMNS, render
+from kg.trends.render import CSV_COLUMNS, render, score_text
 
 
 @pytest.fixture(scope="module")
@@ -59,4 +59,4 @@ def test_table_states_what_was_counted_and_lists_every_entity(report):
     for t, d, tr in listed(report):
         assert f"{t}, {d}:" in text
         line = next(x for x in text.splitlines() if x.startswith(f"  {tr.entity.label[:30]}"))
-        assert line.split()[-1] == f"{tr.slope:+.2f}"
+        assert line.split()[-1] == score_text(tr.slope)
