@@ -49,9 +49,6 @@ def score_text(v: float | None) -> str:
     return "-" if v is None else f"{round(v, 2) + 0.0:+.2f}"
 
 
-
-
-
 def table(report: TrendReport) -> str:
     """Aligned text: one header, the papers of each period, then a block per type and
     direction (or the entities asked for) with the share in each period of the window."""
@@ -68,15 +65,14 @@ def table(report: TrendReport) -> str:
             name = printable(tr.entity.label) + (f" ({tr.entity.type})" if selected else "")
             note = "" if tr.ranked or not selected else f"  (< {report.config.min_papers} papers: not ranked)"
             body.append(["  " + name, f"{tr.window_papers:,}", *(_pct(tr.shares[t]) for t in w),
-                         score_text(tr.slope) + note])
+                         score_text(tr.slope), note])
     grid = [cols] + [r for r in body if isinstance(r, list)]
     widths = [min(48, max(len(r[i]) for r in grid)) for i in range(len(cols))]
-    widths[-1] = max(len(cols[-1]), max(len(score_text(None)), 6))
 
     def line(vals: list[str]) -> str:
         first = vals[0] if len(vals[0]) <= widths[0] else vals[0][: widths[0] - 1] + "…"
-        rest = [v.rjust(wd) for v, wd in zip(vals[1:-1], widths[1:-1])]
-        return "  ".join([first.ljust(widths[0]), *rest, vals[-1].rjust(widths[-1])]).rstrip()
+        rest = [v.rjust(wd) for v, wd in zip(vals[1:len(cols)], widths[1:])]
+        return ("  ".join([first.ljust(widths[0]), *rest]) + "".join(vals[len(cols):])).rstrip()
 
     lines = [summary(report), score_definition(report), "", line(cols)]
     lines += [line(r) if isinstance(r, list) else r for r in body]
