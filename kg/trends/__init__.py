@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.config import TrendsConfig
 from kg.trends.compute import NothingToTrend, TrendReport, timeline, trends
-from kg.trends.source import BuildData, open_build, read_entities, read_links, read_papers
+from kg.trends.source import BuildData, open_build_data, read_entities, read_links, read_papers
 
 __all__ = ["NothingToTrend", "TrendReport", "analyze", "load"]
 
@@ -33,7 +33,7 @@ def analyze(path: Path, config: TrendsConfig = TrendsConfig(), quiet: bool = Tru
     KgError
         No build there, or a bad setting.
     """
-    build = open_build(path)
+    build = open_build_data(path)
     return build, trends(load(build, config, quiet), config)
 
 

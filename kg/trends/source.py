@@ -59,7 +59,7 @@ class BuildData:
         return self.version or self.out_dir
 
 
-def open_build(path: Path) -> BuildData:
+def open_build_data(path: Path) -> BuildData:
     """Open a build folder (its current version) or an RDF file (a file of a build folder's
     current version, such as ``OUT/graph.ttl``, is that build).
 

@@ -11,7 +11,7 @@ from kg.errors import KgError
 from kg.query import open_graph, run_query
 from kg.trends import analyze, load
 from kg.trends.compute import MIN_FIT_PERIODS, NothingToTrend, trends
-from kg.trends.source import LINK_PROPERTIES, PREFIXES, open_build
+from kg.trends.source import LINK_PROPERTIES, PREFIXES, open_build_data
 
 #: The period of a dcterms:date, computed in SPARQL (independently of kg.trends.compute).
 PERIOD_SPARQL = {
@@ -34,7 +34,7 @@ def store_of(arxiv_slice):
 @pytest.mark.parametrize("by", ["month", "quarter"])
 def test_counts_equal_a_sparql_count_on_the_same_build(arxiv_slice, store_of, by):
     build_dir, records, no_year, no_date = arxiv_slice
-    tl = load(open_build(build_dir), TrendsConfig(by=by))
+    tl = load(open_build_data(build_dir), TrendsConfig(by=by))
     period = PERIOD_SPARQL[by]
     # papers per period
     rows = run_query(store_of, PREFIXES + f"""SELECT ?period (COUNT(DISTINCT ?paper) AS ?n) WHERE {{
@@ -61,7 +61,7 @@ def test_counts_equal_a_sparql_count_on_the_same_build(arxiv_slice, store_of, by
 
 
 def test_periods_run_from_the_first_dated_paper_to_the_last(arxiv_slice):
-    tl = load(open_build(arxiv_slice[0]), TrendsConfig(by="month"))
+    tl = load(open_build_data(arxiv_slice[0]), TrendsConfig(by="month"))
     dates = sorted(r["listing_date"] for r in arxiv_slice[1] if "-" in r.get("listing_date", ""))
     assert (str(tl.first), str(tl.last)) == (dates[0], dates[-1])
     assert tl.periods[0] == dates[0][:7] and tl.periods[-1] == dates[-1][:7]
@@ -125,13 +125,13 @@ def test_types_top_and_named_entities(arxiv_slice):
 
 def test_nothing_to_trend_says_why(arxiv_slice):
     _, _, no_year, no_date = arxiv_slice
-    tl = load(open_build(arxiv_slice[0]), TrendsConfig(by="year"))
+    tl = load(open_build_data(arxiv_slice[0]), TrendsConfig(by="year"))
     assert tl.periods == ["2025", "2026"]
     with pytest.raises(NothingToTrend, match=rf"fall in 2 years of the last 6 \(2025 \.\. 2026\), and a slope needs "
                                              rf"papers in at least 3 \({no_year + no_date} more papers have no full "
                                              r"date and are not counted\); try a shorter period \(--by quarter\)"):
         trends(tl, TrendsConfig(by="year"))
-    tl = load(open_build(arxiv_slice[0]), TrendsConfig(by="month"))
+    tl = load(open_build_data(arxiv_slice[0]), TrendsConfig(by="month"))
     window = tl.period_papers[-6:].sum()
     with pytest.raises(NothingToTrend, match=rf"no entity is mentioned by at least 10000 of the {window} papers of "
                                              rf"the last 6 months \({tl.periods[-6]} \.\. {tl.periods[-1]}\) "
