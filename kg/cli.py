@@ -208,7 +208,8 @@ def cmd_trends(args) -> int:
     from kg.trends.render import render
 
     config = TrendsConfig(by=args.by, window=args.window, min_papers=args.min_papers, top=args.top,
-                          types=tuple(t for t in ENTITY_TYPES if t in (args.type or ())), entities=tuple(args.entity or ()))
+                          types=tuple(t for t in ENTITY_TYPES if t in (args.type or ())),
+                          entities=tuple(args.entity or ()))
     build, report = analyze(args.graph, config, quiet=args.quiet)
     sys.stdout.write(render(report, args.format))
     sys.stdout.flush()
@@ -224,9 +225,9 @@ TRENDS_SCORE_HELP = (
     "placed in a period). For each entity and period: the share = papers of the period that mention the "
     "entity / the period's papers (percent). The score is the weighted least-squares slope of the share "
     "against the period number over the last --window periods (those without papers left out; at least 3 "
-    "with papers needed), each period weighted by its number of papers, in percentage points per period. Entities mentioned by at "
-    "least --min-papers papers of the window are ranked: rising = the highest positive scores, falling = "
-    "the lowest negative ones, --top of each per type. The table is printed; the charts (BUILD/trends/TYPE."
+    "with papers needed), each period weighted by its number of papers, in percentage points per period. "
+    "Entities mentioned by at least --min-papers papers of the window are ranked: rising = the highest "
+    "positive scores, falling = the lowest negative ones, --top of each per type. The table is printed; the charts (BUILD/trends/TYPE."
     "svg and .png) and BUILD/trends.html are written into the build (the next kg build removes them). "
     "Exit code 2 with one line when there is nothing to trend (no dated papers, too few periods, or no "
     "entity frequent enough).")
@@ -351,7 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", "-k", type=int, default=d.window,
                    help=f"periods the score is fitted over, the last ones (default: {d.window})")
     p.add_argument("--min-papers", type=int, default=d.min_papers,
-                   help=f"papers of the window that must mention an entity for it to be ranked (default: {d.min_papers})")
+                   help="papers of the window that must mention an entity for it to be ranked "
+                        f"(default: {d.min_papers})")
     p.add_argument("--entity", "-e", nargs="+", action="extend", metavar="NAME",
                    help="follow these entities (label or alternative label, case-insensitive) instead of ranking")
     p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table",
