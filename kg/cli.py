@@ -227,8 +227,9 @@ TRENDS_SCORE_HELP = (
     "against the period number over the last --window periods (those without papers left out; at least 3 "
     "with papers needed), each period weighted by its number of papers, in percentage points per period. "
     "Entities mentioned by at least --min-papers papers of the window are ranked: rising = the highest "
-    "positive scores, falling = the lowest negative ones, --top of each per type. The table is printed; the charts (BUILD/trends/TYPE."
-    "svg and .png) and BUILD/trends.html are written into the build (the next kg build removes them). "
+    "positive scores, falling = the lowest negative ones, --top of each per type. The table is printed; "
+    "the charts (BUILD/trends/TYPE.svg and .png) and BUILD/trends.html are written into the build (the "
+    "next kg build removes them). "
     "Exit code 2 with one line when there is nothing to trend (no dated papers, too few periods, or no "
     "entity frequent enough).")
 
