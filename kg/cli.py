@@ -243,6 +243,39 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
+def cmd_trends(args) -> int:
+    from kg.config import TrendsConfig
+    from kg.model import ENTITY_TYPES
+    from kg.trends import analyze, write_outputs
+    from kg.trends.render import render
+
+    config = TrendsConfig(by=args.by, window=args.window, min_papers=args.min_papers, top=args.top,
+                          types=tuple(t for t in ENTITY_TYPES if t in (args.type or ())),
+                          entities=tuple(args.entity or ()))
+    build, report = analyze(args.graph, config, quiet=args.quiet)
+    sys.stdout.write(render(report, args.format))
+    sys.stdout.flush()
+    if not args.no_charts:
+        written = write_outputs(build, report)
+        _print(f"wrote {', '.join(printable(path_text(p)) for p in written)} (SVG and PNG charts, and the page)",
+               quiet=args.quiet, file=sys.stderr)
+    return EXIT_OK
+
+
+TRENDS_SCORE_HELP = (
+    "Only papers with a full date count (a date written without a year is counted and reported, never "
+    "placed in a period). For each entity and period: the share = papers of the period that mention the "
+    "entity / the period's papers (percent). The score is the weighted least-squares slope of the share "
+    "against the period number over the last --window periods (those without papers left out; at least 3 "
+    "with papers needed), each period weighted by its number of papers, in percentage points per period. "
+    "Entities mentioned by at least --min-papers papers of the window are ranked: rising = the highest "
+    "positive scores, falling = the lowest negative ones, --top of each per type. The table is printed; "
+    "the charts (BUILD/trends/TYPE.svg and .png) and BUILD/trends.html are written into the build (the "
+    "next kg build removes them). "
+    "Exit code 2 with one line when there is nothing to trend (no dated papers, too few periods, or no "
+    "entity frequent enough).")
+
+
 # -- parser ---------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -372,6 +405,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--evidence", type=int, default=10,
                    help="evidence sentences shown, one per paper, most recent first (default: 10)")
     p.set_defaults(func=cmd_show)
+
+    from kg.config import TREND_PERIODS, TrendsConfig
+    from kg.model import ENTITY_TYPES
+
+    d = TrendsConfig()
+    p = sub.add_parser("trends", help="entities rising and falling over time, with charts",
+                       description="Papers per period for each entity, as a share of the period's papers, and "
+                                   "the entities rising and falling fastest. " + TRENDS_SCORE_HELP)
+    graph_option(p)
+    p.add_argument("--by", choices=TREND_PERIODS, default=d.by, help=f"period (default: {d.by})")
+    p.add_argument("--type", "-t", action="append", choices=ENTITY_TYPES, metavar="TYPE",
+                   help=f"rank only this type (repeat for more): {', '.join(ENTITY_TYPES)} (default: all)")
+    p.add_argument("--top", "-n", type=int, default=d.top, help=f"entities per type and direction (default: {d.top})")
+    p.add_argument("--window", "-k", type=int, default=d.window,
+                   help=f"periods the score is fitted over, the last ones (default: {d.window})")
+    p.add_argument("--min-papers", type=int, default=d.min_papers,
+                   help="papers of the window that must mention an entity for it to be ranked "
+                        f"(default: {d.min_papers})")
+    p.add_argument("--entity", "-e", nargs="+", action="extend", metavar="NAME",
+                   help="follow these entities (label or alternative label, case-insensitive) instead of ranking")
+    p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table",
+                   help="table (default), csv (a row per entity and period) or json")
+    p.add_argument("--no-charts", action="store_true", help="print only; write no charts or page")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but the result and errors")
+    p.set_defaults(func=cmd_trends)
 
     from kg.serve import add_serve_parser
     from kg.train import add_train_parser

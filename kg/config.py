@@ -115,3 +115,19 @@ class BuildConfig:
     scheduler: str | None = None  #: Dask scheduler address; None starts a local cluster
     verbose: bool = False
     quiet: bool = False
+
+
+#: Calendar periods `kg trends` can count papers by.
+TREND_PERIODS: tuple[str, ...] = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class TrendsConfig:
+    """Settings of `kg trends` (see kg.trends.compute for the score they define)."""
+
+    by: str = "month"  #: one of TREND_PERIODS
+    window: int = 6  #: the score is fitted over the last this many periods
+    min_papers: int = 10  #: an entity is ranked only if this many papers of the window mention it
+    top: int = 5  #: entities listed (and drawn) per type and direction
+    types: tuple[str, ...] = ()  #: entity types to rank; () for all five
+    entities: tuple[str, ...] = ()  #: names to follow instead of ranking (labels, case-insensitive)

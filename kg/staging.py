@@ -194,6 +194,32 @@ def _point(link: Path, target: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def link_output(out_dir: Path, name: str) -> Path:
+    """Give ``OUT/name`` its link through ``.kg-current`` (for a file a command added to the
+    current version folder after the build, holding the folder's lock: ``kg trends``). The
+    next build removes the link with the version folder, as it does any output it does not
+    write.
+
+    Raises
+    ------
+    FileExistsError
+        If ``OUT/name`` exists and is not such a link (a file of the user's own).
+    """
+    check_output_name(out_dir, name)
+    link = Path(out_dir) / name
+    _point(link, f"{CURRENT}/{name}")
+    return link
+
+
+def check_output_name(out_dir: Path, name: str) -> None:
+    """Raise FileExistsError if ``OUT/name`` exists and is not a link through ``.kg-current``
+    of that name (see :func:`link_output`)."""
+    link = Path(out_dir) / name
+    if (link.exists() or link.is_symlink()) and not (link.is_symlink()
+                                                     and os.readlink(link) == f"{CURRENT}/{name}"):
+        raise FileExistsError(errno.EEXIST, "exists and is not an output of this build (move it away)", str(link))
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
