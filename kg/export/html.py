@@ -19,6 +19,10 @@ The page holds an *index* of the whole build and draws a *picture* of part of it
   A build that fits ``html_max_nodes`` opens on all of itself; a larger one on the
   ``START_ENTITIES`` entities most papers mention.
 
+Past ``INDEX_MAX_PAPERS`` papers or ``INDEX_MAX_ENTITIES`` entities (a million-paper build)
+the index keeps the first papers and the most mentioned entities, and the page says so;
+entity paper counts stay those of the whole build.
+
 Everything taken from the data (titles, abstracts, labels, sentences) travels in one JSON
 document in a ``<script type="application/json" id="kg-data">`` element, with ``<``, ``>``,
 ``&``, U+2028 and U+2029 escaped so no title can end the element; the page's script inserts
@@ -51,6 +55,8 @@ STABILIZATION_BUDGET = 200_000  #: nodes x iterations
 START_ENTITIES = 300  #: a build larger than html_max_nodes opens on this many entities
 CUT_LINKS_PER_NODE = 4  #: in an entity picture, each entity keeps its strongest links
 ABSTRACTS_MAX_PAPERS = 5000  #: embed abstracts only up to this many papers
+INDEX_MAX_PAPERS = 100_000  #: the index lists the first this many papers of a build
+INDEX_MAX_ENTITIES = 250_000  #: ... and this many entities, most mentioned first
 EVIDENCE_PER_ENTITY = 3  #: evidence sentences kept per entity (from different papers)
 EVIDENCE_MAX_CHARS = 8_000_000  #: all evidence sentences of a page together
 EVIDENCE_GUESS_CHARS = 200  #: a sentence's expected length, to choose the entities up front
@@ -94,10 +100,18 @@ class ViewIndex:
         Whether to embed the papers' abstracts.
     """
 
-    def __init__(self, entities: dict, max_nodes: int = BuildConfig.html_max_nodes, abstracts: bool = True):
+    def __init__(self, entities: dict, max_nodes: int = BuildConfig.html_max_nodes, abstracts: bool = True,
+                 max_papers: int = INDEX_MAX_PAPERS, max_entities: int = INDEX_MAX_ENTITIES):
         self.max_nodes = max_nodes
         self.abstracts = abstracts
+        self.max_papers = max_papers
+        self.total_papers = 0
+        self.total_entities = len(entities)
         ranked = sorted(entities.values(), key=lambda e: (-len(e.papers), e.label.lower(), e.key))
+        self.type_counts = {t: 0 for t in ENTITY_TYPES}
+        for e in ranked:
+            self.type_counts[e.type] = self.type_counts.get(e.type, 0) + 1
+        ranked = ranked[:max(max_entities, 0)]
         self.keys = [e.key for e in ranked]
         self.pos = {k: i for i, k in enumerate(self.keys)}
         self.entities = ranked
@@ -116,6 +130,9 @@ class ViewIndex:
 
     def add(self, ex: Extraction) -> None:
         """Index one paper and its mentions."""
+        self.total_papers += 1
+        if self.total_papers > self.max_papers:
+            return
         p = ex.paper
         j = len(self.papers["id"])
         P = self.papers
@@ -174,11 +191,13 @@ class ViewIndex:
 
     def data(self) -> dict:
         """The document the page embeds (see the module docstring)."""
-        types = {t: 0 for t in ENTITY_TYPES}
-        for e in self.entities:
-            types[e.type] = types.get(e.type, 0) + 1
+        types = self.type_counts
         n_papers = len(self.papers["id"])
-        counts = {"papers": n_papers, "entities": len(self.entities), "types": types}
+        counts = {"papers": self.total_papers, "entities": self.total_entities, "types": types}
+        index_cut = None
+        if n_papers < self.total_papers or len(self.entities) < self.total_entities:
+            index_cut = {"papers": n_papers, "papersTotal": self.total_papers,
+                         "entities": len(self.entities), "entitiesTotal": self.total_entities}
         type_index = {t: k for k, t in enumerate(ENTITY_TYPES)}
         E = {
             "key": self.keys,
@@ -201,7 +220,7 @@ class ViewIndex:
             "title": "paper-kg", "counts": counts, "colors": TYPE_COLORS,
             "entityTypes": list(ENTITY_TYPES),
             "types": (["Paper"] if n_papers else []) + [t for t in ENTITY_TYPES if types.get(t)],
-            "maxNodes": self.max_nodes, "startEntities": START_ENTITIES,
+            "maxNodes": self.max_nodes, "startEntities": START_ENTITIES, "indexCut": index_cut,
             "linksPerNode": CUT_LINKS_PER_NODE, "abstracts": self.abstracts,
             "evidencePerEntity": EVIDENCE_PER_ENTITY, "evidenceEntities": len(self.evidence),
             "labelChars": LABEL_CHARS, "paperLabelChars": PAPER_LABEL_CHARS,

@@ -203,3 +203,21 @@ def test_slugs_the_page_cannot_compute_are_stored():
         assert _simple_entity_slug(key) != entity_slug(key)  # hashed: stored in E.slug
     assert _simple_paper_slug("arXiv:2101.00001") == paper_slug("arXiv:2101.00001") == "arxiv-2101.00001"
     assert _simple_paper_slug("doi:10.1/x") != paper_slug("doi:10.1/x")
+
+
+def test_a_huge_build_keeps_a_bounded_index(sample_kg):
+    """Past INDEX_MAX_PAPERS / INDEX_MAX_ENTITIES (a million papers) the index keeps the first
+    papers and the most mentioned entities, and says how many of each it holds."""
+    from kg.export.html import ViewIndex
+    index = ViewIndex(sample_kg.entities, max_papers=50, max_entities=100)
+    for ex in sample_kg.extractions:
+        index.add(ex)
+    data = index.data()
+    n = len(sample_kg.extractions)
+    assert data["indexCut"] == {"papers": 50, "papersTotal": n, "entities": 100,
+                                "entitiesTotal": len(sample_kg.entities)}
+    assert data["counts"]["papers"] == n and data["counts"]["entities"] == len(sample_kg.entities)
+    assert data["P"]["id"] == [ex.paper.id for ex in sample_kg.extractions][:50]
+    top = sorted(sample_kg.entities.values(), key=lambda e: -len(e.papers))[:100]
+    assert sorted(data["E"]["count"], reverse=True) == sorted((len(e.papers) for e in top), reverse=True)
+    assert all(j < 50 for ps in data["E"]["papers"] for j in ps)
