@@ -30,8 +30,9 @@ it with ``textContent`` only.
 
 Node size follows the node's degree in the paper-entity graph (a paper's entity count, an
 entity's paper count); colours are :data:`kg.export.graphml.TYPE_COLORS`. Each picture's
-layout runs a bounded physics stabilization (:func:`stabilization_iterations`) and then
-switches physics off, so the page settles and stays still.
+layout runs a bounded physics stabilization (:func:`stabilization_iterations`, and at most
+``LAYOUT_MS`` once ``LAYOUT_MIN_ITERATIONS`` are done) and then switches physics off, so the
+page settles and stays still.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ from kg.model import ENTITY_TYPES, Extraction
 VIS_DIR = "vis-9.1.2"  #: the vis-network build bundled with pyvis that the page inlines
 STABILIZATION_ITERATIONS = 200
 STABILIZATION_BUDGET = 200_000  #: nodes x iterations
+LAYOUT_MS = 1500  #: a picture's layout stops after this long (once LAYOUT_MIN_ITERATIONS are done)
+LAYOUT_MIN_ITERATIONS = 100
 START_ENTITIES = 300  #: a build larger than html_max_nodes opens on this many entities
 CUT_LINKS_PER_NODE = 4  #: in an entity picture, each entity keeps its strongest links
 ABSTRACTS_MAX_PAPERS = 5000  #: embed abstracts only up to this many papers
@@ -125,6 +128,7 @@ class ViewIndex:
         self.untitled: list[int] = []
         self.date_text: dict[int, str] = {}
         self.url: dict[int, str] = {}
+        self.arxiv_url: list[int] = []
         self.paper_slug: dict[int, str] = {}
         self.abstract: list[str] = []
 
@@ -144,8 +148,10 @@ class ViewIndex:
         if not p.date and p.date_text:
             self.date_text[j] = p.date_text
         P["authors"].append(p.author_count if p.author_count is not None else (len(p.authors) or None))
-        if _is_web_url(p.url):
+        if _is_web_url(p.url) and p.url != _arxiv_url(p.id):  # the page makes arXiv's links itself
             self.url[j] = p.url
+        elif p.url and p.url == _arxiv_url(p.id):
+            self.arxiv_url.append(j)
         slug = paper_slug(p.id)
         if slug != _simple_paper_slug(p.id):
             self.paper_slug[j] = slug
@@ -213,7 +219,7 @@ class ViewIndex:
             "evidence": self.evidence,
         }
         P = dict(self.papers, untitled=self.untitled, dateText=self.date_text, url=self.url,
-                 slug=self.paper_slug)
+                 arxivUrl=self.arxiv_url, slug=self.paper_slug)
         if self.abstracts:
             P["abstract"] = self.abstract
         return {
@@ -224,7 +230,8 @@ class ViewIndex:
             "linksPerNode": CUT_LINKS_PER_NODE, "abstracts": self.abstracts,
             "evidencePerEntity": EVIDENCE_PER_ENTITY, "evidenceEntities": len(self.evidence),
             "labelChars": LABEL_CHARS, "paperLabelChars": PAPER_LABEL_CHARS,
-            "stabilization": {"iterations": STABILIZATION_ITERATIONS, "budget": STABILIZATION_BUDGET},
+            "stabilization": {"iterations": STABILIZATION_ITERATIONS, "budget": STABILIZATION_BUDGET,
+                              "ms": LAYOUT_MS, "minIterations": LAYOUT_MIN_ITERATIONS},
             "E": E, "P": P, "options": vis_options(),
         }
 
@@ -268,6 +275,11 @@ def _simple_paper_slug(pid: str) -> str | None:
     return pid if pid and not _UNSAFE.search(pid) and pid.strip("-.") == pid else None
 
 
+def _arxiv_url(pid: str) -> str | None:
+    """``https://arxiv.org/abs/ID`` for an ``arXiv:ID`` paper (``arxivUrl`` in the page)."""
+    return f"https://arxiv.org/abs/{pid[6:]}" if pid.startswith("arXiv:") and pid[6:] else None
+
+
 def _short(text: str, limit: int) -> str:
     text = " ".join(str(text or "").split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
@@ -302,7 +314,7 @@ def vis_options() -> dict:
                                  "damping": 0.6, "avoidOverlap": 0.2},
             "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.5,
             "stabilization": {"enabled": True, "iterations": STABILIZATION_ITERATIONS,
-                              "updateInterval": 25, "fit": True},
+                              "updateInterval": 10, "fit": True},
         },
         "nodes": {
             "shape": "dot", "borderWidth": 1, "borderWidthSelected": 3,

@@ -80,24 +80,35 @@ def open_page(ctx, path: Path):
 
 def click_node(page, node_id: str) -> None:
     """A real mouse click on a node: zoom onto it, find an on-screen point of it that no other
-    node covers, click there."""
-    page.evaluate("""id => window.kgNetwork.focus(id, {scale: 1.5, animation: false})""", node_id)
-    point = page.evaluate("""id => {
-        const net = window.kgNetwork, c = net.canvasToDOM(net.getPositions([id])[id]);
-        const r = 0.9 * net.body.nodes[id].options.size * net.getScale();
-        const box = document.querySelector('#graph canvas').getBoundingClientRect();
-        for (let d = 0; d <= r; d += 1)
-            for (let a = 0; a < 16; a++) {
-                const p = {x: c.x + d * Math.cos(a * Math.PI / 8), y: c.y + d * Math.sin(a * Math.PI / 8)};
-                if (net.getNodeAt(p) === id) return {x: box.left + p.x, y: box.top + p.y};
-                if (d === 0) break;
-            }
-        return null;
-    }""", node_id)
-    assert point, f"{node_id} is covered by other nodes on screen"
-    page.mouse.click(point["x"], point["y"])
-    page.evaluate("p => { window.__lastClick = p; }", point)
-    page.wait_for_function("id => document.getElementById('panel').dataset.node === id", arg=node_id)
+    node covers, click there. The mouse first leaves the node under it (its tooltip could
+    cover the point), and a click the page has not answered in 5 s is tried again."""
+    for attempt in range(3):
+        box = page.locator("#graph").bounding_box()
+        page.mouse.move(box["x"] + 2, box["y"] + box["height"] - 2)
+        page.wait_for_function("() => !document.querySelector('div.vis-tooltip') || "
+                               "getComputedStyle(document.querySelector('div.vis-tooltip')).visibility === 'hidden'")
+        page.evaluate("""id => window.kgNetwork.focus(id, {scale: 1.5, animation: false})""", node_id)
+        point = page.evaluate("""id => {
+            const net = window.kgNetwork, c = net.canvasToDOM(net.getPositions([id])[id]);
+            const r = 0.9 * net.body.nodes[id].options.size * net.getScale();
+            const box = document.querySelector('#graph canvas').getBoundingClientRect();
+            for (let d = 0; d <= r; d += 1)
+                for (let a = 0; a < 16; a++) {
+                    const p = {x: c.x + d * Math.cos(a * Math.PI / 8), y: c.y + d * Math.sin(a * Math.PI / 8)};
+                    if (net.getNodeAt(p) === id) return {x: box.left + p.x, y: box.top + p.y};
+                    if (d === 0) break;
+                }
+            return null;
+        }""", node_id)
+        assert point, f"{node_id} is covered by other nodes on screen"
+        page.mouse.click(point["x"], point["y"])
+        page.evaluate("p => { window.__lastClick = p; }", point)
+        try:
+            page.wait_for_function("id => document.getElementById('panel').dataset.node === id",
+                                   arg=node_id, timeout=5000 if attempt < 2 else 30_000)
+            return
+        except sync_api.TimeoutError:
+            continue
 
 
 def _nudge(page) -> tuple[float, float]:
