@@ -137,7 +137,7 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kg-html-load-") as d:
         tmp = Path(d)
-        views = {"sample": build_view("sample", tmp, max_nodes=1500)}
+        views = {"sample": build_view("sample", tmp, max_nodes=BuildConfig.html_max_nodes)}
         if args.sample_only:
             pass
         elif ARXIV.is_file():
@@ -166,7 +166,7 @@ def main(argv=None) -> int:
 
                 def med(k):
                     return statistics.median(x[k] or 0 for x in runs)
-                print(f"{name:<24}{r['nodes']:>7,}{r['edges']:>8,}{r['mode']:>9}{r['mb']:>6.1f}"
+                print(f"{name:<24}{r['nodes']:>7,}{r['edges']:>8,}{r['mode'] or '-':>9}{r['mb']:>6.1f}"
                       f"{med('domContentLoadedMs'):>8,.0f}{med('indexMs'):>7,.0f}{med('settleMs'):>8,.0f}"
                       f"{med('readyMs'):>7,.0f}{med('wall'):>8.1f}{med('searchMs'):>8,.0f}  {r['answer']}"
                       + (f"  errors: {r['errors']}" if any(x["errors"] for x in runs) else ""), flush=True)
