@@ -87,7 +87,7 @@ class BuildConfig:
     encoding: str | None = None  #: None: detect (BOM, UTF-8, then cp1252)
     jobs: int = 1
     extract: ExtractConfig = field(default_factory=ExtractConfig)
-    html_max_nodes: int = 2000  #: larger graphs get an entity-level, top-N view
+    html_max_nodes: int = 2000  #: the most nodes the HTML view draws at once (larger builds open on their top entities)
     update: bool = False  #: add ``inputs`` to the build in ``out_dir`` (see kg.cache)
     engine: str = "local"  #: "local" (process pool) or "dask" (kg.extract.distributed)
     scheduler: str | None = None  #: Dask scheduler address; None starts a local cluster
