@@ -1,16 +1,19 @@
-"""How long graph.html takes to settle in a real browser (Debian's Chromium, headless).
+"""How long graph.html takes to be usable in a real browser (Debian's Chromium, headless).
 
 Builds, then opens in Chromium:
 
-* the bundled sample (papers and entities, about 1,000 nodes);
-* a full view (papers and entities) of the first ``--full-papers`` arXiv abstracts, sized to
-  stay just under ``--max-nodes`` so nothing is cut;
-* the entity view of the first ``--papers`` arXiv abstracts: more than ``--max-nodes``
-  entities, so the page shows the ``--max-nodes`` most frequent ones.
+* the bundled sample (papers and entities, about 1,500 nodes: drawn whole);
+* the view of the first ``--full-papers`` arXiv abstracts (``--max-nodes`` as the limit);
+* the view of the first ``--papers`` arXiv abstracts: more nodes than ``--max-nodes``, so the
+  page opens on the entities most papers mention;
+* any ``--html`` pages given (for example a 75,000-paper build's ``graph.html``).
 
-For each page prints the node and edge counts, the file size, ``data-settle-ms`` (the page's
-own time from creating the network to the end of the physics layout) and the wall time from
-navigation start to ``body[data-layout=settled]``. Requests other than file:// are aborted.
+For each page prints the drawn node and edge counts, the file size, ``index`` (ms from the
+page's script start to its index being ready), ``settle`` (ms of the first picture's physics
+layout), ``ready`` (ms from the script start to the first picture settled), the wall time
+from navigation start to ``body[data-layout=settled]`` (parsing the file included), and
+``search`` (ms for the search box to answer a query over the whole index). Requests other
+than file:// are aborted.
 
 ``--screenshot PATH`` also saves the README picture (docs/sample-view.png): the settled sample
 view at 1400x900, zoomed a little, "ImageNet" typed in the search box and its node clicked so
@@ -18,7 +21,8 @@ the panel lists its papers. ``--sample-only`` skips the arXiv views.
 
 Usage::
 
-    python benchmarks/html_load.py [--papers 3000] [--full-papers 1200] [--max-nodes 5000] [--runs 2]
+    python benchmarks/html_load.py [--papers 3000] [--full-papers 1200] [--max-nodes 2000] [--runs 2]
+    python benchmarks/html_load.py --sample-only --html /tmp/view75k/graph.html --runs 3
     python benchmarks/html_load.py --sample-only --runs 1 --screenshot docs/sample-view.png
 """
 
@@ -64,7 +68,7 @@ def build_view(name: str, tmp: Path, inputs=(), max_nodes: int = 5000) -> Path:
     return result.outputs["html"][0]
 
 
-def measure(ctx, path: Path) -> dict:
+def measure(ctx, path: Path, query: str = "transformer") -> dict:
     page = ctx.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -73,13 +77,19 @@ def measure(ctx, path: Path) -> dict:
     page.goto(path.as_uri(), wait_until="commit")
     page.wait_for_selector("body[data-layout=settled]", state="attached", timeout=600_000)
     wall = time.perf_counter() - t
-    info = page.evaluate("""() => {
+    info = page.evaluate("""q => {
         const b = window.kgNetwork.body, nav = performance.getEntriesByType('navigation')[0];
+        const box = document.getElementById('search'), t = performance.now();
+        box.value = q;
+        box.dispatchEvent(new Event('input'));  // the search answers synchronously
+        const searchMs = performance.now() - t;
         return {nodes: b.data.nodes.length, edges: b.data.edges.length,
-                cut: !!document.getElementById('cut-note'),
-                settleMs: Number(document.body.dataset.settleMs),
+                cut: !!document.getElementById('cut-note'), mode: document.body.dataset.mode,
+                settleMs: Number(document.body.dataset.settleMs), readyMs: Number(document.body.dataset.readyMs),
+                indexMs: Number(document.body.dataset.indexMs), searchMs,
+                answer: document.getElementById('search-status').textContent,
                 domContentLoadedMs: nav ? Math.round(nav.domContentLoadedEventEnd) : null};
-    }""")
+    }""", query)
     page.close()
     info.update(wall=wall, errors=errors, mb=path.stat().st_size / 1e6)
     return info
@@ -115,7 +125,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--papers", type=int, default=3000, help="arXiv abstracts for the entity (cut) view")
     ap.add_argument("--full-papers", type=int, default=1200, help="arXiv abstracts for the uncut view")
-    ap.add_argument("--max-nodes", type=int, default=5000, help="BuildConfig.html_max_nodes for the arXiv views")
+    ap.add_argument("--max-nodes", type=int, default=BuildConfig.html_max_nodes,
+                    help="BuildConfig.html_max_nodes for the arXiv views")
+    ap.add_argument("--html", type=Path, action="append", default=[],
+                    help="also measure this graph.html (repeatable)")
+    ap.add_argument("--query", default="transformer", help="what to type in the search box")
     ap.add_argument("--runs", type=int, default=2, help="page loads per view (a fresh tab each)")
     ap.add_argument("--sample-only", action="store_true", help="measure the bundled sample only")
     ap.add_argument("--screenshot", type=Path, help="also save a 1400x900 PNG of the sample view here")
@@ -123,16 +137,18 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kg-html-load-") as d:
         tmp = Path(d)
-        views = {"sample": build_view("sample", tmp, max_nodes=1500)}
+        views = {"sample": build_view("sample", tmp, max_nodes=BuildConfig.html_max_nodes)}
         if args.sample_only:
             pass
         elif ARXIV.is_file():
-            views[f"arxiv-{args.full_papers}-full"] = build_view(
-                f"arxiv-{args.full_papers}-full", tmp, [first_papers(args.full_papers, tmp)], args.max_nodes)
-            views[f"arxiv-{args.papers}-entities"] = build_view(
-                f"arxiv-{args.papers}-entities", tmp, [first_papers(args.papers, tmp)], args.max_nodes)
+            views[f"arxiv-{args.full_papers}"] = build_view(
+                f"arxiv-{args.full_papers}", tmp, [first_papers(args.full_papers, tmp)], args.max_nodes)
+            views[f"arxiv-{args.papers}"] = build_view(
+                f"arxiv-{args.papers}", tmp, [first_papers(args.papers, tmp)], args.max_nodes)
         else:
             print(f"{ARXIV} not found: only the sample is measured")
+        for h in args.html:
+            views[str(h)[-24:]] = h
 
         with sync_playwright() as pw:
             ctx = pw.chromium.launch_persistent_context(str(tmp / "profile"), executable_path=CHROMIUM,
@@ -142,16 +158,17 @@ def main(argv=None) -> int:
                       else r.abort())
             print(f"\nChromium {ctx.browser.version if ctx.browser else ''}, 1400x900, {args.runs} run(s) each; "
                   "median shown")
-            print(f"{'view':<24}{'nodes':>7}{'edges':>8}{'cut':>5}{'MB':>6}"
-                  f"{'settle-ms':>11}{'wall s':>8}{'DCL ms':>8}")
+            print(f"{'view':<24}{'nodes':>7}{'edges':>8}{'mode':>9}{'MB':>6}{'DCL ms':>8}{'index':>7}"
+                  f"{'settle':>8}{'ready':>7}{'wall s':>8}{'search':>8}  answer")
             for name, path in views.items():
-                runs = [measure(ctx, path) for _ in range(args.runs)]
+                runs = [measure(ctx, path, args.query) for _ in range(args.runs)]
                 r = runs[0]
-                settle = statistics.median(x["settleMs"] for x in runs)
-                wall = statistics.median(x["wall"] for x in runs)
-                dcl = statistics.median(x["domContentLoadedMs"] or 0 for x in runs)
-                print(f"{name:<24}{r['nodes']:>7,}{r['edges']:>8,}{'yes' if r['cut'] else 'no':>5}"
-                      f"{r['mb']:>6.1f}{settle:>11,.0f}{wall:>8.1f}{dcl:>8,.0f}"
+
+                def med(k):
+                    return statistics.median(x[k] or 0 for x in runs)
+                print(f"{name:<24}{r['nodes']:>7,}{r['edges']:>8,}{r['mode'] or '-':>9}{r['mb']:>6.1f}"
+                      f"{med('domContentLoadedMs'):>8,.0f}{med('indexMs'):>7,.0f}{med('settleMs'):>8,.0f}"
+                      f"{med('readyMs'):>7,.0f}{med('wall'):>8.1f}{med('searchMs'):>8,.0f}  {r['answer']}"
                       + (f"  errors: {r['errors']}" if any(x["errors"] for x in runs) else ""), flush=True)
             if args.screenshot:
                 screenshot(ctx, views["sample"], args.screenshot)

@@ -109,7 +109,7 @@ class BuildConfig:
     #: stop lists and merges (and the vocabularies, also in extract.extra_vocab); an update with
     #: none of them applies the previous build's (see kg.curation)
     curation: CurationConfig = field(default_factory=CurationConfig)
-    html_max_nodes: int = 2000  #: larger graphs get an entity-level, top-N view
+    html_max_nodes: int = 2000  #: the most nodes the HTML view draws at once (larger builds open on their top entities)
     update: bool = False  #: add ``inputs`` to the build in ``out_dir`` (see kg.cache)
     engine: str = "local"  #: "local" (process pool) or "dask" (kg.extract.distributed)
     scheduler: str | None = None  #: Dask scheduler address; None starts a local cluster

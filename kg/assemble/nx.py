@@ -8,12 +8,9 @@ Attributes are Python values here (lists, None allowed); exporters flatten them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import networkx as nx
 
 from kg.assemble.merge import KnowledgeGraph
-from kg.model import Entity, Extraction
 
 RELATION = {"Method": "usesMethod", "Architecture": "usesArchitecture", "Dataset": "usesDataset",
             "Metric": "reportsMetric", "Task": "addressesTask"}
@@ -59,41 +56,5 @@ def to_networkx(kg: KnowledgeGraph, cooccurrence: bool = True) -> nx.MultiDiGrap
                            proposed=True, mentions=attrs["mentions"], evidence=attrs["evidence"])
     if cooccurrence:
         for (a, b), w in kg.cooccurrence.items():
-            g.add_edge(entity_node(a), entity_node(b), key="cooccursWith", relation="cooccursWith", weight=w)
-    return g
-
-
-def entity_view_papers(kg: KnowledgeGraph, max_entities: int, papers_per_entity: int = 100,
-                       max_papers: int = 5000) -> tuple[dict[str, Entity], set[str]]:
-    """The entities and paper ids :func:`entity_view` shows (it needs only those papers)."""
-    ranked = sorted(kg.entities.values(), key=lambda e: (-len(e.papers), e.label.lower(), e.key))
-    shown = {e.key: e for e in ranked[:max(max_entities, 0)]}
-    per_entity = max(1, min(papers_per_entity, max_papers // max(len(shown), 1)))
-    wanted: set[str] = set()
-    for e in shown.values():
-        wanted.update(e.papers[:per_entity])
-    return shown, wanted
-
-
-def entity_view(kg: KnowledgeGraph, max_entities: int, papers_per_entity: int = 100,
-                max_papers: int = 5000, extractions: Iterable[Extraction] | None = None) -> nx.MultiDiGraph:
-    """The graph of the ``max_entities`` entities most papers mention, for views of big graphs.
-
-    Holds those entities, up to ``papers_per_entity`` of each one's papers (in input order,
-    at most ``max_papers`` papers in all, so the view stays small however big the graph is)
-    with their links to the shown entities, and the co-occurrence edges among the shown
-    entities. Node and edge attributes are those of :func:`to_networkx`. ``extractions``
-    (default: all of ``kg``'s) are the papers to take them from, which must include those
-    :func:`entity_view_papers` names.
-    """
-    shown, wanted = entity_view_papers(kg, max_entities, papers_per_entity, max_papers)
-    sub = KnowledgeGraph(extractions=[], entities=shown, evidence=kg.evidence)
-    for ex in kg.extractions if extractions is None else extractions:
-        if ex.paper.id in wanted:
-            sub.extractions.append(type(ex)(ex.paper, tuple(m for m in ex.mentions if m.key in shown),
-                                            ex.sentences, ()))
-    g = to_networkx(sub, cooccurrence=False)
-    for (a, b), w in kg.cooccurrence.items():
-        if a in shown and b in shown:
             g.add_edge(entity_node(a), entity_node(b), key="cooccursWith", relation="cooccursWith", weight=w)
     return g

@@ -1,86 +1,85 @@
 """``graph.html``: an interactive view of the graph in one self-contained, offline file.
 
-The nodes, edges and vis-network options are held in a :class:`pyvis.network.Network`, but
-the page comes from our own template (``templates/graph.html``), not pyvis's: pyvis's template
+The page comes from our own template (``templates/graph.html``), not pyvis's: pyvis's template
 links Bootstrap and vis from CDNs. Ours inlines the vis-network build that ships with pyvis,
 so the page loads nothing from the network (its Content-Security-Policy forbids it, too).
 
-Everything taken from the data (titles, abstracts, labels) travels in one JSON document in a
-``<script type="application/json" id="kg-data">`` element, with ``<``, ``>``, ``&``, U+2028
-and U+2029 escaped so no title can end the element; the page's script inserts it with
-``textContent`` only.
+The page holds an *index* of the whole build and draws a *picture* of part of it:
 
-Two views:
+* the index lists every paper (id, title, date, authors, link; abstracts too up to
+  ``ABSTRACTS_MAX_PAPERS`` papers) and every entity (key, label, type, aliases, its papers,
+  the papers proposing it, and up to ``EVIDENCE_PER_ENTITY`` evidence sentences with the
+  mention's offsets, for the entities most papers mention, ``EVIDENCE_MAX_CHARS`` in all), as
+  parallel arrays rather than one object per record, so a 75,000-paper build stays a few
+  tens of megabytes;
+* the picture is made in the page from the index and its controls: entities with at least
+  a minimum number of papers in a date range, with their papers when the whole picture fits
+  ``BuildConfig.html_max_nodes`` nodes and otherwise with co-occurrence links among them; or
+  the neighbourhood (depth 1 or 2) of one entity or paper. Search covers the whole index.
+  A build that fits ``html_max_nodes`` opens on all of itself; a larger one on the
+  ``START_ENTITIES`` entities most papers mention.
 
-* up to ``BuildConfig.html_max_nodes`` nodes: papers and entities, linked paper -> entity;
-* larger graphs: the entity graph (co-occurrence links) of the ``html_max_nodes`` entities
-  mentioned by most papers, papers left out (a note on the page says so). Each entity keeps
-  its strongest links (``CUT_LINKS_PER_NODE``) and lists up to ``CUT_PAPERS_PER_ENTITY``
-  paper titles.
+Past ``INDEX_MAX_PAPERS`` papers or ``INDEX_MAX_ENTITIES`` entities (a million-paper build)
+the index keeps the first papers and the most mentioned entities, and the page says so;
+entity paper counts stay those of the whole build.
+
+Everything taken from the data (titles, abstracts, labels, sentences) travels in one JSON
+document in a ``<script type="application/json" id="kg-data">`` element, with ``<``, ``>``,
+``&``, U+2028 and U+2029 escaped so no title can end the element; the page's script inserts
+it with ``textContent`` only.
 
 Node size follows the node's degree in the paper-entity graph (a paper's entity count, an
-entity's paper count); colours are :data:`kg.export.graphml.TYPE_COLORS`. The layout runs a
-bounded physics stabilization (``STABILIZATION_ITERATIONS``) and then switches physics off, so
-the page settles and stays still.
+entity's paper count); colours are :data:`kg.export.graphml.TYPE_COLORS`. Each picture's
+layout runs a bounded physics stabilization (:func:`stabilization_iterations`, and at most
+``LAYOUT_MS`` once ``LAYOUT_MIN_ITERATIONS`` are done) and then switches physics off, so the
+page settles and stays still.
 """
 
 from __future__ import annotations
 
-import heapq
 import html
 import json
 import re
-from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 
-import networkx as nx
-from pyvis.edge import Edge
-from pyvis.network import Network
-
-from kg.assemble.nx import entity_view, entity_view_papers
+from kg.assemble.iris import entity_slug, paper_slug
 from kg.atomic import atomic_write
 from kg.config import BuildConfig
 from kg.export.graphml import TYPE_COLORS
 from kg.export.sinks import Sink, write_one
-from kg.model import ENTITY_TYPES
+from kg.model import ENTITY_TYPES, Extraction
 
 VIS_DIR = "vis-9.1.2"  #: the vis-network build bundled with pyvis that the page inlines
 STABILIZATION_ITERATIONS = 200
 STABILIZATION_BUDGET = 200_000  #: nodes x iterations
-TOOLTIP_PAPERS = 5  #: paper titles in an entity's hover tooltip
-CUT_LINKS_PER_NODE = 4  #: in the entity view, each entity keeps its strongest links
-CUT_PAPERS_PER_ENTITY = 100  #: in the entity view, paper titles listed per entity
-ABSTRACTS_MAX_PAPERS = 5000  #: embed abstracts only when the page lists at most this many papers
+LAYOUT_MS = 1500  #: a picture's layout stops after this long (once LAYOUT_MIN_ITERATIONS are done)
+LAYOUT_MIN_ITERATIONS = 100
+START_ENTITIES = 300  #: a build larger than html_max_nodes opens on this many entities
+CUT_LINKS_PER_NODE = 4  #: in an entity picture, each entity keeps its strongest links
+ABSTRACTS_MAX_PAPERS = 5000  #: embed abstracts only up to this many papers
+INDEX_MAX_PAPERS = 100_000  #: the index lists the first this many papers of a build
+INDEX_MAX_ENTITIES = 250_000  #: ... and this many entities, most mentioned first
+EVIDENCE_PER_ENTITY = 3  #: evidence sentences kept per entity (from different papers)
+EVIDENCE_MAX_CHARS = 8_000_000  #: all evidence sentences of a page together
+EVIDENCE_GUESS_CHARS = 200  #: a sentence's expected length, to choose the entities up front
+SENTENCE_CHARS = 600  #: longer evidence sentences are cut around the mention
 LABEL_CHARS = 40
 PAPER_LABEL_CHARS = 28
-TOOLTIP_CHARS = 200
 
-_PLACEHOLDER = re.compile(r"\{\{(VIS_CSS|VIS_JS|DATA|COUNTS|CUT_NOTE)\}\}")
+_PLACEHOLDER = re.compile(r"\{\{(VIS_CSS|VIS_JS|DATA|COUNTS)\}\}")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def sink_html(bundle, out_dir: Path) -> Sink:
-    """Write ``graph.html`` (see the module docstring); of a big graph's stream of papers it
-    keeps only those the entity view shows."""
+    """Write ``graph.html`` (see the module docstring) from one pass over the papers."""
     path = Path(out_dir) / "graph.html"
-    kg, max_nodes = bundle.kg, bundle.config.html_max_nodes
-    if kg.paper_count + len(kg.entities) <= max_nodes:
-        while (yield) is not None:
-            pass  # a small graph: the whole of it, from the bundle's NetworkX graph
-        page = render_html(bundle.nx, max_nodes=max_nodes)
-    else:  # too big for one page: the entity graph of the most mentioned entities
-        _, wanted = entity_view_papers(kg, max_nodes, CUT_PAPERS_PER_ENTITY)
-        kept = []
-        while (ex := (yield)) is not None:
-            if ex.paper.id in wanted:
-                kept.append(ex)
-        types = {t: 0 for t in ENTITY_TYPES}
-        for e in kg.entities.values():
-            types[e.type] += 1
-        totals = {"papers": kg.paper_count, "entities": len(kg.entities), "types": types}
-        view = entity_view(kg, max_nodes, CUT_PAPERS_PER_ENTITY, extractions=kept)
-        page = render_html(view, max_nodes=max_nodes, totals=totals)
+    index = ViewIndex(bundle.kg.entities, max_nodes=bundle.config.html_max_nodes,
+                      abstracts=bundle.kg.paper_count <= ABSTRACTS_MAX_PAPERS)
+    while (ex := (yield)) is not None:
+        index.add(ex)
+    page = render_html(index.data())
     with atomic_write(path) as f:
         f.write(page)
     return [path]
@@ -91,22 +90,161 @@ def write_html(bundle, out_dir: Path) -> list[Path]:
     return write_one("html", sink_html(bundle, out_dir), bundle.kg.extractions)
 
 
-def render_html(g: nx.MultiDiGraph, max_nodes: int = BuildConfig.html_max_nodes,
-                totals: dict | None = None) -> str:
-    """The page for a graph shaped like :func:`kg.assemble.nx.to_networkx` builds it.
+class ViewIndex:
+    """The page's index of a build, filled one paper at a time.
 
-    ``totals`` (papers, entities, entities per type of the whole graph) marks ``g`` as an
-    excerpt (:func:`kg.assemble.nx.entity_view`): the page shows the entity view and states
-    the cut against those totals.
+    Parameters
+    ----------
+    entities : dict of str to Entity
+        Every entity of the build (``KnowledgeGraph.entities``).
+    max_nodes : int
+        The most nodes a picture draws (``BuildConfig.html_max_nodes``).
+    abstracts : bool
+        Whether to embed the papers' abstracts.
     """
-    data = build_data(g, max_nodes, totals)
+
+    def __init__(self, entities: dict, max_nodes: int = BuildConfig.html_max_nodes, abstracts: bool = True,
+                 max_papers: int = INDEX_MAX_PAPERS, max_entities: int = INDEX_MAX_ENTITIES):
+        self.max_nodes = max_nodes
+        self.abstracts = abstracts
+        self.max_papers = max_papers
+        self.total_papers = 0
+        self.total_entities = len(entities)
+        ranked = sorted(entities.values(), key=lambda e: (-len(e.papers), e.label.lower(), e.key))
+        self.type_counts = {t: 0 for t in ENTITY_TYPES}
+        for e in ranked:
+            self.type_counts[e.type] = self.type_counts.get(e.type, 0) + 1
+        ranked = ranked[:max(max_entities, 0)]
+        self.keys = [e.key for e in ranked]
+        self.pos = {k: i for i, k in enumerate(self.keys)}
+        self.entities = ranked
+        self.ent_papers: list[list[int]] = [[] for _ in ranked]
+        self.ent_proposed: dict[int, list[int]] = {}
+        self.evidence: dict[int, list] = {}
+        budget = EVIDENCE_MAX_CHARS // (EVIDENCE_GUESS_CHARS * EVIDENCE_PER_ENTITY)
+        self.want_evidence = min(len(ranked), budget)  # entities 0..n-1 (most papers first)
+        self.evidence_chars = 0
+        self.papers: dict[str, list] = {"id": [], "title": [], "date": [], "authors": [], "nents": []}
+        self.untitled: list[int] = []
+        self.date_text: dict[int, str] = {}
+        self.url: dict[int, str] = {}
+        self.arxiv_url: list[int] = []
+        self.paper_slug: dict[int, str] = {}
+        self.abstract: list[str] = []
+
+    def add(self, ex: Extraction) -> None:
+        """Index one paper and its mentions."""
+        self.total_papers += 1
+        if self.total_papers > self.max_papers:
+            return
+        p = ex.paper
+        j = len(self.papers["id"])
+        P = self.papers
+        P["id"].append(p.id)
+        P["title"].append(p.title or _short(p.abstract, 80) or p.id)
+        if not p.title:
+            self.untitled.append(j)
+        P["date"].append(p.date.isoformat() if p.date else "")
+        if not p.date and p.date_text:
+            self.date_text[j] = p.date_text
+        P["authors"].append(p.author_count if p.author_count is not None else (len(p.authors) or None))
+        if _is_web_url(p.url) and p.url != _arxiv_url(p.id):  # the page makes arXiv's links itself
+            self.url[j] = p.url
+        elif p.url and p.url == _arxiv_url(p.id):
+            self.arxiv_url.append(j)
+        slug = paper_slug(p.id)
+        if slug != _simple_paper_slug(p.id):
+            self.paper_slug[j] = slug
+        if self.abstracts:
+            self.abstract.append(p.abstract or "")
+        seen: dict[int, None] = {}
+        for m in ex.mentions:
+            i = self.pos.get(m.key)
+            if i is None:
+                continue
+            if i not in seen:
+                seen[i] = None
+                self.ent_papers[i].append(j)
+            if m.proposed and (not self.ent_proposed.get(i) or self.ent_proposed[i][-1] != j):
+                self.ent_proposed.setdefault(i, []).append(j)
+            if i < self.want_evidence and self.evidence_chars < EVIDENCE_MAX_CHARS:
+                self._evidence(i, j, ex, m)
+        P["nents"].append(len(seen))
+
+    def _evidence(self, i: int, j: int, ex: Extraction, m) -> None:
+        ev = self.evidence.setdefault(i, [])
+        if len(ev) >= EVIDENCE_PER_ENTITY or (ev and ev[-1][0] == j):
+            return
+        if not 0 <= m.sentence < len(ex.sentences):
+            return
+        sentence = ex.sentences[m.sentence]
+        start = sentence.find(m.text) if m.text else -1
+        if start < 0 and m.text:
+            start = sentence.lower().find(m.text.lower())
+        end = start + len(m.text) if start >= 0 else -1
+        if len(sentence) > SENTENCE_CHARS:  # keep a window around the mention
+            lo = max(0, min(start if start >= 0 else 0, len(sentence)) - SENTENCE_CHARS // 2)
+            lo = min(lo, len(sentence) - SENTENCE_CHARS)
+            cut = sentence[lo:lo + SENTENCE_CHARS]
+            pre, post = ("…" if lo > 0 else ""), ("…" if lo + SENTENCE_CHARS < len(sentence) else "")
+            if start >= 0:
+                start, end = start - lo + len(pre), end - lo + len(pre)
+                if end > len(pre) + len(cut):
+                    start = end = -1
+            sentence = pre + cut + post
+        ev.append([j, sentence, start, end])
+        self.evidence_chars += len(sentence)
+
+    def data(self) -> dict:
+        """The document the page embeds (see the module docstring)."""
+        types = self.type_counts
+        n_papers = len(self.papers["id"])
+        counts = {"papers": self.total_papers, "entities": self.total_entities, "types": types}
+        index_cut = None
+        if n_papers < self.total_papers or len(self.entities) < self.total_entities:
+            index_cut = {"papers": n_papers, "papersTotal": self.total_papers,
+                         "entities": len(self.entities), "entitiesTotal": self.total_entities}
+        type_index = {t: k for k, t in enumerate(ENTITY_TYPES)}
+        E = {
+            "key": self.keys,
+            "label": [e.label for e in self.entities],
+            "type": [type_index[e.type] for e in self.entities],
+            "count": [len(e.papers) for e in self.entities],
+            "vocab": [1 if e.in_vocabulary else 0 for e in self.entities],
+            "papers": self.ent_papers,
+            "alt": {i: list(e.alt_labels) for i, e in enumerate(self.entities) if e.alt_labels},
+            "proposed": self.ent_proposed,
+            "slug": {i: s for i, e in enumerate(self.entities)
+                     if (s := entity_slug(e.key)) != _simple_entity_slug(e.key)},
+            "evidence": self.evidence,
+        }
+        P = dict(self.papers, untitled=self.untitled, dateText=self.date_text, url=self.url,
+                 arxivUrl=self.arxiv_url, slug=self.paper_slug)
+        if self.abstracts:
+            P["abstract"] = self.abstract
+        return {
+            "title": "paper-kg", "counts": counts, "colors": TYPE_COLORS,
+            "entityTypes": list(ENTITY_TYPES),
+            "types": (["Paper"] if n_papers else []) + [t for t in ENTITY_TYPES if types.get(t)],
+            "maxNodes": self.max_nodes, "startEntities": START_ENTITIES, "indexCut": index_cut,
+            "linksPerNode": CUT_LINKS_PER_NODE, "abstracts": self.abstracts,
+            "evidencePerEntity": EVIDENCE_PER_ENTITY, "evidenceEntities": len(self.evidence),
+            "labelChars": LABEL_CHARS, "paperLabelChars": PAPER_LABEL_CHARS,
+            "stabilization": {"iterations": STABILIZATION_ITERATIONS, "budget": STABILIZATION_BUDGET,
+                              "ms": LAYOUT_MS, "minIterations": LAYOUT_MIN_ITERATIONS},
+            "E": E, "P": P, "options": vis_options(),
+        }
+
+
+def render_html(data: dict) -> str:
+    """The page for :meth:`ViewIndex.data`'s document."""
     template = _read_text(resources.files("kg.export") / "templates" / "graph.html")
     vis_js = _read_text(resources.files("pyvis") / "lib" / VIS_DIR / "vis-network.min.js")
     vis_css = _read_text(resources.files("pyvis") / "lib" / VIS_DIR / "vis-network.css")
     if re.search(r"</(script|style)", vis_js + vis_css, re.IGNORECASE):
         raise RuntimeError("the bundled vis-network cannot be inlined safely")
     parts = {"VIS_CSS": vis_css, "VIS_JS": vis_js, "DATA": embed_json(data),
-             "COUNTS": _counts_html(data["counts"]), "CUT_NOTE": _cut_note_html(data["cut"])}
+             "COUNTS": _counts_html(data["counts"])}
     # One pass, so text from one part is never searched for another part's placeholder.
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
 
@@ -121,175 +259,30 @@ def _read_text(traversable) -> str:
     return traversable.read_text(encoding="utf-8")
 
 
-# -- data --------------------------------------------------------------------------------------
-
-def build_data(g: nx.MultiDiGraph, max_nodes: int, totals: dict | None = None) -> dict:
-    """The document the page embeds: counts, the vis nodes/edges/options and the side-panel
-    records of every paper and entity the page can show."""
-    nodes = dict(g.nodes(data=True))
-    paper_ids = [n for n, d in nodes.items() if d.get("kind") == "Paper"]
-    entity_ids = [n for n, d in nodes.items() if d.get("kind") == "Entity"]
-    type_counts = {t: 0 for t in ENTITY_TYPES}
-    for n in entity_ids:
-        type_counts[nodes[n]["type"]] = type_counts.get(nodes[n]["type"], 0) + 1
-    counts = {"papers": len(paper_ids), "entities": len(entity_ids), "types": type_counts}
-    if totals is not None:
-        counts = totals
-
-    cut = len(nodes) > max_nodes or totals is not None
-    if cut:
-        def rank(n):  # most papers first, then by label
-            return -int(nodes[n].get("paper_count") or 0), str(nodes[n].get("label", "")).lower(), n
-        shown = heapq.nsmallest(max(max_nodes, 0), entity_ids, key=rank)
-        shown_set = set(shown)
-        entity_papers = {n: _papers_of(g, n) for n in shown}
-        listed_papers: dict[str, None] = {}
-        for n in shown:
-            listed_papers.update(dict.fromkeys(entity_papers[n][:CUT_PAPERS_PER_ENTITY]))
-        paper_ents, proposes = _entities_of(g, listed_papers, shown_set)
-        links, links_total = _strongest_links(g, shown_set)
-    else:
-        shown = entity_ids
-        paper_ents, proposes = _entities_of(g, paper_ids, None)
-        entity_papers = defaultdict(list)
-        for p in paper_ids:
-            for e in paper_ents[p]:
-                entity_papers[e].append(p)
-        listed_papers = dict.fromkeys(paper_ids)
-        links, links_total = [], 0
-
-    with_abstracts = len(listed_papers) <= ABSTRACTS_MAX_PAPERS
-    papers = {}
-    for p in listed_papers:
-        d = nodes[p]
-        rec = {"title": d.get("title") or d.get("label") or p, "untitled": not d.get("title"),
-               "date": d.get("date") or d.get("date_text"),
-               "authors": d.get("author_count") if d.get("author_count") is not None
-               else (len(d["authors"]) if d.get("authors") else None),
-               "url": d.get("url") if _is_web_url(d.get("url")) else None,
-               "entities": paper_ents.get(p, []), "proposes": sorted(proposes.get(p, ()))}
-        if with_abstracts:
-            rec["abstract"] = d.get("abstract") or ""
-        papers[p] = rec
-    entities = {}
-    for e in shown:
-        d = nodes[e]
-        plist = entity_papers.get(e, [])
-        entities[e] = {"label": d.get("label") or e, "type": d.get("type"),
-                       "alt": list(d.get("alt_labels") or []),
-                       "count": int(d.get("paper_count") or len(plist)),
-                       "proposedBy": len(d.get("proposed_by") or []),
-                       "vocab": bool(d.get("in_vocabulary")),
-                       "papers": plist[:CUT_PAPERS_PER_ENTITY] if cut else plist}
-
-    net = Network(directed=False, cdn_resources="local")
-    if not cut:
-        for p in paper_ids:
-            _add_node(net, p, papers[p]["title"], "Paper", len(paper_ents[p]),
-                      _paper_tooltip(papers[p]))
-    for e in shown:
-        rec = entities[e]
-        _add_node(net, e, rec["label"], rec["type"], rec["count"],
-                  _entity_tooltip(rec, [papers[p]["title"] for p in rec["papers"][:TOOLTIP_PAPERS]]))
-    if cut:
-        for a, b, w in links:
-            net.edges.append(Edge(a, b, False, value=w, title=f"{w} shared paper{'s' * (w != 1)}").options)
-    else:
-        for p in paper_ids:
-            for e in paper_ents[p]:
-                color = TYPE_COLORS.get(entities[e]["type"], "#999999")
-                net.edges.append(Edge(p, e, False, color={"color": color, "opacity": 0.45}).options)
-    net.options = _vis_options(len(net.nodes), cut)
-
-    present = ["Paper"] if not cut and paper_ids else []
-    present += [t for t in ENTITY_TYPES if any(entities[e]["type"] == t for e in shown)]
-    return {
-        "title": "paper-kg", "counts": counts, "colors": TYPE_COLORS, "types": present,
-        "cut": {"shown": len(shown), "total": counts["entities"], "links": len(links),
-                "linksTotal": links_total, "papersPerEntity": CUT_PAPERS_PER_ENTITY} if cut else None,
-        "abstracts": with_abstracts, "papers": papers, "entities": entities,
-        "nodes": net.nodes, "edges": net.edges, "options": net.options,
-    }
+def _simple_entity_slug(key: str) -> str | None:
+    """The slug the page computes itself (``slugOf`` in the template); the index stores an
+    entity's slug only where :func:`kg.assemble.iris.entity_slug` differs from this."""
+    if not key.isascii():
+        return None
+    s = _UNSAFE.sub("-", key.lower()).strip("-.")
+    return s if s and s == key.replace(" ", "-").lower() else None
 
 
-def _papers_of(g: nx.MultiDiGraph, entity: str) -> list[str]:
-    """Papers mentioning an entity, in input order."""
-    out: dict[str, None] = {}
-    for u, _, k in g.in_edges(entity, keys=True):
-        if k != "cooccursWith" and g.nodes[u].get("kind") == "Paper":
-            out[u] = None
-    return list(out)
+def _simple_paper_slug(pid: str) -> str | None:
+    """As :func:`_simple_entity_slug`, for papers: ``arXiv:ID`` -> ``arxiv-ID``, a safe id kept."""
+    if pid.startswith("arXiv:") and pid[6:] and not _UNSAFE.search(pid[6:]):
+        return "arxiv-" + pid[6:]
+    return pid if pid and not _UNSAFE.search(pid) and pid.strip("-.") == pid else None
 
 
-def _entities_of(g: nx.MultiDiGraph, papers, keep: set | None):
-    """paper -> its entities (first-mention order) and paper -> entities it proposes."""
-    ents: dict[str, list[str]] = {}
-    proposes: dict[str, set[str]] = defaultdict(set)
-    for p in papers:
-        seen: dict[str, None] = {}
-        for _, e, k in g.out_edges(p, keys=True):
-            if keep is not None and e not in keep:
-                continue
-            if k == "proposes":
-                proposes[p].add(e)
-            seen[e] = None
-        ents[p] = list(seen)
-    return ents, proposes
-
-
-def _strongest_links(g: nx.MultiDiGraph, shown: set) -> tuple[list[tuple[str, str, int]], int]:
-    """Co-occurrence links among the shown entities: each keeps its CUT_LINKS_PER_NODE
-    strongest; returns the kept links (strongest first) and how many there were."""
-    links = []
-    for a, b, k, d in g.edges(keys=True, data=True):
-        if k == "cooccursWith" and a in shown and b in shown and a != b:
-            links.append((a, b, int(d.get("weight") or 1)))
-    links.sort(key=lambda x: (-x[2], x[0], x[1]))
-    by_node: dict[str, int] = defaultdict(int)
-    kept = []
-    for a, b, w in links:
-        if by_node[a] < CUT_LINKS_PER_NODE or by_node[b] < CUT_LINKS_PER_NODE:
-            kept.append((a, b, w))
-            by_node[a] += 1
-            by_node[b] += 1
-    return kept, len(links)
-
-
-def _add_node(net: Network, nid: str, label: str, typ: str, degree: int, tooltip: str) -> None:
-    color = TYPE_COLORS.get(typ, "#999999")
-    focus = {"background": color, "border": "#111111"}
-    extra = {}
-    if typ == "Paper":  # small grey labels, drawn only once zoomed in; entity labels grow with degree
-        extra = {"font": {"color": "#6b7785"},
-                 "scaling": {"label": {"min": 11, "max": 14, "drawThreshold": 9}}}
-    net.add_node(nid, label=_short(label, PAPER_LABEL_CHARS if typ == "Paper" else LABEL_CHARS),
-                 shape="dot", title=tooltip, value=degree, type=typ,
-                 color={"background": color, "border": _darker(color), "highlight": focus,
-                        "hover": focus}, **extra)
-
-
-def _paper_tooltip(p: dict) -> str:
-    return ("Untitled: " if p["untitled"] else "") + _short(p["title"], TOOLTIP_CHARS)
-
-
-def _entity_tooltip(e: dict, titles: list[str]) -> str:
-    n = e["count"]
-    lines = [_short(e["label"], TOOLTIP_CHARS), f"{e['type']} · {n:,} paper{'s' * (n != 1)}"]
-    lines += ["• " + _short(t, 90) for t in titles]
-    if n > len(titles):
-        lines.append(f"and {n - len(titles):,} more")
-    return "\n".join(lines)
+def _arxiv_url(pid: str) -> str | None:
+    """``https://arxiv.org/abs/ID`` for an ``arXiv:ID`` paper (``arxivUrl`` in the page)."""
+    return f"https://arxiv.org/abs/{pid[6:]}" if pid.startswith("arXiv:") and pid[6:] else None
 
 
 def _short(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(str(text or "").split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def _darker(hex_color: str, f: float = 0.75) -> str:
-    h = hex_color.lstrip("#")
-    r, g, b = (int(int(h[i:i + 2], 16) * f) for i in (0, 2, 4))
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def _is_web_url(url) -> bool:
@@ -300,27 +293,33 @@ def stabilization_iterations(n_nodes: int) -> int:
     """Layout iterations before physics stops: STABILIZATION_ITERATIONS up to 1,000 nodes, then
     fewer, so that nodes x iterations (the layout's cost) stays bounded and a view of several
     thousand nodes settles in seconds, not a minute (measured: 5,000 nodes x 200 iterations
-    took 35-75 s in headless Chromium on 2 cores)."""
+    took 35-75 s in headless Chromium on 2 cores). The page computes the same."""
     return max(30, min(STABILIZATION_ITERATIONS, STABILIZATION_BUDGET // max(n_nodes, 1)))
 
 
-def _vis_options(n_nodes: int, cut: bool) -> dict:
+def vis_options() -> dict:
+    """vis-network options shared by every picture (the page sets the stabilization per picture).
+
+    Labels scale with the node (11-64 px) and are drawn only when at least
+    ``drawThreshold`` pixels high on screen, so a zoomed-out picture labels its largest
+    nodes only and zooming in reveals the rest.
+    """
     return {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": False},
         "physics": {
             "enabled": True, "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -38, "centralGravity": 0.02,
-                                 "springLength": 30 if not cut else 70, "springConstant": 0.1,
+                                 "springLength": 40, "springConstant": 0.1,
                                  "damping": 0.6, "avoidOverlap": 0.2},
             "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.5,
-            "stabilization": {"enabled": True, "iterations": stabilization_iterations(n_nodes),
-                              "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": True, "iterations": STABILIZATION_ITERATIONS,
+                              "updateInterval": 10, "fit": True},
         },
         "nodes": {
             "shape": "dot", "borderWidth": 1, "borderWidthSelected": 3,
             "scaling": {"min": 4, "max": 56,
-                        "label": {"enabled": True, "min": 11, "max": 64, "drawThreshold": 6,
+                        "label": {"enabled": True, "min": 11, "max": 64, "drawThreshold": 9,
                                   "maxVisible": 28}},
             "font": {"face": "system-ui, -apple-system, Segoe UI, sans-serif", "color": "#1f2933",
                      "strokeWidth": 3, "strokeColor": "rgba(255,255,255,0.9)"},
@@ -330,7 +329,7 @@ def _vis_options(n_nodes: int, cut: bool) -> dict:
             "color": {"color": "#b8c0cc", "highlight": "#334155", "hover": "#64748b", "opacity": 0.6},
             "scaling": {"min": 0.6, "max": 6},
         },
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": n_nodes > 600,
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True,
                         "keyboard": False, "navigationButtons": False, "multiselect": False},
     }
 
@@ -341,11 +340,3 @@ def _counts_html(counts: dict) -> str:
     per_type = " · ".join(f"{n:,} {html.escape(t)}" for t, n in counts["types"].items() if n)
     ents = f"{counts['entities']:,} entities" + (f" ({per_type})" if per_type else "")
     return f"{counts['papers']:,} papers · {ents}"
-
-
-def _cut_note_html(cut: dict | None) -> str:
-    if not cut:
-        return ""
-    text = (f"Showing the {cut['shown']:,} most frequent of {cut['total']:,} entities; papers omitted. "
-            f"Links: entities that share papers (the {cut['links']:,} strongest of {cut['linksTotal']:,}).")
-    return f'<p id="cut-note" role="note">{html.escape(text)}</p>'

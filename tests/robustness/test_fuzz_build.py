@@ -190,9 +190,10 @@ def test_build_of_nasty_corpus_exports_parse_back(cases, tmp_file, corpus):
         assert m, "no kg-data element"
         assert "<" not in m.group(1), "markup from the data inside the kg-data element"
         doc = json.loads(m.group(1))
-        html_titles = collections.Counter(rec["title"] for rec in doc["papers"].values() if not rec["untitled"])
+        untitled = set(doc["P"]["untitled"])
+        html_titles = collections.Counter(t for j, t in enumerate(doc["P"]["title"]) if j not in untitled)
         assert html_titles == titles
-        assert len(doc["papers"]) == n
+        assert len(doc["P"]["id"]) == n
         assert markup(page) == baseline_markup(), "markup from the data in the page"
 
 

@@ -226,8 +226,8 @@ def test_folder_build_exports_parse_back(folder_build):
     data = KG_DATA.search(page).group(1)
     assert "<" not in data
     doc = json.loads(data)
-    assert len(doc["papers"]) == n
-    titles = {rec["title"] for rec in doc["papers"].values()}
+    assert len(doc["P"]["id"]) == n
+    titles = set(doc["P"]["title"])
     assert "<img src=x onerror=alert(1)>" in titles and "</script><script>alert(document.cookie)</script>" in titles
     assert markup(page) == baseline_markup(), "markup from the data in the page"
 
