@@ -97,6 +97,7 @@ def cmd_build(args) -> int:
 
 def cmd_extract(args) -> int:
     from kg.atomic import atomic_write
+    from kg.evaluate.results import result_dict
     from kg.extract import default_jobs, extract_parallel, paper_entities
     from kg.read import Corpus
 
@@ -107,7 +108,8 @@ def cmd_extract(args) -> int:
             ents = [{k: e[k] for k in ("name", "type", "mentions", "proposed", "confidence")}
                     for e in paper_entities(ex)]
             pid = ex.paper.source_id or ex.paper.id  # the input's own id, as it wrote it
-            f.write(json.dumps({"id": pid, "entities": ents}, ensure_ascii=False) + "\n")
+            res = [result_dict(ex, r) for r in ex.results]
+            f.write(json.dumps({"id": pid, "entities": ents, "results": res}, ensure_ascii=False) + "\n")
             n += 1
         if not corpus.records:  # nothing could be read: no predictions file
             raise corpus.unreadable()
@@ -121,6 +123,12 @@ def cmd_eval(args) -> int:
     from kg.extract import extract, make_pipeline, paper_entities
     from kg.model import Paper
 
+    if args.results is not None:
+        if args.gold is not None:
+            raise KgError("give either a gold file or --results GOLD, not both")
+        return _eval_results(args)
+    if args.gold is None:
+        raise KgError("no gold file: give one, or --results GOLD for the results gold set")
     nlp = make_pipeline(_extract_config(args))
     if args.format == "scierc":
         from kg.evaluate.scierc import score_scierc
@@ -150,6 +158,35 @@ def cmd_eval(args) -> int:
         print("\nmisses (paper, type, gold name):")
         for pid, t, s in sc.misses:
             print(f"  FN  {pid}  {t:12s} {s}")
+    return EXIT_OK
+
+
+def _eval_results(args) -> int:
+    from kg.evaluate.results import format_result, format_results_score, load_results_gold, result_dict, score_results
+    from kg.extract import extract, make_pipeline
+    from kg.extract.vocabulary import load_vocabulary
+    from kg.model import Paper
+
+    gold = load_results_gold(args.results)
+    if args.split in ("even", "odd"):
+        gold = gold[0::2] if args.split == "even" else gold[1::2]
+    elif args.split:
+        raise KgError("--results takes --split even or odd (the results dev set has no arXiv split)")
+    papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g["abstract"]) for g in gold]
+    preds = {ex.paper.id: [result_dict(ex, r) for r in ex.results]
+             for ex in extract(papers, make_pipeline(_extract_config(args)))}
+    sc = score_results(gold, preds, load_vocabulary())
+    part = f" ({args.split} papers)" if args.split else ""
+    print(format_results_score(sc, f"results (RESULTS-GUIDELINES.md matching rule): {args.results}{part}"))
+    if args.errors:
+        print("\nfalse positives (paper, result) at the dataset level:")
+        for pid, level, r in sc.false_positives:
+            if level == "+dataset":
+                print(f"  FP  {pid}  {format_result(r)}")
+        print("\nmisses (paper, gold result) at the dataset level:")
+        for pid, level, r in sc.misses:
+            if level == "+dataset":
+                print(f"  FN  {pid}  {format_result(r)}")
     return EXIT_OK
 
 
@@ -227,7 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="extract entities per paper to JSON Lines",
                        description="Write one JSON object per paper: "
-                                   '{"id", "entities": [{"name", "type", "mentions", "proposed", "confidence"}]}.')
+                                   '{"id", "entities": [{"name", "type", "mentions", "proposed", "confidence"}], '
+                                   '"results": [{"metric", "value", "number", "number_high", "unit", "sign", "kind", '
+                                   '"dataset", "system", "proposed", "evidence"}]}.')
     p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     p.add_argument("-o", "--output", required=True, type=Path, help="predictions file (.jsonl)")
     input_options(p)
@@ -236,7 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score extraction against a gold file",
                        description="Run extraction on the gold file's own title + abstract and print precision, "
                                    "recall and F1 per type and overall.")
-    p.add_argument("gold", type=Path, help="gold JSONL (daily-papers format) or SciERC JSON lines")
+    p.add_argument("gold", type=Path, nargs="?", help="gold JSONL (daily-papers format) or SciERC JSON lines")
+    p.add_argument("--results", type=Path, metavar="GOLD",
+                   help="score result extraction against a results gold file (../shared/gold/results/"
+                        "results-dev.jsonl): P/R/F1 at (metric, value, kind) and (metric, value, kind, dataset)")
     p.add_argument("--format", choices=("gold", "scierc"), default="gold",
                    help="gold: entity-level, GUIDELINES.md rule; scierc: mention-level exact span and type")
     p.add_argument("--errors", action="store_true", help="list false positives and misses")

@@ -1,0 +1,543 @@
+"""Results: the numbers an abstract reports as measured outcomes ("achieves 85.1% top-1 accuracy on
+ImageNet", "reduces latency by 40%"), each tied to a named metric, with its dataset and system.
+
+What counts as a result follows ``../shared/gold/results/RESULTS-GUIDELINES.md``. The algorithm,
+per sentence (:func:`find_results`, a pure function over the text, its sentence spans and the
+entity mentions the pipeline found):
+
+1. **Values** (:func:`kg.extract.values.find_values`): numbers with their unit, ranges and "±".
+2. **Guards**: a number inside an entity name ("ResNet-50", "GPT-4", "mAP@0.5"), a year, a size
+   ("7B", "10k"), a setting or count ("100 epochs", "3 datasets", "4-bit", "top-5", "p < 0.05"),
+   a share of the data ("10% of the labels") is no result. A whole number without a unit must
+   sit right next to its metric ("an F1 of 91").
+3. **Metric**: the metric phrases of the sentence are the Metric mentions and the phrases that end
+   in a metric head word (``ontology/results/lexicon.json``), each widened to the modifiers
+   before it ("image-level AUROC", "average geodesic errors"). A value takes the phrase right after
+   it ("85.1% top-1 accuracy", "3.2% higher accuracy"), else the nearest one before it ("accuracy
+   of 85.1%", "accuracy from 61% to 75%", "F1, precision and recall of ..." in order); a value
+   with no metric in its sentence takes the previous sentence's metric when that sentence names
+   exactly one. A value with no metric is no result.
+4. **Kind**: ``delta`` after "by", "improves", "outperforms", ..., before "improvement", "higher",
+   "fewer", ..., with a "+" sign, a "x" unit or a speedup metric; else ``absolute``.
+5. **Dataset**: a Dataset mention of the sentence (the one after "on"/"in" nearest the value, or
+   in order with "respectively"), else none.
+6. **System**: the first Method or Architecture named in the sentence before the value and not a
+   baseline ("than X", "over X"), else the paper's own proposed method when the sentence says
+   "our"/"we"; proposed when the system is the paper's own.
+
+:class:`ResultFinder` is the spaCy component (``kg_results``) that writes ``doc._.kg_results``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.config import ontology_dir
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from kg.extract.batches import pipe_batches
+from kg.extract.lexicon import is_verb_s_form, word_lists
+from kg.extract.normalize import entity_key
+from kg.extract.tokens import tokens
+from kg.extract.values import find_values, parse_value
+from kg.model import Mention, Result
+
+if not Doc.has_extension("kg_results"):
+    Doc.set_extension("kg_results", default=None)
+
+
+@dataclass(frozen=True)
+class ResultsLexicon:
+    """The word lists of ``ontology/results/lexicon.json`` (see that folder's README)."""
+
+    metric_heads: frozenset[str]
+    acronym_heads: frozenset[str]
+    phrase_stop: frozenset[str]
+    delta_before: frozenset[str]
+    delta_after: frozenset[str]
+    delta_metrics: frozenset[str]
+    comparative_cost_words: frozenset[str]
+    cost_metrics: frozenset[str]
+    size_suffixes: frozenset[str]
+    not_result_before: frozenset[str]
+    not_result_after: frozenset[str]
+    share_nouns: frozenset[str]
+    system_not_before: frozenset[str]
+    keep_modifiers: frozenset[str]
+    head_re: re.Pattern
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> ResultsLexicon:
+    """Read the lexicon (default ``ontology/results/lexicon.json``).
+
+    Raises
+    ------
+    ValueError
+        The file is not a JSON object with the lists the extractor reads (names the file).
+    """
+    p = path or str(ontology_dir() / "results" / "lexicon.json")
+    try:
+        with open(p, encoding="utf-8") as f:
+            data = json.load(f)
+        lists = {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+        heads = lists["metric_heads"]
+        # heads written in lower case match in any case; the others ("mAP", "AP") exactly
+        acr = lists["acronym_heads_case_sensitive"] | {h for h in heads if h != h.lower()}
+        words = sorted(heads - acr, key=len, reverse=True)
+        head_re = re.compile(r"(?<![\w\-@])(?:(?i:" + "|".join(map(re.escape, words)) + r")|"
+                             + "|".join(map(re.escape, sorted(acr, key=len, reverse=True))) + r")(?![\w@]|-\w)")
+        return ResultsLexicon(
+            metric_heads=frozenset(w.lower() for w in heads - acr), acronym_heads=acr,
+            phrase_stop=lists["phrase_stop"], delta_before=lists["delta_before"], delta_after=lists["delta_after"],
+            delta_metrics=lists["delta_metrics"], comparative_cost_words=lists["comparative_cost_words"],
+            cost_metrics=lists["cost_metrics"], size_suffixes=lists["size_suffixes"],
+            not_result_before=lists["not_result_before"], not_result_after=lists["not_result_after"],
+            share_nouns=lists["share_nouns"], system_not_before=lists["system_not_before"],
+            keep_modifiers=lists["keep_modifiers"], head_re=head_re)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ValueError(f"{p}: not a results lexicon ({type(e).__name__}: {e})") from None
+
+
+# -- words around a position ---------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[A-Za-z0-9][\w\-@'/.]*[\w%]|[A-Za-z0-9]|[^\sA-Za-z0-9]")
+_CLAUSE_BREAK = frozenset({";", ".", "while", "whereas", "but", "although", "however"})
+
+
+def _words_before(s: str, i: int, n: int) -> list[str]:
+    """The last ``n`` words before character ``i`` of ``s``, lower case, nearest last."""
+    return [w.lower() for w in _WORD_RE.findall(s[max(0, i - 12 * n):i])][-n:]
+
+
+def _words_after(s: str, i: int, n: int) -> list[str]:
+    return [w.lower() for w in _WORD_RE.findall(s[i:i + 12 * n])][:n]
+
+
+def _word_count(s: str) -> int:
+    return len(_WORD_RE.findall(s))
+
+
+# -- metric phrases ------------------------------------------------------------------------------
+
+_MOD_RE = re.compile(r"(?<![\w.\-])([A-Za-z][\w\-@/]*)\s+$")
+
+
+@dataclass
+class _Phrase:
+    start: int  #: character offsets in the sentence
+    end: int
+    text: str
+    key: str
+    is_cost: bool = False
+
+
+def _is_modifier(w: str, lex: ResultsLexicon) -> bool:
+    """Whether a word before a metric head can be part of the metric's name."""
+    low = w.lower()
+    if low in lex.keep_modifiers:
+        return True
+    if low in lex.phrase_stop or low in STOP_WORDS or low.endswith("ly") or len(w) < 2 and not w.isupper():
+        return False
+    if low in word_lists()[0] or is_verb_s_form(low) or low.endswith(("ing", "ed")) and "-" not in low:
+        return False
+    return True
+
+
+def _widen(s: str, start: int, lex: ResultsLexicon, names: list[tuple[int, int]], max_words: int = 3) -> int:
+    """Move a phrase's start left over modifier words ("image-level", "zero-shot robust"), never
+    into another entity's name ("ImageNet-1k accuracy" is accuracy)."""
+    for _ in range(max_words):
+        m = _MOD_RE.search(s, max(0, start - 40), start)
+        if not m or m.end() != start:
+            break
+        w = m.group(1)
+        if not _is_modifier(w, lex) or any(x <= m.start() < y for x, y in names):
+            break
+        start = m.start()
+    return start
+
+
+def _metric_phrases(s: str, metrics: list[tuple[int, int, str]], lex: ResultsLexicon,
+                    names: list[tuple[int, int]] = ()) -> list[_Phrase]:
+    """Metric phrases of a sentence: Metric mentions and metric-head phrases, widened, longest kept."""
+    spans: list[tuple[int, int, str | None]] = [(a, b, k) for a, b, k in metrics]
+    for m in lex.head_re.finditer(s):
+        a, b = m.span()
+        # a head followed by "score"/"rate" belongs to the longer phrase ("F1 score", "success rate")
+        spans.append((a, b, None))
+    out: list[_Phrase] = []
+    for a, b, key in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if any(x <= a < y for x, y in names):
+            continue  # a head word inside another entity's name
+        a = _widen(s, a, lex, names)
+        if out and a < out[-1].end:  # overlapping: join into one phrase
+            last = out[-1]
+            last.start, last.end = min(last.start, a), max(last.end, b)
+            last.key = key or last.key
+            last.text = s[last.start:last.end]
+            continue
+        out.append(_Phrase(a, b, s[a:b], key or ""))
+    for p in out:
+        # trim leading stop words a mention may start with ("the accuracy")
+        words = p.text.split()
+        while len(words) > 1 and words[0].lower() in lex.phrase_stop:
+            p.start += len(words[0]) + (len(p.text) - len(p.text.lstrip()))
+            words = words[1:]
+            p.text = s[p.start:p.end].lstrip()
+        if p.text.lower().rstrip("s") in ("tim", "time", "cost", "usage") and p.key == "":
+            p.key = ""  # bare generic heads are kept but marked by an empty key
+        p.key = p.key or entity_key(p.text)
+        p.is_cost = p.text.lower().split()[-1] in lex.cost_metrics
+    return [p for p in out if p.text and p.text.lower() not in lex.phrase_stop]
+
+
+# -- the extractor -------------------------------------------------------------------------------
+
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_CONNECT_RE = re.compile(r"^[\s,:=(]*(?:(?:of|is|was|by|to|from|at|reaches|reaching|reached|achieves|achieving|achieved|"
+                         r"obtains|attains|improved|improves|increased|decreased|reduced|drops|dropped|rose|rises|"
+                         r"up|over|around|about|approximately|nearly|roughly|above|below|exceeding|only|of|an?|the|"
+                         r"average|mean|score|scores|rate|value|values|as|high|low|as high as|as low as|"
+                         r"respectively|and|with|improvement|gain|reduction|increase|decrease|jumps|went|"
+                         r"\d\S*|,|:|=|\(|\)|~|≈|>|<|≥|≤)\s*)*$", re.I)
+_AFTER_RE = re.compile(r"^[\s(]*(?:(?:absolute|relative|higher|lower|better|worse|more|less|fewer|faster|slower|"
+                       r"improvement|improvements|gain|gains|increase|reduction|decrease|boost|drop|in|of|on|"
+                       r"average|mean|overall|points?|pp|an?|the|,|\))\s*)*$", re.I)
+
+
+def _guarded(s: str, a: int, b: int, value_text: str, lex: ResultsLexicon) -> bool:
+    """Whether the value at [a, b) of sentence ``s`` is a size, setting, count, year or part of a name."""
+    before = s[max(0, a - 3):a]
+    after = s[b:b + 3]
+    if before.endswith(("@", "top-", "Top-", "#", "v", "V", "^", "_", "/", "×", "x ")):
+        return True
+    if after[:1].isalpha() and after[:1] in lex.size_suffixes and not after[1:2].isalpha():
+        return True  # 7B, 10k, 1.5M
+    if after[:1] == "-" and after[1:2].isalpha() and not s[b:b + 6].startswith(("-fold", "-point")):
+        return True  # 4-bit, 5-shot, 3-layer
+    if after[:1] in ("/",) or after[:1].isalpha() and not value_text[-1:].isalpha():
+        return True  # 1/3, 3rd, 10th
+    v = parse_value(value_text)
+    if v is None:
+        return True
+    wb = _words_before(s, a, 2)
+    if wb and (wb[-1] in lex.not_result_before or wb[-1] in ("<", ">", "≤", "≥") and len(wb) > 1 and len(wb[-2]) <= 2):
+        return True
+    if len(wb) == 2 and wb[-2] in ("p", "p-value", "α", "alpha") and wb[-1] in ("=", "<", ">", "of"):
+        return True
+    if not v.unit:
+        if not v.decimal and len(v.numbers) == 1 and _YEAR_RE.match(str(int(abs(v.numbers[0])))):
+            return True
+        nxt = _words_after(s, b, 1)
+        if nxt and nxt[0] in lex.not_result_after:
+            return True
+    elif v.unit in ("%", "pp"):
+        nxt = _words_after(s, b, 3)
+        if nxt[:1] == ["of"] and len(nxt) > 1 and nxt[1] in lex.share_nouns:
+            return True  # 10% of the labels
+        if nxt[:1] and nxt[0] in ("confidence", "ci", "credible", "percentile", "quantile", "of") and nxt[0] != "of":
+            return True
+    return False
+
+
+def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon) -> str:
+    if v.unit == "x" or v.sign == "+" or v.unit in ("pp", "points"):
+        return "delta"
+    if metric is not None and metric.text.lower().split()[-1] in lex.delta_metrics:
+        return "delta"
+    wb = _words_before(s, a, 6)[::-1]  # nearest first
+    i = 0
+    while i < len(wb) and (wb[i] in _APPROX or wb[i] == "to" and i + 1 < len(wb) and wb[i + 1] == "up"):
+        i += 1 + (wb[i] == "to")
+    if i < len(wb):
+        w = wb[i]
+        if w == "by" or w in lex.delta_before:
+            return "delta"
+        if w == "of" and i + 1 < len(wb) and (wb[i + 1] in lex.delta_before or wb[i + 1] in lex.delta_after):
+            return "delta"  # "an improvement of 3%", "a margin of"
+        if w in ("from", "to", "of", "at", "=", ":", "(") or w in _ABSOLUTE_VERBS:
+            return "absolute"
+    # words after the value, and after its metric when the metric follows ("3.5% mAP gains")
+    end = metric.end if metric is not None and metric.start >= b and metric.start - b < 30 else b
+    wa = _words_after(s, b, 3) if end == b else _words_after(s, b, 1)[:0] + _words_after(s, end, 2)
+    if end != b and _words_after(s, b, 2)[:1] and _words_after(s, b, 2)[0] in lex.delta_after:
+        return "delta"
+    for w in wa:
+        if w in lex.delta_after:
+            if w == "of" and not re.match(r"\s*of\s+[\w\-.]+'s?\b|\s*of\s+(?:the\s+)?(?:baseline|full|original|teacher|oracle)", s[b:b + 40]):
+                return "absolute"
+            if w in ("over", "above", "below") and metric is None:
+                continue
+            return "delta"
+        if w not in ("in", "the", "a", "an", "absolute", "relative", "average", "mean", "pp", "points", "point"):
+            break
+    return "absolute"
+
+
+_APPROX = frozenset("up over about around nearly approximately roughly only just ~ ≈ > < an a average almost "
+                    "even still respectively".split())
+_ABSOLUTE_VERBS = frozenset("reaching reaches reached achieving achieves achieved attains attaining obtains obtaining "
+                            "scores scoring yielding yields with is are was were hits".split())
+
+
+def _nearest(items: Sequence, pos: int, key) -> int | None:
+    best, dist = None, None
+    for i, it in enumerate(items):
+        d = abs(key(it) - pos)
+        if dist is None or d < dist:
+            best, dist = i, d
+    return best
+
+
+def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions: Iterable[Mention],
+                 lexicon: ResultsLexicon | None = None) -> tuple[Result, ...]:
+    """The results a paper's text reports.
+
+    Parameters
+    ----------
+    text : str
+        The paper text the mentions index into (title, blank line, abstract).
+    sentence_spans : sequence of (int, int)
+        Character spans of the sentences, in order.
+    mentions : iterable of Mention
+        The entity mentions found in the text.
+    lexicon : ResultsLexicon, optional
+        Word lists (default: ``ontology/results/lexicon.json``).
+
+    Returns
+    -------
+    tuple of Result
+        In text order; ``Result.sentence`` indexes ``sentence_spans``.
+    """
+    lex = lexicon or load_lexicon()
+    starts = [a for a, _ in sentence_spans]
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        k = bisect_right(starts, m.start) - 1
+        if k >= 0:
+            by_sent.setdefault(k, []).append(m)
+    proposed = [m for m in sorted(mentions, key=lambda m: m.start) if m.proposed and m.type in ("Method", "Architecture")]
+    own = proposed[0] if proposed else None
+    out: list[Result] = []
+    prev_metrics: list[_Phrase] = []
+    prev_reported = False  # the previous sentence reported a result
+    prev_datasets: list[Mention] = []
+    surfaces: dict[str, set[str]] = {"Dataset": set(), "System": set()}
+    for m in mentions:
+        if m.type == "Dataset" or m.type in ("Method", "Architecture"):
+            if len(m.text) > 2 and not m.text.islower():
+                surfaces["Dataset" if m.type == "Dataset" else "System"].add(m.text)
+    for si, (sa, sb) in enumerate(sentence_spans):
+        s = text[sa:sb]
+        if not any(c.isdigit() for c in s):
+            prev_metrics, prev_reported = [], False
+            prev_datasets = [m for m in by_sent.get(si, ()) if m.type == "Dataset"]
+            continue
+        ms = by_sent.get(si, [])
+        names = [(m.start - sa, m.end - sa) for m in ms if m.type != "Metric"]
+        mspans = [(m.start - sa, m.end - sa) for m in ms if m.type == "Metric"]
+        found = [(a, a + len(s[a:b].rstrip())) for a, b in find_values(s)]
+        metrics = _metric_phrases(s, [(m.start - sa, m.end - sa, m.key) for m in ms if m.type == "Metric"], lex,
+                                  names + found)
+        datasets = _also_written(s, sa, [m for m in ms if m.type == "Dataset"], surfaces["Dataset"])
+        systems = _also_written(s, sa, [m for m in ms if m.type in ("Method", "Architecture")], surfaces["System"])
+        values = []
+        for a, b in found:
+            if any(x <= a < y for x, y in names) or any(x <= a < y for x, y in mspans) \
+                    or any(p.start <= a < p.end for p in metrics):
+                continue
+            vt = s[a:b]
+            if _guarded(s, a, b, vt, lex):
+                continue
+            values.append((a, b, vt))
+        if not values:
+            prev_metrics, prev_reported = metrics, False
+            prev_datasets = datasets
+            continue
+        pairs = _attach(s, values, metrics, prev_metrics if prev_reported else [], lex)
+        respectively = "respectively" in s.lower()
+        n_before = len(out)
+        kinds: list[str] = []
+        for idx, ((a, b, vt), metric) in enumerate(zip(values, pairs)):
+            if metric is None:
+                continue
+            v = parse_value(vt)
+            assert v is not None
+            if not v.unit and not v.decimal and not _adjacent(s, a, b, metric):
+                continue
+            kind = _kind(s, a, b, v, metric, lex)
+            if kind == "absolute" and idx > 0 and kinds and kinds[-1] == "delta" \
+                    and re.fullmatch(r"[\s,]*(?:and|or|,)?\s*", s[values[idx - 1][1]:a]):
+                kind = "delta"  # "by 73% and 37%"
+            kinds.append(kind)
+            if metric.is_cost and kind == "absolute":
+                continue  # "with 10M parameters" is a size; "2x fewer parameters" a result
+            ds = _dataset(s, sa, a, b, datasets, values, idx, respectively) or \
+                (_dataset(s, sa, a, b, prev_datasets, values, idx, False) if not datasets and prev_reported else None)
+            sysm = _system(s, sa, a, systems, lex)
+            if sysm is not None:
+                system, skey, prop = sysm.text, sysm.key, sysm.proposed or (own is not None and sysm.key == own.key)
+            elif own is not None and re.search(r"\b(?:our|we|proposed)\b", s, re.I):
+                system, skey, prop = own.text, own.key, True
+            else:
+                system, skey, prop = None, None, bool(re.search(r"\b(?:our|we|proposed)\b", s, re.I))
+            out.append(Result(
+                metric=metric.text, metric_key=metric.key, value=vt, number=v.numbers[0],
+                number_high=v.numbers[1] if len(v.numbers) > 1 else None, unit=v.unit, sign=v.sign, kind=kind,
+                sentence=si, dataset=ds.text if ds else None, dataset_key=ds.key if ds else None,
+                system=system, system_key=skey, proposed=prop))
+        prev_metrics, prev_reported = [p for p in metrics if not p.is_cost], len(out) > n_before
+        if datasets or not prev_reported:
+            prev_datasets = datasets
+    return tuple(out)
+
+
+def _also_written(s: str, sa: int, found: list[Mention], surfaces: set[str]) -> list:
+    """The mentions of a sentence, plus the places where it writes a name the paper uses elsewhere
+    as a mention of that kind (the recognizer may tag one occurrence and not another)."""
+    out = list(found)
+    taken = [(m.start - sa, m.end - sa) for m in found]
+    for name in surfaces:
+        i = s.find(name)
+        while i >= 0:
+            j = i + len(name)
+            if (i == 0 or not s[i - 1].isalnum()) and (j >= len(s) or not s[j].isalnum()) \
+                    and not any(x < j and i < y for x, y in taken):
+                out.append(_Span(name, entity_key(name), sa + i, sa + j))
+                taken.append((i, j))
+            i = s.find(name, j)
+    return sorted(out, key=lambda m: m.start)
+
+
+class _Span(NamedTuple):
+    """A name written in a sentence (a mention, or another occurrence of a mention's text)."""
+
+    text: str
+    key: str
+    start: int
+    end: int
+    proposed: bool = False
+    type: str = ""
+
+
+def _adjacent(s: str, a: int, b: int, metric: _Phrase) -> bool:
+    """A whole number with no unit counts only right next to its metric ("an F1 of 91", "FID 27")."""
+    if metric.start >= b:
+        return _word_count(s[b:metric.start]) <= 1
+    return _word_count(s[metric.end:a]) <= 2
+
+
+def _attach(s: str, values: list, metrics: list[_Phrase], prev: list[_Phrase], lex) -> list[_Phrase | None]:
+    """The metric of each value (None: no metric)."""
+    out: list[_Phrase | None] = []
+    # "precision, recall and F1 of 0.81, 0.77 and 0.79": metrics listed, then as many values
+    for a, b, vt in values:
+        choice = None
+        after = [p for p in metrics if p.start >= b and _AFTER_RE.match(s[b:p.start]) and _word_count(s[b:p.start]) <= 3]
+        if after:
+            choice = after[0]
+        else:
+            before = [p for p in metrics if p.end <= a and _word_count(s[p.end:a]) <= 8
+                      and _CONNECT_RE.match(s[p.end:a])]
+            if before:
+                choice = before[-1]
+            else:
+                loose = [p for p in metrics if p.end <= a and _word_count(s[p.end:a]) <= 12
+                         and not any(w in _CLAUSE_BREAK for w in _WORD_RE.findall(s[p.end:a]))]
+                if loose:
+                    choice = loose[-1]
+                elif not metrics and len(prev) == 1:
+                    choice = prev[0]
+        out.append(choice)
+    _respectively(s, values, metrics, out)
+    return out
+
+
+def _respectively(s: str, values: list, metrics: list[_Phrase], out: list) -> None:
+    """Metrics listed together before as many values, paired in order."""
+    if len(values) < 2:
+        return
+    first = values[0][0]
+    listed = [p for p in metrics if p.end <= first]
+    for n in range(len(values), 1, -1):
+        group = listed[-n:]
+        if len(group) == n and all(_word_count(s[x.end:y.start]) <= 2 for x, y in zip(group, group[1:])) \
+                and _word_count(s[group[-1].end:first]) <= 8 and all(o is group[-1] or o is None for o in out[:n]):
+            for i in range(n):
+                out[i] = group[i]
+            return
+
+
+def _dataset(s: str, sa: int, a: int, b: int, datasets: list[Mention], values: list, idx: int, respectively: bool):
+    if not datasets:
+        return None
+    uniq: dict[str, Mention] = {}
+    for d in sorted(datasets, key=lambda d: d.start):
+        uniq.setdefault(d.key, d)
+    ds = list(uniq.values())
+    if len(ds) == 1:
+        return ds[0]
+    if respectively and len(ds) == len(values):
+        return ds[idx]
+    # the dataset after "on"/"in" nearest to the value
+    pos = sa + a
+    marked = [d for d in ds if re.search(r"\b(?:on|in|for|of|across|over)\s+(?:the\s+)?(?:\S+\s+)?$",
+                                         s[max(0, d.start - sa - 30):d.start - sa])]
+    pool = marked or ds
+    i = _nearest(pool, pos, lambda d: d.start)
+    return pool[i] if i is not None else None
+
+
+def _system(s: str, sa: int, a: int, systems: list[Mention], lex) -> Mention | None:
+    for m in sorted(systems, key=lambda m: m.start):
+        if m.start - sa >= a:
+            break
+        wb = _words_before(s, m.start - sa, 2)
+        if any(w in lex.system_not_before for w in wb):
+            continue
+        return m
+    return None
+
+
+# -- spaCy component -----------------------------------------------------------------------------
+
+@Language.factory(
+    "kg_results",
+    assigns=["doc._.kg_results"],
+    requires=["doc._.kg_mentions", "token.is_sent_start"],
+    default_config={"lexicon": None},
+)
+def make_result_finder(nlp: Language, name: str, lexicon: str | None) -> "ResultFinder":
+    return ResultFinder(load_lexicon(lexicon))
+
+
+class ResultFinder:
+    """Writes the results of each Doc to ``doc._.kg_results`` (a tuple of :class:`~kg.model.Result`)."""
+
+    def __init__(self, lexicon: ResultsLexicon):
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        if not any(c.isdigit() for c in text):
+            doc._.kg_results = ()
+            return doc
+        tk = tokens(doc)
+        idx = tk.idx + [len(text)]
+        spans = [(idx[s], idx[e]) for s, e in tk.sentence_bounds()]
+        doc._.kg_results = find_results(text, spans, doc._.kg_mentions or (), self.lexicon)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process a stream of Docs a batch at a time (see :mod:`kg.extract.batches`)."""
+        return pipe_batches(self, docs, batch_size)
