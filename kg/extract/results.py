@@ -73,6 +73,7 @@ class ResultsLexicon:
     share_nouns: frozenset[str]
     system_not_before: frozenset[str]
     keep_modifiers: frozenset[str]
+    not_metrics: frozenset[str]
     head_re: re.Pattern
 
 
@@ -103,7 +104,8 @@ def load_lexicon(path: str | None = None) -> ResultsLexicon:
             cost_metrics=lists["cost_metrics"], size_suffixes=lists["size_suffixes"],
             not_result_before=lists["not_result_before"], not_result_after=lists["not_result_after"],
             share_nouns=lists["share_nouns"], system_not_before=lists["system_not_before"],
-            keep_modifiers=lists["keep_modifiers"], head_re=head_re)
+            keep_modifiers=lists["keep_modifiers"], not_metrics=frozenset(entity_key(w) for w in lists["not_metrics"]),
+            head_re=head_re)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise ValueError(f"{p}: not a results lexicon ({type(e).__name__}: {e})") from None
 
@@ -190,7 +192,7 @@ def _metric_phrases(s: str, metrics: list[tuple[int, int, str]], lex: ResultsLex
     for p in out:
         # trim leading stop words a mention may start with ("the accuracy")
         words = p.text.split()
-        while len(words) > 1 and words[0].lower() in lex.phrase_stop:
+        while len(words) > 1 and words[0].lower() in _DETERMINERS:
             p.start += len(words[0]) + (len(p.text) - len(p.text.lstrip()))
             words = words[1:]
             p.text = s[p.start:p.end].lstrip()
@@ -198,7 +200,10 @@ def _metric_phrases(s: str, metrics: list[tuple[int, int, str]], lex: ResultsLex
             p.key = ""  # bare generic heads are kept but marked by an empty key
         p.key = p.key or entity_key(p.text)
         p.is_cost = p.text.lower().split()[-1] in lex.cost_metrics
-    return [p for p in out if p.text and p.text.lower() not in lex.phrase_stop]
+    return [p for p in out if p.text and p.text.lower() not in lex.phrase_stop and p.key not in lex.not_metrics]
+
+
+_DETERMINERS = frozenset("a an the our its their this that these those".split())
 
 
 # -- the extractor -------------------------------------------------------------------------------
@@ -212,7 +217,7 @@ _CONNECT_RE = re.compile(r"^[\s,:=(]*(?:(?:of|is|was|by|to|from|at|reaches|reach
                          r"\d\S*|,|:|=|\(|\)|~|≈|>|<|≥|≤)\s*)*$", re.I)
 _AFTER_RE = re.compile(r"^[\s(]*(?:(?:absolute|relative|higher|lower|better|worse|more|less|fewer|faster|slower|"
                        r"improvement|improvements|gain|gains|increase|reduction|decrease|boost|drop|in|of|on|"
-                       r"average|mean|overall|points?|pp|an?|the|,|\))\s*)*$", re.I)
+                       r"average|mean|overall|points?|pp|an?|the)\s*)*$", re.I)
 
 
 def _guarded(s: str, a: int, b: int, value_text: str, lex: ResultsLexicon) -> bool:
@@ -250,14 +255,21 @@ def _guarded(s: str, a: int, b: int, value_text: str, lex: ResultsLexicon) -> bo
     return False
 
 
-def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon) -> str:
+def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon) -> str | None:
+    """"absolute" or "delta" when the words around the value say which; None when they do not."""
     if v.unit == "x" or v.sign == "+" or v.unit in ("pp", "points"):
         return "delta"
     if metric is not None and metric.text.lower().split()[-1] in lex.delta_metrics:
         return "delta"
+    # a change word right after the value, or right after its metric ("3.5% mAP gains", "2x fewer parameters")
+    end = metric.end if metric is not None and metric.start >= b and metric.start - b < 30 else b
+    for w in (_words_after(s, b, 1) + (_words_after(s, end, 1) if end != b else []))[:2]:
+        if w in lex.delta_after and w not in ("of", "over", "above", "below", "compared"):
+            return "delta"
     wb = _words_before(s, a, 6)[::-1]  # nearest first
     i = 0
-    while i < len(wb) and (wb[i] in _APPROX or wb[i] == "to" and i + 1 < len(wb) and wb[i + 1] == "up"):
+    while i < len(wb) and (wb[i] in _APPROX or wb[i] == "to" and i + 1 < len(wb) and wb[i + 1] == "up"
+                           or wb[i] == "at" and i > 0 and wb[i - 1] in ("least", "most")):
         i += 1 + (wb[i] == "to")
     if i < len(wb):
         w = wb[i]
@@ -267,8 +279,6 @@ def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon
             return "delta"  # "an improvement of 3%", "a margin of"
         if w in ("from", "to", "of", "at", "=", ":", "(") or w in _ABSOLUTE_VERBS:
             return "absolute"
-    # words after the value, and after its metric when the metric follows ("3.5% mAP gains")
-    end = metric.end if metric is not None and metric.start >= b and metric.start - b < 30 else b
     wa = _words_after(s, b, 3) if end == b else _words_after(s, b, 1)[:0] + _words_after(s, end, 2)
     if end != b and _words_after(s, b, 2)[:1] and _words_after(s, b, 2)[0] in lex.delta_after:
         return "delta"
@@ -281,11 +291,11 @@ def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon
             return "delta"
         if w not in ("in", "the", "a", "an", "absolute", "relative", "average", "mean", "pp", "points", "point"):
             break
-    return "absolute"
+    return None
 
 
 _APPROX = frozenset("up over about around nearly approximately roughly only just ~ ≈ > < an a average almost "
-                    "even still respectively".split())
+                    "even still respectively least most".split())
 _ABSOLUTE_VERBS = frozenset("reaching reaches reached achieving achieves achieved attains attaining obtains obtaining "
                             "scores scoring yielding yields with is are was were hits".split())
 
@@ -367,7 +377,7 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
         pairs = _attach(s, values, metrics, prev_metrics if prev_reported else [], lex)
         respectively = "respectively" in s.lower()
         n_before = len(out)
-        kinds: list[str] = []
+        kinds: list[tuple[_Phrase, str]] = []
         for idx, ((a, b, vt), metric) in enumerate(zip(values, pairs)):
             if metric is None:
                 continue
@@ -376,10 +386,10 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
             if not v.unit and not v.decimal and not _adjacent(s, a, b, metric):
                 continue
             kind = _kind(s, a, b, v, metric, lex)
-            if kind == "absolute" and idx > 0 and kinds and kinds[-1] == "delta" \
-                    and re.fullmatch(r"[\s,]*(?:and|or|,)?\s*", s[values[idx - 1][1]:a]):
-                kind = "delta"  # "by 73% and 37%"
-            kinds.append(kind)
+            if kind is None:  # as the value before it with the same metric ("by 6-15% for A and 8-20% for B")
+                kind = kinds[-1][1] if kinds and kinds[-1][0] is metric and _word_count(s[values[idx - 1][1]:a]) <= 6 \
+                    else "absolute"
+            kinds.append((metric, kind))
             if metric.is_cost and kind == "absolute":
                 continue  # "with 10M parameters" is a size; "2x fewer parameters" a result
             ds = _dataset(s, sa, a, b, datasets, values, idx, respectively) or \
@@ -456,6 +466,10 @@ def _attach(s: str, values: list, metrics: list[_Phrase], prev: list[_Phrase], l
                          and not any(w in _CLAUSE_BREAK for w in _WORD_RE.findall(s[p.end:a]))]
                 if loose:
                     choice = loose[-1]
+                elif out and out[-1] is not None and _word_count(s[values[len(out) - 1][1]:a]) <= 12 \
+                        and not any(out[-1].end <= p.start < a for p in metrics) \
+                        and not any(w in _CLAUSE_BREAK for w in _WORD_RE.findall(s[values[len(out) - 1][1]:a])):
+                    choice = out[-1]  # the metric of the value before ("an F1 of 85%, ... by 9.5%, ... by 21%")
                 elif not metrics and len(prev) == 1:
                     choice = prev[0]
         out.append(choice)

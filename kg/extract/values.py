@@ -88,7 +88,9 @@ def same_number(a: str, b: str, tol: float = 1e-6) -> bool:
     return len(na) == len(nb) and all(abs(x - y) <= tol * max(1.0, abs(x)) for x, y in zip(na, nb))
 
 
-_FROM_RE = re.compile(r"\bfrom\s+(?:\S+\s+){0,1}$")
+_FROM_RE = re.compile(r"(\w+\s+)?\bfrom\s+(?:\S+\s+)?$")
+#: "ranges from X to Y" is one range; "improves from X to Y" two values.
+_RANGE_VERBS = frozenset("range ranges ranged ranging vary varies varied varying spans spanning".split())
 _TO_RE = re.compile(r"\s+to\s+")
 
 
@@ -101,7 +103,8 @@ def find_values(sentence: str) -> list[tuple[int, int]]:
     for m in VALUE_RE.finditer(sentence):
         a, b = m.span()
         to = _TO_RE.search(m.group())
-        if to and _FROM_RE.search(sentence[max(0, a - 30):a]):
+        fr = _FROM_RE.search(sentence[max(0, a - 40):a]) if to else None
+        if fr and (fr.group(1) or "").strip().lower() not in _RANGE_VERBS:
             out += [(a, a + to.start()), (a + to.end(), b)]
         else:
             out.append((a, b))
