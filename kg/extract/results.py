@@ -208,6 +208,9 @@ _DETERMINERS = frozenset("a an the our its their this that these those".split())
 
 # -- the extractor -------------------------------------------------------------------------------
 
+#: Units that name their metric (the key is that of the vocabulary's concept).
+_METRIC_UNITS = {"FPS": "frames per second", "fps": "frames per second"}
+_SHORT_FORM_RE = re.compile(r"\s*\(([A-Z][\w\-]{1,15})\)")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 _CONNECT_RE = re.compile(r"^[\s,:=(]*(?:(?:of|is|was|by|to|from|at|reaches|reaching|reached|achieves|achieving|achieved|"
                          r"obtains|attains|improved|improves|increased|decreased|reduced|drops|dropped|rose|rises|"
@@ -279,13 +282,10 @@ def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon
             return "delta"  # "an improvement of 3%", "a margin of"
         if w in ("from", "to", "of", "at", "=", ":", "(") or w in _ABSOLUTE_VERBS:
             return "absolute"
-    wa = _words_after(s, b, 3) if end == b else _words_after(s, b, 1)[:0] + _words_after(s, end, 2)
-    if end != b and _words_after(s, b, 2)[:1] and _words_after(s, b, 2)[0] in lex.delta_after:
-        return "delta"
-    for w in wa:
-        if w in lex.delta_after:
-            if w == "of" and not re.match(r"\s*of\s+[\w\-.]+'s?\b|\s*of\s+(?:the\s+)?(?:baseline|full|original|teacher|oracle)", s[b:b + 40]):
-                return "absolute"
+    if _SHARE_OF_RE.match(s, b):
+        return "delta"  # "97% of GPT-4's accuracy", "95% of the baseline's"
+    for w in _words_after(s, b, 3) if end == b else _words_after(s, end, 2):
+        if w in lex.delta_after and w != "of":
             if w in ("over", "above", "below") and metric is None:
                 continue
             return "delta"
@@ -294,6 +294,7 @@ def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon
     return None
 
 
+_SHARE_OF_RE = re.compile(r"\s*of\s+(?:[\w\-.]+'s?\s|(?:the\s+)?(?:baseline|full|original|teacher|oracle|human)\b)")
 _APPROX = frozenset("up over about around nearly approximately roughly only just ~ ≈ > < an a average almost "
                     "even still respectively least most".split())
 _ABSOLUTE_VERBS = frozenset("reaching reaches reached achieving achieves achieved attains attaining obtains obtaining "
@@ -345,8 +346,12 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
     surfaces: dict[str, set[str]] = {"Dataset": set(), "System": set()}
     for m in mentions:
         if m.type == "Dataset" or m.type in ("Method", "Architecture"):
+            kind = "Dataset" if m.type == "Dataset" else "System"
             if len(m.text) > 2 and not m.text.islower():
-                surfaces["Dataset" if m.type == "Dataset" else "System"].add(m.text)
+                surfaces[kind].add(m.text)
+            short = _SHORT_FORM_RE.match(text, m.end)  # "Real Time Ankom (RTA)"
+            if short:
+                surfaces[kind].add(short.group(1))
     for si, (sa, sb) in enumerate(sentence_spans):
         s = text[sa:sb]
         if not any(c.isdigit() for c in s):
@@ -379,10 +384,12 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
         n_before = len(out)
         kinds: list[tuple[_Phrase, str]] = []
         for idx, ((a, b, vt), metric) in enumerate(zip(values, pairs)):
-            if metric is None:
-                continue
             v = parse_value(vt)
             assert v is not None
+            if metric is None and v.unit in _METRIC_UNITS:  # "runs at 24 FPS": the unit names the metric
+                metric = _Phrase(a, b, v.unit, entity_key(_METRIC_UNITS[v.unit]))
+            if metric is None:
+                continue
             if not v.unit and not v.decimal and not _adjacent(s, a, b, metric):
                 continue
             kind = _kind(s, a, b, v, metric, lex)
@@ -478,9 +485,18 @@ def _attach(s: str, values: list, metrics: list[_Phrase], prev: list[_Phrase], l
 
 
 def _respectively(s: str, values: list, metrics: list[_Phrase], out: list) -> None:
-    """Metrics listed together before as many values, paired in order."""
+    """Metrics listed together before (or, with "respectively", after) as many values, paired in order."""
     if len(values) < 2:
         return
+    if "respectively" in s.lower():
+        last = values[-1][1]
+        after = [p for p in metrics if p.start >= last]
+        n = len(values)
+        if len(after) >= n and all(_word_count(s[x.end:y.start]) <= 2 for x, y in zip(after[:n], after[1:n])) \
+                and _word_count(s[last:after[0].start]) <= 6 \
+                and all(_word_count(s[x[1]:y[0]]) <= 2 for x, y in zip(values, values[1:])):
+            out[:] = after[:n]
+            return
     first = values[0][0]
     listed = [p for p in metrics if p.end <= first]
     for n in range(len(values), 1, -1):
@@ -503,10 +519,14 @@ def _dataset(s: str, sa: int, a: int, b: int, datasets: list[Mention], values: l
         return ds[0]
     if respectively and len(ds) == len(values):
         return ds[idx]
-    # the dataset after "on"/"in" nearest to the value
+    # the dataset after "on"/"in" nearest to the value, first one between it and the next value
     pos = sa + a
     marked = [d for d in ds if re.search(r"\b(?:on|in|for|of|across|over)\s+(?:the\s+)?(?:\S+\s+)?$",
                                          s[max(0, d.start - sa - 30):d.start - sa])]
+    nxt = values[idx + 1][0] if idx + 1 < len(values) else len(s)
+    following = [d for d in marked if b <= d.start - sa < nxt]
+    if following:
+        return following[0]
     pool = marked or ds
     i = _nearest(pool, pos, lambda d: d.start)
     return pool[i] if i is not None else None
