@@ -217,6 +217,14 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_leaderboard(args) -> int:
+    from kg.query.leaderboard import format_boards, graph_leaderboards
+
+    boards = graph_leaderboards(args.graph, dataset=args.dataset, metric=args.metric, task=args.task, top=args.top)
+    sys.stdout.write(format_boards(boards))
+    return EXIT_OK
+
+
 # -- parser ---------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -310,6 +318,18 @@ def build_parser() -> argparse.ArgumentParser:
     graph_option(p)
     p.add_argument("--top", type=int, default=10, help="how many top entities per type")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("leaderboard", help="results per dataset and metric, best first",
+                       description="Print the absolute results a built graph holds, one board per (dataset, metric), "
+                                   "best first in the metric's direction (lower is better for error, loss, latency, "
+                                   "perplexity, ...: ontology/results/metric_direction.csv), with system, paper, "
+                                   "date and the evidence sentence.")
+    graph_option(p)
+    p.add_argument("--dataset", "-d", help="only this dataset (its name or part of it)")
+    p.add_argument("--metric", "-m", help="only this metric (its name or part of it)")
+    p.add_argument("--task", "-t", help="only results of papers addressing a task whose name contains this")
+    p.add_argument("--top", "-n", type=int, help="the best N results of each board")
+    p.set_defaults(func=cmd_leaderboard)
 
     from kg.serve import add_serve_parser
     from kg.train import add_train_parser

@@ -1,4 +1,5 @@
-"""``graph.html``: an interactive view of the graph in one self-contained, offline file.
+"""``graph.html``: an interactive view of the graph in one self-contained, offline file (and
+``leaderboards.html`` beside it, :mod:`kg.export.leaderboards`).
 
 The nodes, edges and vis-network options are held in a :class:`pyvis.network.Network`, but
 the page comes from our own template (``templates/graph.html``), not pyvis's: pyvis's template
@@ -42,6 +43,8 @@ from kg.assemble.nx import entity_view, entity_view_papers
 from kg.atomic import atomic_write
 from kg.config import BuildConfig
 from kg.export.graphml import TYPE_COLORS
+from kg.export.leaderboards import entries as leaderboard_entries
+from kg.export.leaderboards import write_leaderboards
 from kg.export.sinks import Sink, write_one
 from kg.model import ENTITY_TYPES
 
@@ -65,9 +68,11 @@ def sink_html(bundle, out_dir: Path) -> Sink:
     keeps only those the entity view shows."""
     path = Path(out_dir) / "graph.html"
     kg, max_nodes = bundle.kg, bundle.config.html_max_nodes
+    board_entries: list = []  # leaderboards.html, written beside the view
     if kg.paper_count + len(kg.entities) <= max_nodes:
-        while (yield) is not None:
-            pass  # a small graph: the whole of it, from the bundle's NetworkX graph
+        while (ex := (yield)) is not None:
+            if ex.results:  # a small graph: the view is the whole of it, from the bundle's NetworkX graph
+                board_entries += leaderboard_entries(ex, kg)
         page = render_html(bundle.nx, max_nodes=max_nodes)
     else:  # too big for one page: the entity graph of the most mentioned entities
         _, wanted = entity_view_papers(kg, max_nodes, CUT_PAPERS_PER_ENTITY)
@@ -75,6 +80,8 @@ def sink_html(bundle, out_dir: Path) -> Sink:
         while (ex := (yield)) is not None:
             if ex.paper.id in wanted:
                 kept.append(ex)
+            if ex.results:
+                board_entries += leaderboard_entries(ex, kg)
         types = {t: 0 for t in ENTITY_TYPES}
         for e in kg.entities.values():
             types[e.type] += 1
@@ -83,11 +90,11 @@ def sink_html(bundle, out_dir: Path) -> Sink:
         page = render_html(view, max_nodes=max_nodes, totals=totals)
     with atomic_write(path) as f:
         f.write(page)
-    return [path]
+    return [path, write_leaderboards(board_entries, out_dir)]
 
 
 def write_html(bundle, out_dir: Path) -> list[Path]:
-    """Write ``graph.html`` (see :func:`sink_html`)."""
+    """Write ``graph.html`` and ``leaderboards.html`` (see :func:`sink_html`)."""
     return write_one("html", sink_html(bundle, out_dir), bundle.kg.extractions)
 
 

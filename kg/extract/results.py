@@ -173,6 +173,7 @@ def _metric_phrases(s: str, metrics: list[tuple[int, int, str]], lex: ResultsLex
                     names: list[tuple[int, int]] = ()) -> list[_Phrase]:
     """Metric phrases of a sentence: Metric mentions and metric-head phrases, widened, longest kept."""
     spans: list[tuple[int, int, str | None]] = [(a, b, k) for a, b, k in metrics]
+    exact = {(a, b): k for a, b, k in metrics}
     for m in lex.head_re.finditer(s):
         a, b = m.span()
         # a head followed by "score"/"rate" belongs to the longer phrase ("F1 score", "success rate")
@@ -196,9 +197,9 @@ def _metric_phrases(s: str, metrics: list[tuple[int, int, str]], lex: ResultsLex
             p.start += len(words[0]) + (len(p.text) - len(p.text.lstrip()))
             words = words[1:]
             p.text = s[p.start:p.end].lstrip()
-        if p.text.lower().rstrip("s") in ("tim", "time", "cost", "usage") and p.key == "":
-            p.key = ""  # bare generic heads are kept but marked by an empty key
-        p.key = p.key or entity_key(p.text)
+        # the key of the Metric mention the phrase is exactly, else of the phrase ("image-level AUROC"
+        # is not AUROC)
+        p.key = exact.get((p.start, p.end)) or entity_key(p.text)
         p.is_cost = p.text.lower().split()[-1] in lex.cost_metrics
     return [p for p in out if p.text and p.text.lower() not in lex.phrase_stop and p.key not in lex.not_metrics]
 
@@ -343,15 +344,15 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
     prev_metrics: list[_Phrase] = []
     prev_reported = False  # the previous sentence reported a result
     prev_datasets: list[Mention] = []
-    surfaces: dict[str, set[str]] = {"Dataset": set(), "System": set()}
+    surfaces: dict[str, dict[str, Mention]] = {"Dataset": {}, "System": {}}  # name -> a mention of it
     for m in mentions:
         if m.type == "Dataset" or m.type in ("Method", "Architecture"):
             kind = "Dataset" if m.type == "Dataset" else "System"
             if len(m.text) > 2 and not m.text.islower():
-                surfaces[kind].add(m.text)
+                surfaces[kind].setdefault(m.text, m)
             short = _SHORT_FORM_RE.match(text, m.end)  # "Real Time Ankom (RTA)"
             if short:
-                surfaces[kind].add(short.group(1))
+                surfaces[kind].setdefault(short.group(1), m)
     for si, (sa, sb) in enumerate(sentence_spans):
         s = text[sa:sb]
         if not any(c.isdigit() for c in s):
@@ -390,7 +391,7 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
                 metric = _Phrase(a, b, v.unit, entity_key(_METRIC_UNITS[v.unit]))
             if metric is None:
                 continue
-            if not v.unit and not v.decimal and not _adjacent(s, a, b, metric):
+            if not v.unit and not v.decimal and (not _adjacent(s, a, b, metric) or _counts_something(s, b, metric)):
                 continue
             kind = _kind(s, a, b, v, metric, lex)
             if kind is None:  # as the value before it with the same metric ("by 6-15% for A and 8-20% for B")
@@ -419,18 +420,18 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
     return tuple(out)
 
 
-def _also_written(s: str, sa: int, found: list[Mention], surfaces: set[str]) -> list:
+def _also_written(s: str, sa: int, found: list[Mention], surfaces: dict[str, Mention]) -> list:
     """The mentions of a sentence, plus the places where it writes a name the paper uses elsewhere
     as a mention of that kind (the recognizer may tag one occurrence and not another)."""
     out = list(found)
     taken = [(m.start - sa, m.end - sa) for m in found]
-    for name in surfaces:
+    for name, like in surfaces.items():
         i = s.find(name)
         while i >= 0:
             j = i + len(name)
             if (i == 0 or not s[i - 1].isalnum()) and (j >= len(s) or not s[j].isalnum()) \
                     and not any(x < j and i < y for x, y in taken):
-                out.append(_Span(name, entity_key(name), sa + i, sa + j))
+                out.append(_Span(name, like.key, sa + i, sa + j, like.proposed, like.type))
                 taken.append((i, j))
             i = s.find(name, j)
     return sorted(out, key=lambda m: m.start)
@@ -445,6 +446,12 @@ class _Span(NamedTuple):
     end: int
     proposed: bool = False
     type: str = ""
+
+
+def _counts_something(s: str, b: int, metric: _Phrase) -> bool:
+    """A whole number right before a word that is not its metric counts something ("with 5 NFE", "10 steps")."""
+    m = re.match(r"\s*([A-Za-z][\w\-]*)", s[b:b + 40])
+    return bool(m) and not (metric.start >= b and metric.start <= b + m.end())
 
 
 def _adjacent(s: str, a: int, b: int, metric: _Phrase) -> bool:
