@@ -5,7 +5,9 @@
 Prints seconds per stage of the default pipeline (each over all the pre-tokenized Docs; the
 learned recognizer is the last), abstracts per second and the ratio to `spacy.blank("en")`
 tokenization of the same texts, measured side by side in this process; then each mode as
-`kg extract` runs it (texts streamed through `nlp.pipe`): `--fast` (the rules) and the default.
+`kg extract` runs it (texts streamed through `nlp.pipe`): `--fast` (the rules) and the default,
+each with and without result extraction (`kg_results`), in turn, the best of --repeat runs, and
+what results add to the time of each mode.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=5000)
     ap.add_argument("--model", type=Path, help="a recognizer model folder (default: the packaged one)")
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each mode (the best is kept; default 2)")
     args = ap.parse_args()
     n = args.n
     texts = []
@@ -52,15 +55,30 @@ def main() -> None:
         print(f"{name:24s} {dt:7.2f} s")
     print(f"{'sum of the stages':24s} {total:7.2f} s  {n / total:8.0f} abstracts/s  "
           f"({total / tok:.2f}x tokenization)")
-    # What kg extract runs: texts streamed through nlp.pipe (each component takes batches of 64)
-    fast = make_pipeline(ExtractConfig(use_recognizer=False))
-    list(fast.pipe(texts[:200]))
-    for name, pipe in (("--fast (rules)", fast), ("default (learned)", nlp)):
-        t = time.perf_counter()
-        for _ in pipe.pipe(texts, batch_size=64):
-            pass
-        dt = time.perf_counter() - t
-        print(f"{name:24s} {dt:7.2f} s  {n / dt:8.0f} abstracts/s  ({dt / tok:.2f}x tokenization)")
+    # What kg extract runs: texts streamed through nlp.pipe (each component takes batches of 64),
+    # with and without results, the runs of the four pipelines interleaved so that a busy machine
+    # slows them alike.
+    pipes = {}
+    for mode, learned in (("--fast (rules)", False), ("default (learned)", True)):
+        for results in (False, True):
+            p = make_pipeline(ExtractConfig(use_recognizer=learned, use_results=results, recognizer_model=args.model))
+            list(p.pipe(texts[:200]))
+            pipes[mode, results] = p
+    best: dict = {}
+    for _ in range(max(1, args.repeat)):
+        for key, pipe in pipes.items():
+            t = time.perf_counter()
+            for _ in pipe.pipe(texts, batch_size=64):
+                pass
+            dt = time.perf_counter() - t
+            best[key] = min(best.get(key, dt), dt)
+    for (mode, results), dt in best.items():
+        name = f"{mode}{' + results' if results else ''}"
+        print(f"{name:28s} {dt:7.2f} s  {n / dt:8.0f} abstracts/s  ({dt / tok:.2f}x tokenization)")
+    for mode in ("--fast (rules)", "default (learned)"):
+        ratio = best[mode, True] / best[mode, False]
+        print(f"results add {100 * (ratio - 1):+.1f}% to {mode} ({ratio:.3f}x)")
+
 
 if __name__ == "__main__":
     main()

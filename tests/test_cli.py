@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -107,3 +108,20 @@ def test_eval_agrees_with_the_reference_scorer(tmp_path, capsys):
 
     assert figures(ours, True) == figures(ref, True)
     assert len(figures(ours, True)) == 6
+
+
+def test_eval_results_scores_the_dev_set_and_lists_errors(capsys):
+    gold = shared_path("gold", "results", "results-dev.jsonl")
+    assert main(["eval", "--results", str(gold), "--fast", "--split", "odd", "--errors"]) == 0
+    out = capsys.readouterr().out
+    levels = re.findall(r"^\((metric, value, kind(?:, dataset)?)\)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)$",
+                        out, re.M)
+    assert [lv[0] for lv in levels] == ["metric, value, kind", "metric, value, kind, dataset"]
+    assert all(int(lv[5]) == 98 for lv in levels)  # the gold results of the odd papers
+    assert float(levels[0][3]) >= float(levels[1][3]) > 0.3
+    assert "  FN  " in out and "false positives" in out
+
+
+def test_eval_needs_a_gold_file(capsys):
+    assert main(["eval"]) == 2
+    assert "no gold file" in capsys.readouterr().err

@@ -363,7 +363,8 @@ def load_cypher() -> str:
     blocks.append("// ---- (Paper)-[:REPORTS_RESULT]->(Result)\n" + _batched(
         "reports.csv",
         [f"MATCH (p:Paper {{paperId: {_val(':START_ID(Paper)')}}})",
-         f"MATCH (x:Result {{resultId: {_val(':END_ID(Result)')}}})", "MERGE (p)-[:REPORTS_RESULT]->(x)"]))
+         f"MATCH (x:Result {{resultId: {_val(':END_ID(Result)')}}})", "MERGE (p)-[:REPORTS_RESULT]->(x)"],
+        where=f"{_val(':TYPE')} = 'REPORTS_RESULT'"))
     for rel in RESULT_REL.values():
         blocks.append(f"// ---- (Result)-[:{rel}]->(Entity)\n" + _batched(
             "result_links.csv",

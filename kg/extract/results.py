@@ -74,7 +74,6 @@ class ResultsLexicon:
     system_not_before: frozenset[str]
     keep_modifiers: frozenset[str]
     not_metrics: frozenset[str]
-    head_re: re.Pattern
 
 
 @lru_cache(maxsize=4)
@@ -94,9 +93,6 @@ def load_lexicon(path: str | None = None) -> ResultsLexicon:
         heads = lists["metric_heads"]
         # heads written in lower case match in any case; the others ("mAP", "AP") exactly
         acr = lists["acronym_heads_case_sensitive"] | {h for h in heads if h != h.lower()}
-        words = sorted(heads - acr, key=len, reverse=True)
-        head_re = re.compile(r"(?<![\w\-@])(?:(?i:" + "|".join(map(re.escape, words)) + r")|"
-                             + "|".join(map(re.escape, sorted(acr, key=len, reverse=True))) + r")(?![\w@]|-\w)")
         return ResultsLexicon(
             metric_heads=frozenset(w.lower() for w in heads - acr), acronym_heads=acr,
             phrase_stop=lists["phrase_stop"], delta_before=lists["delta_before"], delta_after=lists["delta_after"],
@@ -104,8 +100,7 @@ def load_lexicon(path: str | None = None) -> ResultsLexicon:
             cost_metrics=lists["cost_metrics"], size_suffixes=lists["size_suffixes"],
             not_result_before=lists["not_result_before"], not_result_after=lists["not_result_after"],
             share_nouns=lists["share_nouns"], system_not_before=lists["system_not_before"],
-            keep_modifiers=lists["keep_modifiers"], not_metrics=frozenset(entity_key(w) for w in lists["not_metrics"]),
-            head_re=head_re)
+            keep_modifiers=lists["keep_modifiers"], not_metrics=frozenset(entity_key(w) for w in lists["not_metrics"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise ValueError(f"{p}: not a results lexicon ({type(e).__name__}: {e})") from None
 
@@ -131,6 +126,8 @@ def _word_count(s: str) -> int:
 
 # -- metric phrases ------------------------------------------------------------------------------
 
+#: A word as metric heads are written ("F1", "f1-score", "mAP@0.5", "top-1"); no trailing period.
+_WORD_TOKEN_RE = re.compile(r"(?<![\w\-@])[A-Za-z0-9][\w\-@.]*\w|(?<![\w\-@])[A-Za-z]")
 _MOD_RE = re.compile(r"(?<![\w.\-])([A-Za-z][\w\-@/]*)\s+$")
 
 
@@ -174,7 +171,11 @@ def _metric_phrases(s: str, metrics: list[tuple[int, int, str]], lex: ResultsLex
     """Metric phrases of a sentence: Metric mentions and metric-head phrases, widened, longest kept."""
     spans: list[tuple[int, int, str | None]] = [(a, b, k) for a, b, k in metrics]
     exact = {(a, b): k for a, b, k in metrics}
-    for m in lex.head_re.finditer(s):
+    heads, acronyms = lex.metric_heads, lex.acronym_heads
+    for m in _WORD_TOKEN_RE.finditer(s):  # a set lookup per word: far faster than one big regex
+        w = m.group()
+        if w.lower() not in heads and w not in acronyms:
+            continue
         a, b = m.span()
         # a head followed by "score"/"rate" belongs to the longer phrase ("F1 score", "success rate")
         spans.append((a, b, None))
@@ -211,6 +212,7 @@ _DETERMINERS = frozenset("a an the our its their this that these those".split())
 
 #: Units that name their metric (the key is that of the vocabulary's concept).
 _METRIC_UNITS = {"FPS": "frames per second", "fps": "frames per second"}
+_DIGIT_RE = re.compile(r"\d")
 _SHORT_FORM_RE = re.compile(r"\s*\(([A-Z][\w\-]{1,15})\)")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 _CONNECT_RE = re.compile(r"^[\s,:=(]*(?:(?:of|is|was|by|to|from|at|reaches|reaching|reached|achieves|achieving|achieved|"
@@ -355,7 +357,7 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
                 surfaces[kind].setdefault(short.group(1), m)
     for si, (sa, sb) in enumerate(sentence_spans):
         s = text[sa:sb]
-        if not any(c.isdigit() for c in s):
+        if not _DIGIT_RE.search(s):
             prev_metrics, prev_reported = [], False
             prev_datasets = [m for m in by_sent.get(si, ()) if m.type == "Dataset"]
             continue
@@ -363,23 +365,18 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
         names = [(m.start - sa, m.end - sa) for m in ms if m.type != "Metric"]
         mspans = [(m.start - sa, m.end - sa) for m in ms if m.type == "Metric"]
         found = [(a, a + len(s[a:b].rstrip())) for a, b in find_values(s)]
+        values = [(a, b, s[a:b]) for a, b in found
+                  if not any(x <= a < y for x, y in names) and not any(x <= a < y for x, y in mspans)
+                  and not _guarded(s, a, b, s[a:b], lex)]
         metrics = _metric_phrases(s, [(m.start - sa, m.end - sa, m.key) for m in ms if m.type == "Metric"], lex,
-                                  names + found)
-        datasets = _also_written(s, sa, [m for m in ms if m.type == "Dataset"], surfaces["Dataset"])
-        systems = _also_written(s, sa, [m for m in ms if m.type in ("Method", "Architecture")], surfaces["System"])
-        values = []
-        for a, b in found:
-            if any(x <= a < y for x, y in names) or any(x <= a < y for x, y in mspans) \
-                    or any(p.start <= a < p.end for p in metrics):
-                continue
-            vt = s[a:b]
-            if _guarded(s, a, b, vt, lex):
-                continue
-            values.append((a, b, vt))
+                                  names + found) if values else []
+        values = [v for v in values if not any(p.start <= v[0] < p.end for p in metrics)]
         if not values:
             prev_metrics, prev_reported = metrics, False
-            prev_datasets = datasets
+            prev_datasets = [m for m in ms if m.type == "Dataset"]
             continue
+        datasets = _also_written(s, sa, [m for m in ms if m.type == "Dataset"], surfaces["Dataset"])
+        systems = _also_written(s, sa, [m for m in ms if m.type in ("Method", "Architecture")], surfaces["System"])
         pairs = _attach(s, values, metrics, prev_metrics if prev_reported else [], lex)
         respectively = "respectively" in s.lower()
         n_before = len(out)
@@ -401,7 +398,8 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
             if metric.is_cost and kind == "absolute":
                 continue  # "with 10M parameters" is a size; "2x fewer parameters" a result
             ds = _dataset(s, sa, a, b, datasets, values, idx, respectively) or \
-                (_dataset(s, sa, a, b, prev_datasets, values, idx, False) if not datasets and prev_reported else None)
+                (prev_datasets[0] if not datasets and prev_reported and len({d.key for d in prev_datasets}) == 1
+                 else None)  # one dataset named in the sentence before, which reported results on it
             sysm = _system(s, sa, a, systems, lex)
             if sysm is not None:
                 system, skey, prop = sysm.text, sysm.key, sysm.proposed or (own is not None and sysm.key == own.key)
@@ -569,11 +567,12 @@ class ResultFinder:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        if not any(c.isdigit() for c in text):
+        tk = tokens(doc)
+        # the text from the token view (Doc.text makes a Token object per token)
+        text = tk.span_text(0, tk.n) + (" " if tk.n and tk.ws[-1] else "")
+        if not _DIGIT_RE.search(text):
             doc._.kg_results = ()
             return doc
-        tk = tokens(doc)
         idx = tk.idx + [len(text)]
         spans = [(idx[s], idx[e]) for s, e in tk.sentence_bounds()]
         doc._.kg_results = find_results(text, spans, doc._.kg_mentions or (), self.lexicon)
