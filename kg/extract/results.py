@@ -380,21 +380,28 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
         pairs = _attach(s, values, metrics, prev_metrics if prev_reported else [], lex)
         respectively = "respectively" in s.lower()
         n_before = len(out)
-        kinds: list[tuple[_Phrase, str]] = []
+        kinds: list[tuple[_Phrase | None, str]] = []  # (metric, kind) of each value so far
         for idx, ((a, b, vt), metric) in enumerate(zip(values, pairs)):
             v = parse_value(vt)
             assert v is not None
             if metric is None and v.unit in _METRIC_UNITS:  # "runs at 24 FPS": the unit names the metric
                 metric = _Phrase(a, b, v.unit, entity_key(_METRIC_UNITS[v.unit]))
+            kind = _kind(s, a, b, v, metric, lex)
+            if kind is None and kinds:
+                prev_metric, prev_kind = kinds[-1]
+                gap = s[values[idx - 1][1]:a]
+                if prev_metric is not None and prev_metric is metric and _word_count(gap) <= 6:
+                    kind = prev_kind  # as the value before it with the same metric ("by 6-15% for A and 8-20% for B")
+                elif _LIST_GAP_RE.fullmatch(gap if prev_metric is None or prev_metric.end > a
+                                            or prev_metric.start < values[idx - 1][1]
+                                            else gap.replace(prev_metric.text, "", 1)):
+                    kind = prev_kind  # listed after it: "by 0.4%, 1.48 FID, 1.76% and 1.53%"
+            kinds.append((metric, kind or "absolute"))
             if metric is None:
                 continue
             if not v.unit and not v.decimal and (not _adjacent(s, a, b, metric) or _counts_something(s, b, metric)):
                 continue
-            kind = _kind(s, a, b, v, metric, lex)
-            if kind is None:  # as the value before it with the same metric ("by 6-15% for A and 8-20% for B")
-                kind = kinds[-1][1] if kinds and kinds[-1][0] is metric and _word_count(s[values[idx - 1][1]:a]) <= 6 \
-                    else "absolute"
-            kinds.append((metric, kind))
+            kind = kind or "absolute"
             if metric.is_cost and kind == "absolute":
                 continue  # "with 10M parameters" is a size; "2x fewer parameters" a result
             ds = _dataset(s, sa, a, b, datasets, values, idx, respectively) or \
@@ -462,24 +469,30 @@ def _adjacent(s: str, a: int, b: int, metric: _Phrase) -> bool:
 def _attach(s: str, values: list, metrics: list[_Phrase], prev: list[_Phrase], lex) -> list[_Phrase | None]:
     """The metric of each value (None: no metric)."""
     out: list[_Phrase | None] = []
-    # "precision, recall and F1 of 0.81, 0.77 and 0.79": metrics listed, then as many values
+    claimed: set[int] = set()  # metrics named right after a value ("1.48 FID"): that value's own
     for a, b, vt in values:
         choice = None
         after = [p for p in metrics if p.start >= b and _AFTER_RE.match(s[b:p.start]) and _word_count(s[b:p.start]) <= 3]
         if after:
             choice = after[0]
+            claimed.add(id(choice))
         else:
-            before = [p for p in metrics if p.end <= a and _word_count(s[p.end:a]) <= 8
+            # not a metric another value claimed just before this one ("by 1.48 FID, 1.76% and ...")
+            free = [p for p in metrics if not (id(p) in claimed and _LISTED_VALUES_RE.fullmatch(s[p.end:a]))]
+            before = [p for p in free if p.end <= a and _word_count(s[p.end:a]) <= 8
                       and _CONNECT_RE.match(s[p.end:a])]
             if before:
                 choice = before[-1]
             else:
-                loose = [p for p in metrics if p.end <= a and _word_count(s[p.end:a]) <= 12
-                         and not any(w in _CLAUSE_BREAK for w in _WORD_RE.findall(s[p.end:a]))]
+                loose = [p for p in free if p.end <= a and _word_count(s[p.end:a]) <= 12
+                         and not any(w in _CLAUSE_BREAK for w in _WORD_RE.findall(s[p.end:a]))
+                         and not _NOT_METRIC_NOUN_RE.search(s, p.end, a)]
                 if loose:
                     choice = loose[-1]
-                elif out and out[-1] is not None and _word_count(s[values[len(out) - 1][1]:a]) <= 12 \
+                elif out and out[-1] is not None and out[-1].end <= values[len(out) - 1][0] \
+                        and _word_count(s[values[len(out) - 1][1]:a]) <= 12 \
                         and not any(out[-1].end <= p.start < a for p in metrics) \
+                        and not _NOT_METRIC_NOUN_RE.search(s, values[len(out) - 1][1], a) \
                         and not any(w in _CLAUSE_BREAK for w in _WORD_RE.findall(s[values[len(out) - 1][1]:a])):
                     choice = out[-1]  # the metric of the value before ("an F1 of 85%, ... by 9.5%, ... by 21%")
                 elif not metrics and len(prev) == 1:
@@ -487,6 +500,15 @@ def _attach(s: str, values: list, metrics: list[_Phrase], prev: list[_Phrase], l
         out.append(choice)
     _respectively(s, values, metrics, out)
     return out
+
+
+#: Nouns that name no metric but stand where one would ("a classification performance of 23.6%",
+#: GUIDELINES 7.7): a metric named further back is not this number's.
+_NOT_METRIC_NOUN_RE = re.compile(r"\b(?:performance|results?|gains?)\b", re.I)
+#: What stands between values listed one after another: separators and other numbers.
+_LISTED_VALUES_RE = re.compile(r"(?:[\s,;]|and|or|[+\-]?\d[\d.,]*\s?(?:\\?%)?)*")
+_LIST_GAP_RE = re.compile(r"\s*(?:,|;)?\s*(?:and|or)?\s*")
+_LIST_SEP_RE = re.compile(r"\s*(?:,|/|and|or|,\s*and|,\s*or)\s*")
 
 
 def _respectively(s: str, values: list, metrics: list[_Phrase], out: list) -> None:
@@ -497,7 +519,7 @@ def _respectively(s: str, values: list, metrics: list[_Phrase], out: list) -> No
         last = values[-1][1]
         after = [p for p in metrics if p.start >= last]
         n = len(values)
-        if len(after) >= n and all(_word_count(s[x.end:y.start]) <= 2 for x, y in zip(after[:n], after[1:n])) \
+        if len(after) >= n and all(_LIST_SEP_RE.fullmatch(s[x.end:y.start]) for x, y in zip(after[:n], after[1:n])) \
                 and _word_count(s[last:after[0].start]) <= 6 \
                 and all(_word_count(s[x[1]:y[0]]) <= 2 for x, y in zip(values, values[1:])):
             out[:] = after[:n]
@@ -506,7 +528,8 @@ def _respectively(s: str, values: list, metrics: list[_Phrase], out: list) -> No
     listed = [p for p in metrics if p.end <= first]
     for n in range(len(values), 1, -1):
         group = listed[-n:]
-        if len(group) == n and all(_word_count(s[x.end:y.start]) <= 2 for x, y in zip(group, group[1:])) \
+        if len(group) == n and all(_LIST_SEP_RE.fullmatch(s[x.end:y.start]) for x, y in zip(group, group[1:])) \
+                and all(_word_count(s[x[1]:y[0]]) <= 2 for x, y in zip(values[:n], values[1:n])) \
                 and _word_count(s[group[-1].end:first]) <= 8 and all(o is group[-1] or o is None for o in out[:n]):
             for i in range(n):
                 out[i] = group[i]
