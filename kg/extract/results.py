@@ -213,6 +213,11 @@ _DETERMINERS = frozenset("a an the our its their this that these those".split())
 #: Units that name their metric (the key is that of the vocabulary's concept).
 _METRIC_UNITS = {"FPS": "frames per second", "fps": "frames per second"}
 _DIGIT_RE = re.compile(r"\d")
+_OWN_RE = re.compile(r"\b(?:our|we|proposed)\b", re.I)
+_NEXT_WORD_RE = re.compile(r"\s*([A-Za-z][\w\-]*)")
+_ON_BEFORE_RE = re.compile(r"\b(?:on|in|for|of|across|over)\s+(?:the\s+)?(?:\S+\s+)?$")
+_DIGITS_RE = re.compile(r"\d+")
+_SPREAD_BEFORE_RE = re.compile(r"(?:±|\\pm|\+/-)[\s$]*$")
 _SHORT_FORM_RE = re.compile(r"\s*\(([A-Z][\w\-]{1,15})\)")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 _CONNECT_RE = re.compile(r"^[\s,:=(]*(?:(?:of|is|was|by|to|from|at|reaches|reaching|reached|achieves|achieving|achieved|"
@@ -241,6 +246,8 @@ def _guarded(s: str, a: int, b: int, value_text: str, lex: ResultsLexicon) -> bo
     v = parse_value(value_text)
     if v is None:
         return True
+    if _SPREAD_BEFORE_RE.search(s, max(0, a - 12), a):
+        return True  # the spread of the value before it: "62.53% ($\pm$ 1.59)"
     wb = _words_before(s, a, 2)
     if wb and (wb[-1] in lex.not_result_before or wb[-1] in ("<", ">", "≤", "≥") and len(wb) > 1 and len(wb[-2]) <= 2):
         return True
@@ -335,32 +342,29 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
     """
     lex = lexicon or load_lexicon()
     starts = [a for a, _ in sentence_spans]
+    # only sentences with a digit can report a result: find them in one pass over the text
+    with_digits = sorted({bisect_right(starts, m.start()) - 1 for m in _DIGITS_RE.finditer(text)} - {-1})
+    if not with_digits:
+        return ()
+    mentions = sorted(mentions, key=lambda m: m.start)
     by_sent: dict[int, list[Mention]] = {}
     for m in mentions:
         k = bisect_right(starts, m.start) - 1
         if k >= 0:
             by_sent.setdefault(k, []).append(m)
-    proposed = [m for m in sorted(mentions, key=lambda m: m.start) if m.proposed and m.type in ("Method", "Architecture")]
-    own = proposed[0] if proposed else None
+    own = next((m for m in mentions if m.proposed and m.type in ("Method", "Architecture")), None)
     out: list[Result] = []
-    prev_metrics: list[_Phrase] = []
-    prev_reported = False  # the previous sentence reported a result
-    prev_datasets: list[Mention] = []
-    surfaces: dict[str, dict[str, Mention]] = {"Dataset": {}, "System": {}}  # name -> a mention of it
-    for m in mentions:
-        if m.type == "Dataset" or m.type in ("Method", "Architecture"):
-            kind = "Dataset" if m.type == "Dataset" else "System"
-            if len(m.text) > 2 and not m.text.islower():
-                surfaces[kind].setdefault(m.text, m)
-            short = _SHORT_FORM_RE.match(text, m.end)  # "Real Time Ankom (RTA)"
-            if short:
-                surfaces[kind].setdefault(short.group(1), m)
-    for si, (sa, sb) in enumerate(sentence_spans):
+    reported: dict[int, list[_Phrase]] = {}  # metrics of the sentences that reported a result
+    datasets_of: dict[int, list] = {}  # datasets a processed sentence passes on to the next
+    surfaces: dict[str, dict[str, Mention]] | None = None  # name -> a mention of it, made when needed
+    for si in with_digits:
+        sa, sb = sentence_spans[si]
         s = text[sa:sb]
-        if not _DIGIT_RE.search(s):
-            prev_metrics, prev_reported = [], False
-            prev_datasets = [m for m in by_sent.get(si, ()) if m.type == "Dataset"]
-            continue
+        prev_reported = si - 1 in reported
+        prev_metrics = reported.get(si - 1, [])
+        prev_datasets = datasets_of.get(si - 1)
+        if prev_datasets is None:
+            prev_datasets = [m for m in by_sent.get(si - 1, ()) if m.type == "Dataset"]
         ms = by_sent.get(si, [])
         names = [(m.start - sa, m.end - sa) for m in ms if m.type != "Metric"]
         mspans = [(m.start - sa, m.end - sa) for m in ms if m.type == "Metric"]
@@ -372,9 +376,9 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
                                   names + found) if values else []
         values = [v for v in values if not any(p.start <= v[0] < p.end for p in metrics)]
         if not values:
-            prev_metrics, prev_reported = metrics, False
-            prev_datasets = [m for m in ms if m.type == "Dataset"]
             continue
+        if surfaces is None:
+            surfaces = _surfaces(text, mentions)
         datasets = _also_written(s, sa, [m for m in ms if m.type == "Dataset"], surfaces["Dataset"])
         systems = _also_written(s, sa, [m for m in ms if m.type in ("Method", "Architecture")], surfaces["System"])
         pairs = _attach(s, values, metrics, prev_metrics if prev_reported else [], lex)
@@ -410,19 +414,34 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
             sysm = _system(s, sa, a, systems, lex)
             if sysm is not None:
                 system, skey, prop = sysm.text, sysm.key, sysm.proposed or (own is not None and sysm.key == own.key)
-            elif own is not None and re.search(r"\b(?:our|we|proposed)\b", s, re.I):
+            elif own is not None and _OWN_RE.search(s):
                 system, skey, prop = own.text, own.key, True
             else:
-                system, skey, prop = None, None, bool(re.search(r"\b(?:our|we|proposed)\b", s, re.I))
+                system, skey, prop = None, None, bool(_OWN_RE.search(s))
             out.append(Result(
                 metric=metric.text, metric_key=metric.key, value=vt, number=v.numbers[0],
                 number_high=v.numbers[1] if len(v.numbers) > 1 else None, unit=v.unit, sign=v.sign, kind=kind,
                 sentence=si, dataset=ds.text if ds else None, dataset_key=ds.key if ds else None,
                 system=system, system_key=skey, proposed=prop))
-        prev_metrics, prev_reported = [p for p in metrics if not p.is_cost], len(out) > n_before
-        if datasets or not prev_reported:
-            prev_datasets = datasets
+        if len(out) > n_before:
+            reported[si] = [p for p in metrics if not p.is_cost]
+        datasets_of[si] = datasets if datasets or len(out) == n_before else prev_datasets
     return tuple(out)
+
+
+def _surfaces(text: str, mentions: list[Mention]) -> dict[str, dict[str, Mention]]:
+    """The names of a paper's datasets and systems, each with a mention of it, and the short forms
+    defined right after them ("Real Time Ankom (RTA)")."""
+    surfaces: dict[str, dict[str, Mention]] = {"Dataset": {}, "System": {}}
+    for m in mentions:
+        if m.type == "Dataset" or m.type in ("Method", "Architecture"):
+            kind = "Dataset" if m.type == "Dataset" else "System"
+            if len(m.text) > 2 and not m.text.islower():
+                surfaces[kind].setdefault(m.text, m)
+            short = _SHORT_FORM_RE.match(text, m.end)
+            if short:
+                surfaces[kind].setdefault(short.group(1), m)
+    return surfaces
 
 
 def _also_written(s: str, sa: int, found: list[Mention], surfaces: dict[str, Mention]) -> list:
@@ -455,8 +474,8 @@ class _Span(NamedTuple):
 
 def _counts_something(s: str, b: int, metric: _Phrase) -> bool:
     """A whole number right before a word that is not its metric counts something ("with 5 NFE", "10 steps")."""
-    m = re.match(r"\s*([A-Za-z][\w\-]*)", s[b:b + 40])
-    return bool(m) and not (metric.start >= b and metric.start <= b + m.end())
+    m = _NEXT_WORD_RE.match(s, b)
+    return bool(m) and not (b <= metric.start <= m.end())
 
 
 def _adjacent(s: str, a: int, b: int, metric: _Phrase) -> bool:
@@ -549,8 +568,7 @@ def _dataset(s: str, sa: int, a: int, b: int, datasets: list[Mention], values: l
         return ds[idx]
     # the dataset after "on"/"in" nearest to the value, first one between it and the next value
     pos = sa + a
-    marked = [d for d in ds if re.search(r"\b(?:on|in|for|of|across|over)\s+(?:the\s+)?(?:\S+\s+)?$",
-                                         s[max(0, d.start - sa - 30):d.start - sa])]
+    marked = [d for d in ds if _ON_BEFORE_RE.search(s, max(0, d.start - sa - 30), max(0, d.start - sa))]
     nxt = values[idx + 1][0] if idx + 1 < len(values) else len(s)
     following = [d for d in marked if b <= d.start - sa < nxt]
     if following:

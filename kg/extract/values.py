@@ -9,6 +9,7 @@ a value is read the same way in a prediction and in a gold file.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 #: One number: thousands separators, decimals, or a leading point (".912").
@@ -32,6 +33,10 @@ _UNIT_WORD_RE = re.compile(r"(ms|sec|seconds|s|min|minutes|hours|h|dB|FPS|fps|GB
                            r"|tokens/s|it/s|img/s)\s*$")
 
 
+_PP_RE = re.compile(r"percentage points?|\bpp\b|p\.p\.")
+_POINTS_RE = re.compile(r"\bpoints?\b")
+
+
 class Value(NamedTuple):
     """A value read from text."""
 
@@ -41,6 +46,7 @@ class Value(NamedTuple):
     decimal: bool  #: a number is written with a decimal point
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_value(text: str) -> Value | None:
     """Read a value string: its numbers, unit and sign; None when it holds no number.
 
@@ -67,8 +73,8 @@ def parse_value(text: str) -> Value | None:
         numbers[0] = -numbers[0]
     tail = t[nums[-1].end():].replace("$", "").replace("\\,", " ").strip()
     if "%" in t or "percent" in t:
-        unit = "pp" if re.search(r"percentage points?|\bpp\b|p\.p\.", t) else "%"
-    elif re.search(r"\bpoints?\b", tail):
+        unit = "pp" if _PP_RE.search(t) else "%"
+    elif _POINTS_RE.search(tail):
         unit = "points"
     elif _TIMES_RE.search(t[nums[0].end():]):
         unit = "x"
