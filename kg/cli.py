@@ -97,8 +97,7 @@ def cmd_build(args) -> int:
 
 def cmd_extract(args) -> int:
     from kg.atomic import atomic_write
-    from kg.evaluate.results import result_dict
-    from kg.extract import default_jobs, extract_parallel, paper_entities
+    from kg.extract import default_jobs, extract_parallel, paper_entities, paper_results
     from kg.read import Corpus
 
     corpus = Corpus(args.inputs, reader=args.reader, encoding=args.encoding)
@@ -108,8 +107,7 @@ def cmd_extract(args) -> int:
             ents = [{k: e[k] for k in ("name", "type", "mentions", "proposed", "confidence")}
                     for e in paper_entities(ex)]
             pid = ex.paper.source_id or ex.paper.id  # the input's own id, as it wrote it
-            res = [result_dict(ex, r) for r in ex.results]
-            f.write(json.dumps({"id": pid, "entities": ents, "results": res}, ensure_ascii=False) + "\n")
+            f.write(json.dumps({"id": pid, "entities": ents, "results": paper_results(ex)}, ensure_ascii=False) + "\n")
             n += 1
         if not corpus.records:  # nothing could be read: no predictions file
             raise corpus.unreadable()
@@ -162,8 +160,8 @@ def cmd_eval(args) -> int:
 
 
 def _eval_results(args) -> int:
-    from kg.evaluate.results import format_result, format_results_score, load_results_gold, result_dict, score_results
-    from kg.extract import extract, make_pipeline
+    from kg.evaluate.results import format_result, format_results_score, load_results_gold, score_results
+    from kg.extract import extract, make_pipeline, paper_results
     from kg.extract.vocabulary import load_vocabulary
     from kg.model import Paper
 
@@ -173,8 +171,7 @@ def _eval_results(args) -> int:
     elif args.split:
         raise KgError("--results takes --split even or odd (the results dev set has no arXiv split)")
     papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g["abstract"]) for g in gold]
-    preds = {ex.paper.id: [result_dict(ex, r) for r in ex.results]
-             for ex in extract(papers, make_pipeline(_extract_config(args)))}
+    preds = {ex.paper.id: paper_results(ex) for ex in extract(papers, make_pipeline(_extract_config(args)))}
     sc = score_results(gold, preds, load_vocabulary())
     part = f" ({args.split} papers)" if args.split else ""
     print(format_results_score(sc, f"results (RESULTS-GUIDELINES.md matching rule): {args.results}{part}"))

@@ -18,7 +18,6 @@ from pathlib import Path
 from kg.errors import KgError
 from kg.extract.normalize import entity_key
 from kg.extract.values import same_number
-from kg.model import Extraction
 
 LEVELS = ("metric+value+kind", "+dataset")
 
@@ -102,15 +101,8 @@ class ResultsScore:
     misses: list[tuple[str, str, dict]] = field(default_factory=list)  #: (paper, level, gold result)
 
 
-def result_dict(ex: Extraction, r) -> dict:
-    """A result as ``kg extract`` writes it (the gold file's fields, plus the parsed value)."""
-    return {"metric": r.metric, "value": r.value, "number": r.number, "number_high": r.number_high, "unit": r.unit,
-            "sign": r.sign, "kind": r.kind, "dataset": r.dataset, "system": r.system, "proposed": r.proposed,
-            "evidence": ex.sentences[r.sentence] if r.sentence < len(ex.sentences) else ""}
-
-
 def score_results(gold: list[dict], predictions: dict[str, list[dict]], vocab=None) -> ResultsScore:
-    """Score predictions (paper id -> result dicts as :func:`result_dict` makes them) against gold."""
+    """Score predictions (paper id -> result dicts as :func:`kg.extract.paper_results` makes them) against gold."""
     sc = ResultsScore()
     for g in gold:
         pid = g["id"]

@@ -65,7 +65,8 @@ class ResultsLexicon:
     delta_before: frozenset[str]
     delta_after: frozenset[str]
     delta_metrics: frozenset[str]
-    comparative_cost_words: frozenset[str]
+    absolute_before: frozenset[str]
+    approximators: frozenset[str]
     cost_metrics: frozenset[str]
     size_suffixes: frozenset[str]
     not_result_before: frozenset[str]
@@ -96,7 +97,8 @@ def load_lexicon(path: str | None = None) -> ResultsLexicon:
         return ResultsLexicon(
             metric_heads=frozenset(w.lower() for w in heads - acr), acronym_heads=acr,
             phrase_stop=lists["phrase_stop"], delta_before=lists["delta_before"], delta_after=lists["delta_after"],
-            delta_metrics=lists["delta_metrics"], comparative_cost_words=lists["comparative_cost_words"],
+            delta_metrics=lists["delta_metrics"], absolute_before=lists["absolute_before"],
+            approximators=lists["approximators"],
             cost_metrics=lists["cost_metrics"], size_suffixes=lists["size_suffixes"],
             not_result_before=lists["not_result_before"], not_result_after=lists["not_result_after"],
             share_nouns=lists["share_nouns"], system_not_before=lists["system_not_before"],
@@ -281,7 +283,7 @@ def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon
             return "delta"
     wb = _words_before(s, a, 6)[::-1]  # nearest first
     i = 0
-    while i < len(wb) and (wb[i] in _APPROX or wb[i] == "to" and i + 1 < len(wb) and wb[i + 1] == "up"
+    while i < len(wb) and (wb[i] in lex.approximators or wb[i] == "to" and i + 1 < len(wb) and wb[i + 1] == "up"
                            or wb[i] == "at" and i > 0 and wb[i - 1] in ("least", "most")):
         i += 1 + (wb[i] == "to")
     if i < len(wb):
@@ -290,7 +292,7 @@ def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon
             return "delta"
         if w == "of" and i + 1 < len(wb) and (wb[i + 1] in lex.delta_before or wb[i + 1] in lex.delta_after):
             return "delta"  # "an improvement of 3%", "a margin of"
-        if w in ("from", "to", "of", "at", "=", ":", "(") or w in _ABSOLUTE_VERBS:
+        if w in lex.absolute_before:
             return "absolute"
     if _SHARE_OF_RE.match(s, b):
         return "delta"  # "97% of GPT-4's accuracy", "95% of the baseline's"
@@ -305,11 +307,6 @@ def _kind(s: str, a: int, b: int, v, metric: _Phrase | None, lex: ResultsLexicon
 
 
 _SHARE_OF_RE = re.compile(r"\s*of\s+(?:[\w\-.]+'s?\s|(?:the\s+)?(?:baseline|full|original|teacher|oracle|human)\b)")
-_APPROX = frozenset("up over about around nearly approximately roughly only just ~ ≈ > < an a average almost "
-                    "even still respectively least most".split())
-_ABSOLUTE_VERBS = frozenset("reaching reaches reached achieving achieves achieved attains attaining obtains obtaining "
-                            "scores scoring yielding yields with is are was were hits".split())
-
 
 def _nearest(items: Sequence, pos: int, key) -> int | None:
     best, dist = None, None

@@ -86,12 +86,13 @@ def test_the_sample_corpus_yields_results_on_known_benchmarks(sample_dir, nlp):
 
 
 def test_dev_set_scores_meet_the_targets(learned_nlp):
-    from kg.evaluate.results import load_results_gold, result_dict, score_results
+    from kg.evaluate.results import load_results_gold, score_results
+    from kg.extract import paper_results
     from kg.extract.vocabulary import load_vocabulary
 
     gold = load_results_gold(shared_path("gold", "results", "results-dev.jsonl"))
     papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g["abstract"]) for g in gold]
-    preds = {ex.paper.id: [result_dict(ex, r) for r in ex.results] for ex in extract(papers, learned_nlp)}
+    preds = {ex.paper.id: paper_results(ex) for ex in extract(papers, learned_nlp)}
     sc = score_results(gold, preds, load_vocabulary())
     first, second = sc.levels["metric+value+kind"], sc.levels["+dataset"]
     assert first.f1 >= 0.75, first
