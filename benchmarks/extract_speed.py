@@ -6,9 +6,8 @@ Prints seconds per stage of the default pipeline (each over all the pre-tokenize
 learned recognizer is the last), abstracts per second and the ratio to `spacy.blank("en")`
 tokenization of the same texts, measured side by side in this process; then each mode as
 `kg extract` runs it (texts streamed through `nlp.pipe`): `--fast` (the rules) and the default,
-each with and without result extraction (`kg_results`), in turn, the best of --repeat runs in CPU
-time of this process (on a shared machine, wall time swings with the other processes' load), and
-what results add to the time of each mode.
+each with and without result extraction (`kg_results`), in turn over short slices of the texts
+(CPU time of this process), and what results add to each mode: the median of the per-slice ratios.
 """
 
 from __future__ import annotations
@@ -31,7 +30,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=5000)
     ap.add_argument("--model", type=Path, help="a recognizer model folder (default: the packaged one)")
-    ap.add_argument("--repeat", type=int, default=2, help="runs of each mode (the best is kept; default 2)")
+    ap.add_argument("--repeat", type=int, default=5, help="slices the texts are cut into for the with/without "
+                    "comparison (default 5)")
+    ap.add_argument("--rounds", type=int, default=2, help="passes over the slices (default 2)")
     args = ap.parse_args()
     n = args.n
     texts = []
@@ -57,28 +58,32 @@ def main() -> None:
     print(f"{'sum of the stages':24s} {total:7.2f} s  {n / total:8.0f} abstracts/s  "
           f"({total / tok:.2f}x tokenization)")
     # What kg extract runs: texts streamed through nlp.pipe (each component takes batches of 64),
-    # with and without results, the runs of the four pipelines interleaved so that a busy machine
-    # slows them alike.
-    pipes = {}
+    # with and without results. On a shared machine both wall and CPU time swing with the other
+    # processes' load, by more than the difference measured; so the two pipelines of a mode run
+    # in turn over short slices, many times, and the median of the per-slice ratios is reported.
     for mode, learned in (("--fast (rules)", False), ("default (learned)", True)):
-        for results in (False, True):
-            p = make_pipeline(ExtractConfig(use_recognizer=learned, use_results=results, recognizer_model=args.model))
-            list(p.pipe(texts[:200]))
-            pipes[mode, results] = p
-    best: dict = {}
-    for _ in range(max(1, args.repeat)):
-        for key, pipe in pipes.items():
-            t = time.process_time()  # CPU time of this process: what other processes on a busy machine change least
-            for _ in pipe.pipe(texts, batch_size=64):
-                pass
-            dt = time.process_time() - t
-            best[key] = min(best.get(key, dt), dt)
-    for (mode, results), dt in best.items():
-        name = f"{mode}{' + results' if results else ''}"
-        print(f"{name:28s} {dt:7.2f} s CPU  {n / dt:8.0f} abstracts/s")
-    for mode in ("--fast (rules)", "default (learned)"):
-        ratio = best[mode, True] / best[mode, False]
-        print(f"results add {100 * (ratio - 1):+.1f}% to {mode} ({ratio:.3f}x)")
+        pair = [make_pipeline(ExtractConfig(use_recognizer=learned, use_results=r, recognizer_model=args.model))
+                for r in (False, True)]
+        for p in pair:
+            list(p.pipe(texts[:100]))
+        ratios, totals = [], [0.0, 0.0]
+        size = max(50, n // max(1, args.repeat))
+        for _ in range(max(1, args.rounds)):
+            for k in range(0, n, size):
+                chunk = texts[k:k + size]
+                took = []
+                for i, p in enumerate(pair):
+                    t = time.process_time()
+                    for _ in p.pipe(chunk, batch_size=64):
+                        pass
+                    took.append(time.process_time() - t)
+                    totals[i] += took[-1]
+                ratios.append(took[1] / took[0])
+        ratios.sort()
+        median = ratios[len(ratios) // 2]
+        print(f"{mode:20s} without results {totals[0]:7.2f} s CPU, with {totals[1]:7.2f} s CPU; "
+              f"results add {100 * (median - 1):+.1f}% (median of {len(ratios)} slice ratios, "
+              f"quartiles {ratios[len(ratios) // 4]:.3f}-{ratios[3 * len(ratios) // 4]:.3f})")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ a value is read the same way in a prediction and in a gold file.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -67,6 +68,8 @@ def parse_value(text: str) -> Value | None:
     if not nums:
         return None
     numbers = [float(m.group().replace(",", "")) for m in nums]
+    if not all(map(math.isfinite, numbers)):
+        return None  # "9999...9" past a float's range is no measured value
     head = t[:nums[0].start()].replace("$", "").strip()
     sign = "-" if head.endswith(("-", "−")) else "+" if head.endswith("+") else ""
     if sign == "-":

@@ -56,3 +56,8 @@ def test_values_are_found_in_real_sentences_with_from_to_as_two_values():
 
 def test_numbers_inside_names_are_not_values():
     assert _values("ResNet-50 and GPT-4 on CIFAR-10 with mAP@0.5") == []
+
+
+def test_a_number_past_a_floats_range_is_no_value():
+    assert parse_value("9" * 400 + "%") is None
+    assert parse_value("1" + "0" * 20) is not None
