@@ -5,7 +5,9 @@
 Prints seconds per stage of the default pipeline (each over all the pre-tokenized Docs; the
 learned recognizer is the last), abstracts per second and the ratio to `spacy.blank("en")`
 tokenization of the same texts, measured side by side in this process; then each mode as
-`kg extract` runs it (texts streamed through `nlp.pipe`): `--fast` (the rules) and the default.
+`kg extract` runs it (texts streamed through `nlp.pipe`): `--fast` (the rules) and the default,
+each with and without result extraction (`kg_results`), in turn over short slices of the texts
+(CPU time of this process), and what results add to each mode: the median of the per-slice ratios.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=5000)
     ap.add_argument("--model", type=Path, help="a recognizer model folder (default: the packaged one)")
+    ap.add_argument("--repeat", type=int, default=5, help="slices the texts are cut into for the with/without "
+                    "comparison (default 5)")
+    ap.add_argument("--rounds", type=int, default=2, help="passes over the slices (default 2)")
     args = ap.parse_args()
     n = args.n
     texts = []
@@ -52,15 +57,34 @@ def main() -> None:
         print(f"{name:24s} {dt:7.2f} s")
     print(f"{'sum of the stages':24s} {total:7.2f} s  {n / total:8.0f} abstracts/s  "
           f"({total / tok:.2f}x tokenization)")
-    # What kg extract runs: texts streamed through nlp.pipe (each component takes batches of 64)
-    fast = make_pipeline(ExtractConfig(use_recognizer=False))
-    list(fast.pipe(texts[:200]))
-    for name, pipe in (("--fast (rules)", fast), ("default (learned)", nlp)):
-        t = time.perf_counter()
-        for _ in pipe.pipe(texts, batch_size=64):
-            pass
-        dt = time.perf_counter() - t
-        print(f"{name:24s} {dt:7.2f} s  {n / dt:8.0f} abstracts/s  ({dt / tok:.2f}x tokenization)")
+    # What kg extract runs: texts streamed through nlp.pipe (each component takes batches of 64),
+    # with and without results. On a shared machine both wall and CPU time swing with the other
+    # processes' load, by more than the difference measured; so the two pipelines of a mode run
+    # in turn over short slices, many times, and the median of the per-slice ratios is reported.
+    for mode, learned in (("--fast (rules)", False), ("default (learned)", True)):
+        pair = [make_pipeline(ExtractConfig(use_recognizer=learned, use_results=r, recognizer_model=args.model))
+                for r in (False, True)]
+        for p in pair:
+            list(p.pipe(texts[:100]))
+        ratios, totals = [], [0.0, 0.0]
+        size = max(50, n // max(1, args.repeat))
+        for _ in range(max(1, args.rounds)):
+            for k in range(0, n, size):
+                chunk = texts[k:k + size]
+                took = []
+                for i, p in enumerate(pair):
+                    t = time.process_time()
+                    for _ in p.pipe(chunk, batch_size=64):
+                        pass
+                    took.append(time.process_time() - t)
+                    totals[i] += took[-1]
+                ratios.append(took[1] / took[0])
+        ratios.sort()
+        median = ratios[len(ratios) // 2]
+        print(f"{mode:20s} without results {totals[0]:7.2f} s CPU, with {totals[1]:7.2f} s CPU; "
+              f"results add {100 * (median - 1):+.1f}% (median of {len(ratios)} slice ratios, "
+              f"quartiles {ratios[len(ratios) // 4]:.3f}-{ratios[3 * len(ratios) // 4]:.3f})")
+
 
 if __name__ == "__main__":
     main()

@@ -113,7 +113,7 @@ def read_cache(out_dir: Path, config: ExtractConfig) -> Iterator[Extraction]:
 def _patched(path: Path, patches: Mapping[str, Paper]) -> Iterator[Extraction]:
     for ex in read_spool_file(path):
         paper = apply_patch(ex.paper, patches)
-        yield ex if paper is ex.paper else Extraction(paper, ex.mentions, ex.sentences, ex.evaluations)
+        yield ex if paper is ex.paper else Extraction(paper, ex.mentions, ex.sentences, ex.evaluations, ex.results)
 
 
 def _read_patches(path: Path) -> dict[str, Paper]:
@@ -170,4 +170,4 @@ def with_prior(prior: deque[Extraction], papers: Iterable[Paper], extract) -> It
         ex = prior.popleft()
         if ex.paper.id != paper.id:
             raise RuntimeError(f"cached extraction of {ex.paper.id} met paper {paper.id}")
-        yield Extraction(paper, ex.mentions, ex.sentences, ex.evaluations)
+        yield Extraction(paper, ex.mentions, ex.sentences, ex.evaluations, ex.results)

@@ -106,7 +106,7 @@ def cmd_build(args) -> int:
 
 def cmd_extract(args) -> int:
     from kg.atomic import atomic_write
-    from kg.extract import default_jobs, extract_parallel, paper_entities
+    from kg.extract import default_jobs, extract_parallel, paper_entities, paper_results
     from kg.read import Corpus
 
     from kg.curation import load_curation
@@ -121,7 +121,7 @@ def cmd_extract(args) -> int:
                      **{k: e[k] for k in ("type", "mentions", "proposed", "confidence")}}
                     for e in paper_entities(ex)]
             pid = ex.paper.source_id or ex.paper.id  # the input's own id, as it wrote it
-            f.write(json.dumps({"id": pid, "entities": ents}, ensure_ascii=False) + "\n")
+            f.write(json.dumps({"id": pid, "entities": ents, "results": paper_results(ex)}, ensure_ascii=False) + "\n")
             n += 1
         if not corpus.records:  # nothing could be read: no predictions file
             raise corpus.unreadable()
@@ -135,6 +135,12 @@ def cmd_eval(args) -> int:
     from kg.extract import extract, make_pipeline, paper_entities
     from kg.model import Paper
 
+    if args.results is not None:
+        if args.gold is not None:
+            raise KgError("give either a gold file or --results GOLD, not both")
+        return _eval_results(args)
+    if args.gold is None:
+        raise KgError("no gold file: give one, or --results GOLD for the results gold set")
     nlp = make_pipeline(_extract_config(args))
     if args.format == "scierc":
         from kg.evaluate.scierc import score_scierc
@@ -164,6 +170,34 @@ def cmd_eval(args) -> int:
         print("\nmisses (paper, type, gold name):")
         for pid, t, s in sc.misses:
             print(f"  FN  {pid}  {t:12s} {s}")
+    return EXIT_OK
+
+
+def _eval_results(args) -> int:
+    from kg.evaluate.results import format_result, format_results_score, load_results_gold, score_results
+    from kg.extract import extract, make_pipeline, paper_results
+    from kg.extract.vocabulary import load_vocabulary
+    from kg.model import Paper
+
+    gold = load_results_gold(args.results)
+    if args.split in ("even", "odd"):
+        gold = gold[0::2] if args.split == "even" else gold[1::2]
+    elif args.split:
+        raise KgError("--results takes --split even or odd (the results dev set has no arXiv split)")
+    papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g["abstract"]) for g in gold]
+    preds = {ex.paper.id: paper_results(ex) for ex in extract(papers, make_pipeline(_extract_config(args)))}
+    sc = score_results(gold, preds, load_vocabulary())
+    part = f" ({args.split} papers)" if args.split else ""
+    print(format_results_score(sc, f"results (RESULTS-GUIDELINES.md matching rule): {args.results}{part}"))
+    if args.errors:
+        print("\nfalse positives (paper, result) at the dataset level:")
+        for pid, level, r in sc.false_positives:
+            if level == "+dataset":
+                print(f"  FP  {pid}  {format_result(r)}")
+        print("\nmisses (paper, gold result) at the dataset level:")
+        for pid, level, r in sc.misses:
+            if level == "+dataset":
+                print(f"  FN  {pid}  {format_result(r)}")
     return EXIT_OK
 
 
@@ -276,6 +310,14 @@ TRENDS_SCORE_HELP = (
     "entity frequent enough).")
 
 
+def cmd_leaderboard(args) -> int:
+    from kg.query.leaderboard import format_boards, graph_leaderboards
+
+    boards = graph_leaderboards(args.graph, dataset=args.dataset, metric=args.metric, task=args.task, top=args.top)
+    sys.stdout.write(format_boards(boards))
+    return EXIT_OK
+
+
 # -- parser ---------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -334,7 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="extract entities per paper to JSON Lines",
                        description="Write one JSON object per paper: "
-                                   '{"id", "entities": [{"name", "type", "mentions", "proposed", "confidence"}]}.')
+                                   '{"id", "entities": [{"name", "type", "mentions", "proposed", "confidence"}], '
+                                   '"results": [{"metric", "value", "number", "number_high", "unit", "sign", "kind", '
+                                   '"dataset", "system", "proposed", "evidence"}]}.')
     p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     p.add_argument("-o", "--output", required=True, type=Path, help="predictions file (.jsonl)")
     input_options(p)
@@ -343,7 +387,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score extraction against a gold file",
                        description="Run extraction on the gold file's own title + abstract and print precision, "
                                    "recall and F1 per type and overall.")
-    p.add_argument("gold", type=Path, help="gold JSONL (daily-papers format) or SciERC JSON lines")
+    p.add_argument("gold", type=Path, nargs="?", help="gold JSONL (daily-papers format) or SciERC JSON lines")
+    p.add_argument("--results", type=Path, metavar="GOLD",
+                   help="score result extraction against a results gold file (../shared/gold/results/"
+                        "results-dev.jsonl): P/R/F1 at (metric, value, kind) and (metric, value, kind, dataset)")
     p.add_argument("--format", choices=("gold", "scierc"), default="gold",
                    help="gold: entity-level, GUIDELINES.md rule; scierc: mention-level exact span and type")
     p.add_argument("--errors", action="store_true", help="list false positives and misses")
@@ -430,6 +477,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-charts", action="store_true", help="print only; write no charts or page")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but the result and errors")
     p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("leaderboard", help="results per dataset and metric, best first",
+                       description="Print the absolute results a built graph holds, one board per (dataset, metric), "
+                                   "best first in the metric's direction (lower is better for error, loss, latency, "
+                                   "perplexity, ...: ontology/results/metric_direction.csv), with system, paper, "
+                                   "date and the evidence sentence.")
+    graph_option(p)
+    p.add_argument("--dataset", "-d", help="only this dataset (its name or part of it)")
+    p.add_argument("--metric", "-m", help="only this metric (its name or part of it)")
+    p.add_argument("--task", "-t", help="only results of papers addressing a task whose name contains this")
+    p.add_argument("--top", "-n", type=int, help="the best N results of each board")
+    p.set_defaults(func=cmd_leaderboard)
 
     from kg.serve import add_serve_parser
     from kg.train import add_train_parser

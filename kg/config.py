@@ -74,6 +74,7 @@ class ExtractConfig:
     min_confidence: float = 0.5  #: mentions below this are dropped
     use_recognizer: bool = True  #: the learned recognizer (off: `--fast`, the rules alone)
     recognizer_model: Path | None = None  #: None: the packaged kg/models/arxiv-crf (kg train)
+    use_results: bool = True  #: find the results abstracts report (kg/extract/results.py)
     #: a user's own vocabulary files, in the format of ontology/vocab/*.csv (`--vocab`, see kg.curation)
     extra_vocab: tuple[Path, ...] = ()
 

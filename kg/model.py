@@ -133,6 +133,35 @@ class Evaluation:
     sentence: int
 
 
+ResultKind = Literal["absolute", "delta"]
+
+
+@_fast_pickle
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One number a paper reports as a measured outcome, tied to a named metric
+    (``../shared/gold/results/RESULTS-GUIDELINES.md``; found by :mod:`kg.extract.results`).
+
+    Strings are as the text writes them; keys are entity keys (:func:`kg.extract.normalize.entity_key`)
+    that join a result to the paper's entities.
+    """
+
+    metric: str  #: the metric as the text names it for this number ("top-1 accuracy")
+    metric_key: str  #: entity key of the metric (of the Metric mention it is, when there is one)
+    value: str  #: the value as written ("85.1%", "+3.1", "2.5x", "16-28%")
+    number: float  #: the value parsed (the lower end of a range; signed)
+    number_high: float | None  #: the upper end of a range, or the spread after "±"; None for one number
+    unit: str  #: "%", "pp", "points", "x", a unit word ("ms", "dB"), or ""
+    sign: str  #: "+", "-" or "" as written
+    kind: ResultKind  #: "absolute": a level reached; "delta": a change relative to something else
+    sentence: int  #: index of the evidence sentence in :attr:`Extraction.sentences`
+    dataset: str | None = None  #: the dataset as written, or None
+    dataset_key: str | None = None
+    system: str | None = None  #: the model or method that reached it, as written, or None
+    system_key: str | None = None
+    proposed: bool = False  #: the paper's own method or model reached it
+
+
 @_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -142,6 +171,7 @@ class Extraction:
     mentions: tuple[Mention, ...] = ()
     sentences: tuple[str, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
+    results: tuple[Result, ...] = ()
 
 
 @_fast_pickle

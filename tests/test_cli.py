@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -130,3 +131,20 @@ def test_stats_without_a_build_says_to_run_kg_build(tmp_path, capsys, monkeypatc
     (tmp_path / "outputs").mkdir()
     assert main(["stats"]) == 2
     assert "run `kg build` first" in capsys.readouterr().err
+
+
+def test_eval_results_scores_the_dev_set_and_lists_errors(capsys):
+    gold = shared_path("gold", "results", "results-dev.jsonl")
+    assert main(["eval", "--results", str(gold), "--fast", "--split", "odd", "--errors"]) == 0
+    out = capsys.readouterr().out
+    levels = re.findall(r"^\((metric, value, kind(?:, dataset)?)\)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)$",
+                        out, re.M)
+    assert [lv[0] for lv in levels] == ["metric, value, kind", "metric, value, kind, dataset"]
+    assert all(int(lv[5]) == 98 for lv in levels)  # the gold results of the odd papers
+    assert float(levels[0][3]) >= float(levels[1][3]) > 0.3
+    assert "  FN  " in out and "false positives" in out
+
+
+def test_eval_needs_a_gold_file(capsys):
+    assert main(["eval"]) == 2
+    assert "no gold file" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """Stable, readable IRIs from ids and keys, never from raw text.
 
 Papers ``{ns}paper/{slug}``, entities ``{ns}entity/{slug}``, mentions
-``{ns}mention/{paper slug}/{n}``, evaluations ``{ns}evaluation/{paper slug}/{n}``. A slug
+``{ns}mention/{paper slug}/{n}``, evaluations ``{ns}evaluation/{paper slug}/{n}``, results
+``{ns}result/{paper slug}/{n}``. A slug
 keeps [A-Za-z0-9._-]; when that loses characters, a short hash of the original is appended,
 so two ids never share an IRI and any title or id is safe in an IRI.
 """
@@ -51,3 +52,7 @@ def mention_iri(paper_id: str, n: int) -> URIRef:
 
 def evaluation_iri(paper_id: str, n: int) -> URIRef:
     return URIRef(f"{RESOURCE_NS}evaluation/{paper_slug(paper_id)}/{n}")
+
+
+def result_iri(paper_id: str, n: int) -> URIRef:
+    return URIRef(f"{RESOURCE_NS}result/{paper_slug(paper_id)}/{n}")

@@ -132,7 +132,7 @@ class Spool:
             if fin is not None:
                 paper = fin(ex.paper)
                 if paper is not ex.paper:
-                    ex = Extraction(paper, ex.mentions, ex.sentences, ex.evaluations)
+                    ex = Extraction(paper, ex.mentions, ex.sentences, ex.evaluations, ex.results)
             yield ex
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
-from kg.assemble.iris import entity_iri, evaluation_iri, mention_iri, paper_iri
+from kg.assemble.iris import entity_iri, evaluation_iri, mention_iri, paper_iri, result_iri
 from kg.assemble.merge import KnowledgeGraph
 from kg.config import ONTOLOGY_NS, RESOURCE_NS
 from kg.model import Extraction
@@ -86,6 +86,11 @@ T = {name: _iri(str(ns[local])) for name, (ns, local) in {
     "evaluation": (KG, "evaluation"), "onDataset": (KG, "onDataset"), "withMetric": (KG, "withMetric"),
     "prefLabel": (SKOS, "prefLabel"), "altLabel": (SKOS, "altLabel"), "paperCount": (KG, "paperCount"),
     "inVocabulary": (KG, "inVocabulary"), "cooccursWith": (KG, "cooccursWith"),
+    "Result": (KG, "Result"), "reportsResult": (KG, "reportsResult"), "resultMetric": (KG, "resultMetric"),
+    "resultDataset": (KG, "resultDataset"), "resultSystem": (KG, "resultSystem"), "metricName": (KG, "metricName"),
+    "datasetName": (KG, "datasetName"), "systemName": (KG, "systemName"), "value": (KG, "value"),
+    "valueHigh": (KG, "valueHigh"), "valueText": (KG, "valueText"), "unit": (KG, "unit"),
+    "resultKind": (KG, "resultKind"), "byProposedSystem": (KG, "byProposedSystem"),
 }.items()}
 #: Paper -> entity property by entity type.
 USES = {t: _iri(str(KG[p])) for t, p in {
@@ -161,14 +166,60 @@ def paper_lines(ex: Extraction, kg: KnowledgeGraph, evidence: bool = True,
             ]
             if m.sentence < len(sents):
                 out.append(f"{mi} {T['sentence']} {sents[m.sentence]} .")
-        for ei, ev in zip(eis, evaluations):
+        for ei, ev in zip(eis, evaluations):  # (results follow, with or without evidence nodes)
             out += [
                 f"{ei} {A} {T['Evaluation']} .",
                 f"{ei} {T['onDataset']} {refs[ev.dataset]} .",
                 f"{ei} {T['withMetric']} {refs[ev.metric]} .",
                 f"{ei} {T['sentence']} {sents[ev.sentence]} .",
             ]
+    out += result_lines(ex, kg, s, refs)
     return iter(out)
+
+
+def decimal_literal(x: float) -> str:
+    """An xsd:decimal literal of a parsed value (no exponent: xsd:decimal has none)."""
+    text = f"{x:.10f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+    return _typed(text if text not in ("-0", "") else "0", _DECIMAL)
+
+
+def result_lines(ex: Extraction, kg: KnowledgeGraph, s: str, refs: EntityRefs) -> list[str]:
+    """N-Triples lines of a paper's results (``s``: the paper's term): a ``kg:Result`` node each,
+    linked to the paper and to its metric, dataset and system entities when the graph has them,
+    with the value as an ``xsd:decimal``, the value as written and the evidence sentence. Written
+    for every build, large ones too: a paper reports a result or two, never dozens of mentions."""
+    out: list[str] = []
+    p = ex.paper
+    for n, r in enumerate(ex.results):
+        if r.sentence >= len(ex.sentences):
+            continue  # no evidence, no result
+        ri = _iri(result_iri(p.id, n))
+        out += [
+            f"{ri} {A} {T['Result']} .",
+            f"{s} {T['reportsResult']} {ri} .",
+            f"{ri} {T['wasDerivedFrom']} {s} .",
+            f"{ri} {T['metricName']} {lit(r.metric)} .",
+            f"{ri} {T['value']} {decimal_literal(r.number)} .",
+            f"{ri} {T['valueText']} {lit(r.value)} .",
+            f"{ri} {T['resultKind']} {lit(r.kind)} .",
+            f"{ri} {T['byProposedSystem']} {_TRUE if r.proposed else _FALSE} .",
+            f"{ri} {T['sentence']} {lit(ex.sentences[r.sentence])} .",
+        ]
+        if r.number_high is not None:
+            out.append(f"{ri} {T['valueHigh']} {decimal_literal(r.number_high)} .")
+        if r.unit:
+            out.append(f"{ri} {T['unit']} {lit(r.unit)} .")
+        if r.metric_key in kg.entities and kg.entity_type(r.metric_key) == "Metric":
+            out.append(f"{ri} {T['resultMetric']} {refs[r.metric_key]} .")
+        if r.dataset is not None:
+            out.append(f"{ri} {T['datasetName']} {lit(r.dataset)} .")
+            if r.dataset_key in kg.entities and kg.entity_type(r.dataset_key) == "Dataset":
+                out.append(f"{ri} {T['resultDataset']} {refs[r.dataset_key]} .")
+        if r.system is not None:
+            out.append(f"{ri} {T['systemName']} {lit(r.system)} .")
+            if r.system_key in kg.entities and kg.entity_type(r.system_key) in ("Method", "Architecture"):
+                out.append(f"{ri} {T['resultSystem']} {refs[r.system_key]} .")
+    return out
 
 
 def entity_lines(kg: KnowledgeGraph, cooccurrence: bool = True, refs: EntityRefs | None = None) -> Iterator[str]:

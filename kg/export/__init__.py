@@ -9,9 +9,9 @@ file atomically (:func:`kg.atomic.atomic_write`).
 ``jsonld``     ``graph.jsonld``
 ``graphml``    ``graph.graphml`` for Gephi/yEd/Cytoscape: scalar attributes only
 ``gexf``       ``graph.gexf`` for Gephi, with colours and sizes
-``html``       ``graph.html``: interactive, offline view (:mod:`kg.export.html`)
+``html``       ``graph.html``: interactive, offline view (:mod:`kg.export.html`); ``leaderboards.html``
 ``neo4j``      ``neo4j/``: ``neo4j-admin database import`` CSVs and a ``LOAD CSV`` script
-``tables``     ``papers.csv``, ``entities.csv``, ``mentions.csv`` (pandas)
+``tables``     ``papers.csv``, ``entities.csv``, ``mentions.csv``, ``results.csv`` (pandas)
 ``store``      ``store/``: an on-disk pyoxigraph store that ``kg query`` and ``kg serve`` use
 =============  ==============================================================================
 
@@ -53,8 +53,8 @@ assert set(MODULES) == set(EXPORT_FORMATS)
 #: What each format writes in the output folder (files, or a folder).
 OUTPUT_NAMES = {
     "turtle": ("graph.ttl",), "ntriples": ("graph.nt",), "jsonld": ("graph.jsonld",),
-    "graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "html": ("graph.html",), "neo4j": ("neo4j",),
-    "tables": ("papers.csv", "entities.csv", "mentions.csv"), "store": ("store",),
+    "graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "html": ("graph.html", "leaderboards.html"),
+    "neo4j": ("neo4j",), "tables": ("papers.csv", "entities.csv", "mentions.csv", "results.csv"), "store": ("store",),
 }
 assert set(OUTPUT_NAMES) == set(EXPORT_FORMATS)
 #: Formats written from the stream of papers (each module has ``sink_<format>``).

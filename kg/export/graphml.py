@@ -54,6 +54,7 @@ NODE_ATTRS: dict[str, str] = {
 #: Declared edge attributes and their types.
 EDGE_ATTRS: dict[str, str] = {
     "relation": "string", "proposed": "boolean", "mentions": "int", "evidence": "string", "weight": "double",
+    "results": "string",
 }
 RELATION = {"Method": "usesMethod", "Architecture": "usesArchitecture", "Dataset": "usesDataset",
             "Metric": "reportsMetric", "Task": "addressesTask"}
@@ -96,8 +97,20 @@ def paper_edges(ex, kg) -> list[tuple[str, str, dict]]:
         else:
             link["mentions"] += 1
             link["proposed"] = link["proposed"] or m.proposed
+    for r in ex.results:  # a paper -> metric edge lists the results the paper reports in that metric
+        link = links.get(r.metric_key)
+        if link is not None and link["relation"] == "reportsMetric":
+            text = result_text(r)
+            link["results"] = f"{link['results']}; {text}" if link.get("results") else text
     source = f"paper:{ex.paper.id}"
     return [(source, f"entity:{key}", attrs) for key, attrs in links.items()]
+
+
+def result_text(r) -> str:
+    """A result in one line: "85.1% top-1 accuracy on ImageNet by ViT-B/16 (absolute)"."""
+    on = f" on {r.dataset}" if r.dataset else ""
+    by = f" by {r.system}" if r.system else ""
+    return f"{r.value} {r.metric}{on}{by} ({r.kind})".replace(";", ",")
 
 
 def partner_counts(kg) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""``graph.html``: an interactive view of the graph in one self-contained, offline file.
+"""``graph.html``: an interactive view of the graph in one self-contained, offline file (and
+``leaderboards.html`` beside it, :mod:`kg.export.leaderboards`).
 
 The page comes from our own template (``templates/graph.html``), not pyvis's: pyvis's template
 links Bootstrap and vis from CDNs. Ours inlines the vis-network build that ships with pyvis,
@@ -47,6 +48,8 @@ from kg.assemble.iris import entity_slug, paper_slug
 from kg.atomic import atomic_write
 from kg.config import BuildConfig
 from kg.export.graphml import TYPE_COLORS
+from kg.export.leaderboards import entries as leaderboard_entries
+from kg.export.leaderboards import write_leaderboards
 from kg.export.sinks import Sink, write_one
 from kg.model import ENTITY_TYPES, Extraction
 
@@ -77,16 +80,19 @@ def sink_html(bundle, out_dir: Path) -> Sink:
     path = Path(out_dir) / "graph.html"
     index = ViewIndex(bundle.kg.entities, max_nodes=bundle.config.html_max_nodes,
                       abstracts=bundle.kg.paper_count <= ABSTRACTS_MAX_PAPERS)
+    board_entries: list = []  # leaderboards.html, written beside the view
     while (ex := (yield)) is not None:
         index.add(ex)
+        if ex.results:
+            board_entries += leaderboard_entries(ex, bundle.kg)
     page = render_html(index.data())
     with atomic_write(path) as f:
         f.write(page)
-    return [path]
+    return [path, write_leaderboards(board_entries, out_dir)]
 
 
 def write_html(bundle, out_dir: Path) -> list[Path]:
-    """Write ``graph.html`` (see :func:`sink_html`)."""
+    """Write ``graph.html`` and ``leaderboards.html`` (see :func:`sink_html`)."""
     return write_one("html", sink_html(bundle, out_dir), bundle.kg.extractions)
 
 

@@ -8,6 +8,10 @@ Files written (all UTF-8, no BOM, "\\n" line ends)::
     neo4j/proposes.csv     (Paper)-[:PROPOSES]->(Entity)
     neo4j/cooccurs.csv     (Entity)-[:CO_OCCURS_WITH {weight}]->(Entity), once per pair (key a < key b)
     neo4j/evaluations.csv  (Dataset)-[:EVALUATED_WITH {paperId, evidence}]->(Metric), once per paper
+    neo4j/results.csv      (:Result nodes): a number a paper reports, with metric, value, kind, evidence
+    neo4j/reports.csv      (Paper)-[:REPORTS_RESULT]->(Result)
+    neo4j/result_links.csv (Result)-[:MEASURED_WITH]->(Metric), -[:ON_DATASET]->(Dataset),
+                           -[:ACHIEVED_BY]->(Method or Architecture)
     neo4j/import.sh        `neo4j-admin database import full` (offline bulk import)
     neo4j/load.cypher      LOAD CSV script for a running server (reads the same CSVs)
     neo4j/README.md        both ways, step by step
@@ -62,7 +66,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "proposes.csv": (":START_ID(Paper)", ":END_ID(Entity)", ":TYPE", "evidence"),
     "cooccurs.csv": (":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "weight:int"),
     "evaluations.csv": (":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "paperId", "evidence"),
+    "results.csv": ("resultId:ID(Result)", "paperId", "metric", "value:double", "valueHigh:double", "valueText",
+                    "unit", "kind", "dataset", "system", "proposed:boolean", "evidence", ":LABEL"),
+    "reports.csv": (":START_ID(Paper)", ":END_ID(Result)", ":TYPE"),
+    "result_links.csv": (":START_ID(Result)", ":END_ID(Entity)", ":TYPE"),
 }
+
+#: Relationship type of a result -> entity edge, by the entity's role.
+RESULT_REL = {"metric": "MEASURED_WITH", "dataset": "ON_DATASET", "system": "ACHIEVED_BY"}
 
 
 # --------------------------------------------------------------------------- values -> fields
@@ -157,6 +168,27 @@ def evaluation_rows(ex: Extraction, kg: KnowledgeGraph) -> Iterator[tuple]:
         yield ev.dataset, ev.metric, "EVALUATED_WITH", ex.paper.id, _sentence(ex, ev.sentence)
 
 
+def result_id(ex: Extraction, n: int) -> str:
+    """The node id of a paper's n-th result."""
+    return f"{ex.paper.id}#result-{n}"
+
+
+def result_rows(ex: Extraction, kg: KnowledgeGraph) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """A paper's :Result nodes, its REPORTS_RESULT edges and the result -> entity edges (to the
+    entities the graph has)."""
+    nodes, reports, links = [], [], []
+    for n, r in enumerate(ex.results):
+        rid = result_id(ex, n)
+        nodes.append((rid, ex.paper.id, r.metric, r.number, r.number_high, r.value, r.unit, r.kind, r.dataset,
+                      r.system, r.proposed, _sentence(ex, r.sentence), "Result"))
+        reports.append((ex.paper.id, rid, "REPORTS_RESULT"))
+        for role, key, types in (("metric", r.metric_key, ("Metric",)), ("dataset", r.dataset_key, ("Dataset",)),
+                                 ("system", r.system_key, ("Method", "Architecture"))):
+            if key is not None and key in kg.entities and kg.entity_type(key) in types:
+                links.append((rid, key, RESULT_REL[role]))
+    return nodes, reports, links
+
+
 def _csv(stack: contextlib.ExitStack, folder: Path, name: str) -> IO[str]:
     """Open ``folder/name`` for an atomic write and write its header."""
     f = stack.enter_context(atomic_write(folder / name, "w", newline=""))
@@ -213,6 +245,9 @@ if "$NEO4J_ADMIN" database import full "$DATABASE" \\
     --relationships=proposes.csv \\
     --relationships=cooccurs.csv \\
     --relationships=evaluations.csv \\
+    --nodes=results.csv \\
+    --relationships=reports.csv \\
+    --relationships=result_links.csv \\
     --delimiter="," \\
     --quote='"' \\
     --array-delimiter=";" \\
@@ -272,6 +307,8 @@ def _convert(col: str) -> str:
         return f"CASE coalesce({v}, '') WHEN '' THEN null ELSE date({v}) END"
     if typ == "int":
         return f"toInteger({v})"
+    if typ == "double":
+        return f"toFloat({v})"
     if typ == "boolean":
         return f"toBoolean({v})"
     if typ == "string[]":
@@ -303,7 +340,8 @@ def load_cypher() -> str:
     blocks = [LOAD_HEAD.rstrip("\n"),
               "// ---- constraints (also run these after a neo4j-admin import)\n"
               "CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (p:Paper) REQUIRE p.paperId IS UNIQUE;\n"
-              "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.entityId IS UNIQUE;"]
+              "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.entityId IS UNIQUE;\n"
+              "CREATE CONSTRAINT result_id IF NOT EXISTS FOR (r:Result) REQUIRE r.resultId IS UNIQUE;"]
     h = HEADERS["papers.csv"]
     blocks.append("// ---- Paper nodes\n" + _batched(
         "papers.csv", [f"MERGE (p:Paper {{paperId: {_val(h[0])}}})"] + _set("p", h[1:-1])))
@@ -342,6 +380,20 @@ def load_cypher() -> str:
         [f"MATCH (d:Entity {{entityId: {_val(h[0])}}})", f"MATCH (m:Entity {{entityId: {_val(h[1])}}})",
          f"MERGE (d)-[r:EVALUATED_WITH {{paperId: {_val('paperId')}}}]->(m)"] + _set("r", h[4:]),
         where=f"{_val(':TYPE')} = 'EVALUATED_WITH'"))
+    h = HEADERS["results.csv"]
+    blocks.append("// ---- Result nodes\n" + _batched(
+        "results.csv", [f"MERGE (x:Result {{resultId: {_val(h[0])}}})"] + _set("x", h[1:-1])))
+    blocks.append("// ---- (Paper)-[:REPORTS_RESULT]->(Result)\n" + _batched(
+        "reports.csv",
+        [f"MATCH (p:Paper {{paperId: {_val(':START_ID(Paper)')}}})",
+         f"MATCH (x:Result {{resultId: {_val(':END_ID(Result)')}}})", "MERGE (p)-[:REPORTS_RESULT]->(x)"],
+        where=f"{_val(':TYPE')} = 'REPORTS_RESULT'"))
+    for rel in RESULT_REL.values():
+        blocks.append(f"// ---- (Result)-[:{rel}]->(Entity)\n" + _batched(
+            "result_links.csv",
+            [f"MATCH (x:Result {{resultId: {_val(':START_ID(Result)')}}})",
+             f"MATCH (e:Entity {{entityId: {_val(':END_ID(Entity)')}}})", f"MERGE (x)-[:{rel}]->(e)"],
+            where=f"{_val(':TYPE')} = '{rel}'"))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -360,6 +412,9 @@ This folder holds the knowledge graph as CSV files for Neo4j 5, and two ways to 
 | `proposes.csv` | `(:Paper)-[:PROPOSES]->(:Entity)`: the paper introduces the entity; `evidence` |
 | `cooccurs.csv` | `(:Entity)-[:CO_OCCURS_WITH {weight}]->(:Entity)`: `weight` papers mention both; stored once per pair, query it undirected: `(a)-[:CO_OCCURS_WITH]-(b)` |
 | `evaluations.csv` | `(:Entity:Dataset)-[:EVALUATED_WITH {paperId, evidence}]->(:Entity:Metric)`: a paper reports the metric on the dataset |
+| `results.csv` | `:Result` nodes: a number a paper reports: `resultId`, `paperId`, `metric` (as written), `value` (float), `valueHigh` (range end), `valueText` (as written), `unit`, `kind` (absolute or delta), `dataset`, `system`, `proposed`, `evidence` |
+| `reports.csv` | `(:Paper)-[:REPORTS_RESULT]->(:Result)` |
+| `result_links.csv` | `(:Result)-[:MEASURED_WITH]->(:Metric)`, `-[:ON_DATASET]->(:Dataset)`, `-[:ACHIEVED_BY]->(:Method or :Architecture)` |
 | `import.sh` | offline bulk import with `neo4j-admin database import full` |
 | `load.cypher` | `LOAD CSV` script for a running server |
 
@@ -423,6 +478,11 @@ RETURN d.name, count(p) AS papers ORDER BY papers DESC LIMIT 10;
 MATCH (p:Paper)-[r:USES_METHOD]->(m:Method {name: 'knowledge distillation'})
 RETURN p.title, p.date, r.evidence;
 
+// a leaderboard: absolute results on a dataset, in one metric
+MATCH (p:Paper)-[:REPORTS_RESULT]->(x:Result {kind: 'absolute'})-[:ON_DATASET]->(d:Dataset {name: 'ImageNet'})
+MATCH (x)-[:MEASURED_WITH]->(m:Metric)
+RETURN m.name, x.valueText, x.system, p.title, x.evidence ORDER BY m.name, x.value DESC;
+
 // what is evaluated with which metric
 MATCH (d:Dataset)-[r:EVALUATED_WITH]->(m:Metric)
 RETURN d.name, m.name, count(r) AS papers ORDER BY papers DESC;
@@ -441,14 +501,20 @@ def sink_neo4j(bundle, out_dir: Path) -> Sink:
     kg: KnowledgeGraph = bundle.kg
     folder = Path(out_dir) / FOLDER
     with contextlib.ExitStack() as stack:
-        papers, mentions, proposes, evaluations = (
-            _csv(stack, folder, name) for name in ("papers.csv", "mentions.csv", "proposes.csv", "evaluations.csv"))
+        papers, mentions, proposes, evaluations, results, reports, result_links = (
+            _csv(stack, folder, name) for name in ("papers.csv", "mentions.csv", "proposes.csv", "evaluations.csv",
+                                                   "results.csv", "reports.csv", "result_links.csv"))
         while (ex := (yield)) is not None:
             papers.write(_line(paper_row(ex)))
             links = paper_links(ex)
             mentions.writelines(map(_line, mention_rows(ex, links, kg)))
             proposes.writelines(map(_line, propose_rows(ex, links)))
             evaluations.writelines(map(_line, evaluation_rows(ex, kg)))
+            if ex.results:
+                nodes, reps, rlinks = result_rows(ex, kg)
+                results.writelines(map(_line, nodes))
+                reports.writelines(map(_line, reps))
+                result_links.writelines(map(_line, rlinks))
         _csv(stack, folder, "entities.csv").writelines(map(_line, entity_rows(kg)))
         _csv(stack, folder, "cooccurs.csv").writelines(map(_line, cooccur_rows(kg)))
     script = folder / "import.sh"

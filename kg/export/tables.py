@@ -1,4 +1,5 @@
-"""Tables as CSV for pandas and spreadsheets: ``papers.csv``, ``entities.csv``, ``mentions.csv``.
+"""Tables as CSV for pandas and spreadsheets: ``papers.csv``, ``entities.csv``, ``mentions.csv``,
+``results.csv``.
 
 Rows stream from the graph (:mod:`kg.export.sinks`) to the files as the papers pass, so
 memory stays flat however many papers there are; :func:`frame` gives a DataFrame of rows for
@@ -26,6 +27,8 @@ PAPER_COLUMNS = ["id", "title", "abstract", "date", "date_text", "author_count",
 ENTITY_COLUMNS = ["key", "label", "type", "alt_labels", "paper_count", "proposed_by", "in_vocabulary"]
 MENTION_COLUMNS = ["paper_id", "entity_key", "type", "text", "start", "end", "sentence_index", "sentence", "rule",
                    "proposed", "confidence"]
+RESULT_COLUMNS = ["paper_id", "metric", "metric_key", "value", "number", "number_high", "unit", "sign", "kind",
+                  "dataset", "dataset_key", "system", "system_key", "proposed", "sentence_index", "sentence"]
 
 
 def safe_cell(v):
@@ -66,6 +69,15 @@ def mention_rows(ex, kg) -> Iterator[tuple]:
                _safe(sentences[m.sentence]) if m.sentence < n else "", m.rule, m.proposed, m.confidence)
 
 
+def result_rows(ex) -> Iterator[tuple]:
+    """One row per result of a paper (:class:`kg.model.Result`), with its evidence sentence."""
+    pid, sentences, n = _safe(ex.paper.id), ex.sentences, len(ex.sentences)
+    for r in ex.results:
+        yield (pid, _safe(r.metric), _safe(r.metric_key), _safe(r.value), r.number, r.number_high, r.unit or None,
+               r.sign or None, r.kind, _safe(r.dataset), _safe(r.dataset_key), _safe(r.system), _safe(r.system_key),
+               r.proposed, r.sentence, _safe(sentences[r.sentence]) if r.sentence < n else "")
+
+
 def frame(rows: Iterable[tuple], columns: list[str]) -> pd.DataFrame:
     """One DataFrame of rows (for small graphs and interactive use)."""
     return pd.DataFrame(list(rows), columns=columns)
@@ -100,17 +112,22 @@ def write_rows(rows: Iterable[tuple], columns: list[str], path: Path) -> Path:
 
 
 def sink_tables(bundle, out_dir: Path) -> Sink:
-    """Write ``papers.csv``, ``mentions.csv`` (from the stream of papers) and ``entities.csv``."""
+    """Write ``papers.csv``, ``mentions.csv``, ``results.csv`` (from the stream of papers) and
+    ``entities.csv``."""
     kg = bundle.kg
     out = Path(out_dir)
     with atomic_write(out / "papers.csv", "w", newline="") as pf, \
-            atomic_write(out / "mentions.csv", "w", newline="") as mf:
+            atomic_write(out / "mentions.csv", "w", newline="") as mf, \
+            atomic_write(out / "results.csv", "w", newline="") as rf:
         papers, mentions = CsvTable(pf, PAPER_COLUMNS), CsvTable(mf, MENTION_COLUMNS)
+        results = CsvTable(rf, RESULT_COLUMNS)
         while (ex := (yield)) is not None:
             papers.add(paper_row(ex))
             mentions.extend(mention_rows(ex, kg))
+            if ex.results:
+                results.extend(result_rows(ex))
     return [out / "papers.csv", write_rows(entity_rows(kg), ENTITY_COLUMNS, out / "entities.csv"),
-            out / "mentions.csv"]
+            out / "mentions.csv", out / "results.csv"]
 
 
 def write_tables(bundle, out_dir: Path) -> list[Path]:

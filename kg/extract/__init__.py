@@ -2,8 +2,8 @@
 datasets, metrics and tasks in each paper's title and abstract.
 
 Entry points: :func:`make_pipeline`, :func:`extract` (one process),
-:func:`extract_parallel` (a process pool) and :func:`paper_entities` (a paper's mentions
-grouped into entities, the shape `kg extract` writes).
+:func:`extract_parallel` (a process pool), :func:`paper_entities` (a paper's mentions
+grouped into entities, the shape `kg extract` writes) and :func:`paper_results` (its results).
 """
 
 from __future__ import annotations
@@ -12,7 +12,17 @@ from kg.extract.vocabulary import GENERIC_HEADS
 from kg.extract.pipeline import default_jobs, extract, extract_parallel, make_pipeline
 from kg.model import Extraction
 
-__all__ = ["make_pipeline", "extract", "extract_parallel", "default_jobs", "paper_entities"]
+__all__ = ["make_pipeline", "extract", "extract_parallel", "default_jobs", "paper_entities", "paper_results"]
+
+
+def paper_results(ex: Extraction) -> list[dict]:
+    """An extraction's results as ``kg extract`` writes them: the fields of the results gold set
+    (``metric``, ``value``, ``kind``, ``dataset``, ``system``, ``proposed``, ``evidence``) and the
+    parsed value (``number``, ``number_high``, ``unit``, ``sign``)."""
+    n = len(ex.sentences)
+    return [{"metric": r.metric, "value": r.value, "number": r.number, "number_high": r.number_high, "unit": r.unit,
+             "sign": r.sign, "kind": r.kind, "dataset": r.dataset, "system": r.system, "proposed": r.proposed,
+             "evidence": ex.sentences[r.sentence] if r.sentence < n else ""} for r in ex.results]
 
 
 def paper_entities(ex: Extraction) -> list[dict]:

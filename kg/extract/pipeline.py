@@ -12,6 +12,8 @@ Components, in order (each declares what it reads and writes)::
     kg_entities        doc._.kg_mentions: resolved, normalized, proposed or used
     kg_recognizer      (default; off in fast mode) doc._.kg_mentions again, from the learned
                        model `kg train` makes, which reads all of the above as features
+    kg_results         doc._.kg_results: the results the text reports (metric, value, kind,
+                       dataset, system), read off the sentences and the final mentions
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from kg.config import ExtractConfig
 from kg.extract.tokenizer import blank
 from kg.extract.tokens import tokens
 from kg.gctune import use_bulk_gc
-from kg.model import Evaluation, Extraction, Mention, Paper
+from kg.model import Evaluation, Extraction, Mention, Paper, Result
 
 # Registering the factories is a side effect of importing their modules.
-from kg.extract import abbreviation, entities, recognizer, rules, sentences, vocabulary  # noqa: F401
+from kg.extract import abbreviation, entities, recognizer, results, rules, sentences, vocabulary  # noqa: F401
 
 
 def make_pipeline(config: ExtractConfig | None = None) -> Language:
@@ -56,6 +58,8 @@ def make_pipeline(config: ExtractConfig | None = None) -> Language:
     if config.use_recognizer:
         model = str(config.recognizer_model) if config.recognizer_model else None
         nlp.add_pipe("kg_recognizer", config={"model": model})
+    if config.use_results:
+        nlp.add_pipe("kg_results")
     return nlp
 
 
@@ -70,23 +74,23 @@ def _evaluations(mentions) -> tuple[Evaluation, ...]:
                  for d in sorted(ds) for k in sorted(ks))
 
 
-#: What extraction finds in one text: its mentions, and its sentences as character spans.
-Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...]]
+#: What extraction finds in one text: its mentions, its sentences as character spans, and its results.
+Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...], tuple[Result, ...]]
 
 
 def _found(doc, length: int) -> Found:
     mentions = tuple(doc._.kg_mentions)
     tk = tokens(doc)
     idx = tk.idx + [length]
-    return mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds())
+    return mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds()), tuple(doc._.kg_results or ())
 
 
 def to_extraction(paper: Paper, found: Found) -> Extraction:
     """The Extraction of a paper from what extraction found in its text."""
-    mentions, spans = found
+    mentions, spans, results = found
     text = paper.text  # what the Doc was made of
     return Extraction(paper=paper, mentions=mentions, sentences=tuple(text[a:b].strip() for a, b in spans),
-                      evaluations=_evaluations(mentions))
+                      evaluations=_evaluations(mentions), results=results)
 
 
 def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Iterator[Extraction]:

@@ -84,7 +84,7 @@ def test_a_saved_spool_is_its_extractions_as_appended(sample, tmp_path):
         kg.extractions.save(saved)
         assert list(merge.read_spool_file(saved)) == extractions  # not finalized
         assert list(kg.extractions) == [ex if finalize(ex.paper) is ex.paper else
-                                        type(ex)(finalize(ex.paper), ex.mentions, ex.sentences, ex.evaluations)
+                                        type(ex)(finalize(ex.paper), ex.mentions, ex.sentences, ex.evaluations, ex.results)
                                         for ex in extractions]  # the spool still reads
         if kg.extractions.on_disk:
             assert saved.stat().st_nlink == 2  # the spill file itself

@@ -51,11 +51,11 @@ def sample_page(sample_kg, tmp_path_factory):
     return bundle, out, paths
 
 
-def test_writes_graph_html_only(sample_page):
+def test_writes_graph_html_and_leaderboards_only(sample_page):
     _, out, paths = sample_page
-    assert paths == [out / "graph.html"]
-    assert paths[0].is_file()
-    assert sorted(p.name for p in out.iterdir()) == ["graph.html"]
+    assert paths == [out / "graph.html", out / "leaderboards.html"]
+    assert all(p.is_file() for p in paths)
+    assert sorted(p.name for p in out.iterdir()) == ["graph.html", "leaderboards.html"]
     assert writer("html") is write_html
 
 
@@ -155,7 +155,7 @@ def _evil_kg():
 
 
 def test_untrusted_title_is_escaped_and_round_trips(tmp_path):
-    (path,) = write_html(Bundle(_evil_kg()), tmp_path)
+    path, _ = write_html(Bundle(_evil_kg()), tmp_path)
     html = path.read_text(encoding="utf-8")
     assert "</script><img" not in html.lower()
     assert "<img" not in html.lower().split('id="kg-data"', 1)[1].split("</script>", 1)[0]
@@ -181,7 +181,7 @@ def test_big_graph_keeps_the_whole_index(sample_kg, tmp_path):
     part of them and says so); abstracts are left out past ABSTRACTS_MAX_PAPERS."""
     import kg.export.html as H
     bundle = Bundle(sample_kg, BuildConfig(html_max_nodes=50))
-    (path,) = write_html(bundle, tmp_path)
+    path, _ = write_html(bundle, tmp_path)
     html = path.read_text(encoding="utf-8")
     data = page_data(html)
     assert data["maxNodes"] == 50

@@ -258,7 +258,7 @@ def evil_html(tmp_path_factory) -> Path:
                        sentence=0, rule="vocabulary", proposed=False, confidence=1.0, in_vocabulary=True)
     kg = assemble([Extraction(paper, (mention,), (EVIL_TITLE, EVIL_ABSTRACT)),
                    Extraction(other, (mention2,), (other.title, other.abstract))])
-    (path,) = write_html(Bundle(kg), tmp_path_factory.mktemp("evil-html"))
+    path, _ = write_html(Bundle(kg), tmp_path_factory.mktemp("evil-html"))
     return path
 
 

@@ -36,9 +36,13 @@ EXPECTED_HEADERS = {
     "proposes.csv": ":START_ID(Paper),:END_ID(Entity),:TYPE,evidence",
     "cooccurs.csv": ":START_ID(Entity),:END_ID(Entity),:TYPE,weight:int",
     "evaluations.csv": ":START_ID(Entity),:END_ID(Entity),:TYPE,paperId,evidence",
+    "results.csv": "resultId:ID(Result),paperId,metric,value:double,valueHigh:double,valueText,unit,kind,dataset,"
+                   "system,proposed:boolean,evidence,:LABEL",
+    "reports.csv": ":START_ID(Paper),:END_ID(Result),:TYPE",
+    "result_links.csv": ":START_ID(Result),:END_ID(Entity),:TYPE",
 }
-NODE_FILES = ("papers.csv", "entities.csv")
-REL_FILES = ("mentions.csv", "proposes.csv", "cooccurs.csv", "evaluations.csv")
+NODE_FILES = ("papers.csv", "entities.csv", "results.csv")
+REL_FILES = ("mentions.csv", "proposes.csv", "cooccurs.csv", "evaluations.csv", "reports.csv", "result_links.csv")
 REL_TYPE = {"Method": "USES_METHOD", "Architecture": "USES_ARCHITECTURE", "Dataset": "USES_DATASET",
             "Metric": "REPORTS_METRIC", "Task": "ADDRESSES_TASK"}
 #: Property types neo4j-admin 5 accepts in a header (each also as an array with "[]").
@@ -224,6 +228,8 @@ def test_field_format(export):
                     continue
                 if typ == "int":
                     int(v)
+                elif typ == "double":
+                    float(v)
                 elif typ == "boolean":
                     assert v in ("true", "false")
                 elif typ == "date":
@@ -237,8 +243,11 @@ def test_field_format(export):
 def test_ids_resolve_and_counts_match(graph, export):
     _, papers = read_csv(export / "papers.csv")
     _, entities = read_csv(export / "entities.csv")
-    ids = {"Paper": [r["paperId:ID(Paper)"] for r in papers], "Entity": [r["entityId:ID(Entity)"] for r in entities]}
+    _, results = read_csv(export / "results.csv")
+    ids = {"Paper": [r["paperId:ID(Paper)"] for r in papers], "Entity": [r["entityId:ID(Entity)"] for r in entities],
+           "Result": [r["resultId:ID(Result)"] for r in results]}
     assert ids["Paper"] == [ex.paper.id for ex in graph.extractions]
+    assert len(ids["Result"]) == sum(len(ex.results) for ex in graph.extractions)
     assert ids["Entity"] == list(graph.entities)
     assert all(len(v) == len(set(v)) for v in ids.values())
     ids = {k: set(v) for k, v in ids.items()}
@@ -362,12 +371,13 @@ LOAD_RE = re.compile(r"LOAD CSV WITH HEADERS FROM 'file:///([^']+)' AS row")
 def test_load_cypher_shape(export):
     script = (export / "load.cypher").read_text(encoding="utf-8")
     statements = cypher_statements(script)
-    assert statements[:2] == [
+    assert statements[:3] == [
         "CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (p:Paper) REQUIRE p.paperId IS UNIQUE",
-        "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.entityId IS UNIQUE"]
+        "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.entityId IS UNIQUE",
+        "CREATE CONSTRAINT result_id IF NOT EXISTS FOR (r:Result) REQUIRE r.resultId IS UNIQUE"]
     covered: dict[str, set[str]] = {}
     loaded = []
-    for st in statements[2:]:
+    for st in statements[3:]:
         assert st.split()[0] in ("LOAD", "MATCH"), st[:60]
         assert re.search(r"CALL \{.*\} IN TRANSACTIONS OF \d+ ROWS$", st, re.S), st[:60]
         m = LOAD_RE.match(st)
@@ -393,7 +403,8 @@ def test_load_cypher_shape(export):
 
 # --------------------------------------------------------------------------- Kuzu
 
-KUZU_TYPE = {"string": "STRING", "int": "INT64", "boolean": "BOOL", "date": "DATE", "string[]": "STRING[]"}
+KUZU_TYPE = {"string": "STRING", "int": "INT64", "boolean": "BOOL", "date": "DATE", "string[]": "STRING[]",
+             "double": "DOUBLE"}
 
 
 def _kuzu_props(header) -> list[tuple[str, str]]:
@@ -404,13 +415,14 @@ def _kuzu_props(header) -> list[tuple[str, str]]:
 def kuzu_schema() -> list[str]:
     """Kuzu tables derived from the Neo4j headers (Kuzu needs a schema up front)."""
     out = []
-    for name, table in (("papers.csv", "Paper"), ("entities.csv", "Entity")):
+    for name, table in (("papers.csv", "Paper"), ("entities.csv", "Entity"), ("results.csv", "Result")):
         header = EXPECTED_HEADERS[name].split(",")
         key = header[0].partition(":")[0]
         cols = ", ".join(f"`{p}` {t}" for p, t in _kuzu_props(header) if p != key)
         out.append(f"CREATE NODE TABLE {table}(`{key}` STRING PRIMARY KEY, {cols})")
     rels = {**{t: "mentions.csv" for t in REL_TYPE.values()}, "PROPOSES": "proposes.csv",
-            "CO_OCCURS_WITH": "cooccurs.csv", "EVALUATED_WITH": "evaluations.csv"}
+            "CO_OCCURS_WITH": "cooccurs.csv", "EVALUATED_WITH": "evaluations.csv", "REPORTS_RESULT": "reports.csv",
+            "MEASURED_WITH": "result_links.csv", "ON_DATASET": "result_links.csv", "ACHIEVED_BY": "result_links.csv"}
     for rel, name in rels.items():
         header = EXPECTED_HEADERS[name].split(",")
         src, dst = header[0][10:-1], header[1][8:-1]
@@ -442,6 +454,7 @@ def to_kuzu(statement: str, folder: Path) -> str | None:
     s = re.sub(r"\bsplit\(", "string_split(", s)
     s = re.sub(r"toInteger\((`[^`]+`)\)", r"CAST(\1 AS INT64)", s)
     s = re.sub(r"toBoolean\((`[^`]+`)\)", r"CAST(\1 AS BOOL)", s)
+    s = re.sub(r"toFloat\((`[^`]+`)\)", r"CAST(\1 AS DOUBLE)", s)
     assert "row" not in re.sub(r"`[^`]*`", "", s), s
     return s
 

@@ -22,14 +22,15 @@ def ents(nlp, text, title=None):
 
 def test_pipeline_components_declare_what_they_do(nlp):
     assert nlp.pipe_names == ["kg_sentences", "kg_abbreviations", "kg_vocabulary", "kg_rules",
-                              "kg_entities"]
+                              "kg_entities", "kg_results"]
     analysis = nlp.analyze_pipes()["summary"]
     assert "doc._.kg_mentions" in analysis["kg_entities"]["assigns"]
+    assert "doc._.kg_results" in analysis["kg_results"]["assigns"]
     assert "doc._.abbreviations" in analysis["kg_abbreviations"]["assigns"]
 
 
-def test_the_default_pipeline_ends_with_the_recognizer(learned_nlp):
-    assert learned_nlp.pipe_names[-2:] == ["kg_entities", "kg_recognizer"]
+def test_the_default_pipeline_ends_with_the_recognizer_then_results(learned_nlp):
+    assert learned_nlp.pipe_names[-3:] == ["kg_entities", "kg_recognizer", "kg_results"]
     analysis = learned_nlp.analyze_pipes()
     assert "doc._.kg_mentions" in analysis["summary"]["kg_recognizer"]["assigns"]
     assert not any(analysis["problems"].values())
