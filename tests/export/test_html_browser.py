@@ -291,7 +291,7 @@ CUT_NODES = 300  #: html_max_nodes for the sample's cut view (the sample has ~1,
 @pytest.fixture(scope="module")
 def cut_html(sample_build, tmp_path_factory) -> Path:
     bundle = Bundle(sample_build.kg, BuildConfig(html_max_nodes=CUT_NODES))
-    (path,) = write_html(bundle, tmp_path_factory.mktemp("cut-html"))
+    path, _leaderboards = write_html(bundle, tmp_path_factory.mktemp("cut-html"))
     return path
 
 
