@@ -53,7 +53,8 @@ def _page(title: str, body: list[str], iri: str) -> str:
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width\"><title>{_e(title)} - paper-kg</title>"
             f"{alternates}<style>{_STYLE}</style></head>\n<body>\n"
-            f'<nav><a href="/">graph view</a> &middot; <a href="/sparql">SPARQL</a> &middot; '
+            f'<nav><a href="/">graph view</a> &middot; <a href="/leaderboards">leaderboards</a> &middot; '
+            f'<a href="/sparql">SPARQL</a> &middot; '
             f"<code>{_e(iri)}</code></nav>\n" + "\n".join(body) + "\n</body></html>\n")
 
 

@@ -6,7 +6,8 @@ Endpoints (stdlib :mod:`http.server`, one thread per connection):
   (``query=...``) or ``application/sparql-query`` bodies. Results by content negotiation
   (``Accept``): SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle (default),
   N-Triples, RDF/XML, JSON-LD. Updates are refused (403), syntax errors answer 400.
-* ``GET /`` the build's ``graph.html`` (or a small index with a query form), ``GET /health``.
+* ``GET /`` the build's ``graph.html`` (or a small index with a query form), ``GET /leaderboards``
+  its ``leaderboards.html`` (results per dataset and metric), ``GET /health``.
 * ``GET /id/entity/{key}``, ``GET /id/paper/{id}``: the resources the graph's IRIs
   (``https://w3id.org/paper-kg/id/...``) name, by content negotiation (:mod:`kg.serve.conneg`):
   an HTML page (what `kg show` shows, :mod:`kg.lookup.page`), Turtle, JSON-LD, N-Triples, or the
@@ -253,15 +254,25 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if path.startswith("/id/"):
             return self._resource(path)
         if path in ("/", "/index.html", "/graph.html"):
-            page = self.server.build_dir / "graph.html"
-            if page.is_file():
-                try:
-                    return self._send(200, page.read_bytes(), "text/html; charset=utf-8")
-                except OSError:
-                    pass
-            return self._index()
+            return self._build_page("graph.html") or self._index()
+        if path in ("/leaderboards", "/leaderboards.html"):
+            return self._build_page("leaderboards.html") or self._text(
+                404, "this build has no leaderboards.html (kg build writes it with the html export)", cors=False)
         return self._text(404, f"not found: {_printable(path)} (the SPARQL endpoint is /sparql; entities and "
-                               f"papers are at /id/entity/KEY and /id/paper/ID)", cors=False)
+                               f"papers are at /id/entity/KEY and /id/paper/ID; leaderboards at /leaderboards)",
+                          cors=False)
+
+    def _build_page(self, name: str) -> bool:
+        """Send the build's page ``name`` (a static, offline HTML file); False when it has none."""
+        page = self.server.build_dir / name
+        try:
+            body = page.read_bytes() if page.is_file() else None
+        except OSError:
+            body = None
+        if body is None:
+            return False
+        self._send(200, body, "text/html; charset=utf-8")
+        return True
 
     do_HEAD = do_GET
 

@@ -118,6 +118,14 @@ def test_paper_html_page_links_its_entities(server, build):
     assert status == 200 and json.loads(body)["id"] == pid
 
 
+def test_leaderboards_page_is_served_and_linked_from_entity_pages(server, build):
+    status, headers, body = get(server, "/leaderboards")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert body == (build / "leaderboards.html").read_bytes()
+    _, _, page = get(server, "/id/entity/imagenet", accept=BROWSER)
+    assert b'<a href="/leaderboards">leaderboards</a>' in page
+
+
 def test_unknown_and_unacceptable(server):
     for path in ("/id/entity/no-such-entity", "/id/paper/no-such-paper", "/id/entity/a%20b", "/id/thing/x",
                  "/id/entity", "/id/entity/imagenet/more"):
