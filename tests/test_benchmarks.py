@@ -30,7 +30,8 @@ def test_scale_benchmark_prints_a_row_per_size():
     # the size of every default output, largest first
     sizes = re.findall(r"^\s+outputs ([\d.]+) MB: (.+)$", out, re.M)
     assert len(sizes) == 2 and {p.split()[0] for p in sizes[0][1].split(", ")} == {
-        "store", "graph.ttl", "graph.graphml", "graph.html", "neo4j", "papers.csv", "entities.csv", "mentions.csv"}
+        "store", "graph.ttl", "graph.graphml", "graph.html", "leaderboards.html", "neo4j", "papers.csv", "entities.csv",
+        "mentions.csv", "results.csv"}
     assert "rdflib parse (graph.ttl)+Turtle" in out and "cost per paper" in out
     assert len(re.findall(r"without extraction .*: [\d.]+ s, [\d.]+x tokenization.*CPU [\d.]+ s", out)) == 2, out
 
