@@ -23,7 +23,7 @@ from pathlib import Path
 from kg.assemble import KnowledgeGraph, assemble
 from kg.assemble.merge import Spool
 from kg.cache import CACHE_DIR, UpdateCorpus, read_cache, read_manifest, sink_cache, with_prior
-from kg.config import BuildConfig, CurationConfig, sample_corpus_dir
+from kg.config import DEFAULT_FORMATS, EXPORT_FORMATS, BuildConfig, CurationConfig, sample_corpus_dir
 from kg.curation import Curation, fingerprint, load_curation, recorded
 from kg.errors import InputError, KgError, path_text
 from kg.export import OUTPUT_NAMES, Bundle, export
@@ -87,6 +87,9 @@ def _build(config: BuildConfig) -> BuildResult:
                 raise KgError(f"cannot write the output folder: {e.strerror or e}", str(out_dir)) from None
             stack.callback(shutil.rmtree, staging, ignore_errors=True)
             reextract = False
+            formats = config.formats
+            if formats is None:
+                formats = (previous_formats(out_dir) or DEFAULT_FORMATS) if config.update else DEFAULT_FORMATS
             if config.update:
                 manifest = read_manifest(out_dir)
                 if not config.curation:  # an update applies the previous build's curation
@@ -108,7 +111,7 @@ def _build(config: BuildConfig) -> BuildResult:
                 curation = load_curation(config.curation, config.extract)
                 corpus = Corpus(inputs, reader=config.reader, encoding=config.encoding)
                 prior = deque()
-        return _run(config, corpus, prior, out_dir, staging, timings, curation, reextract)
+        return _run(config, formats, corpus, prior, out_dir, staging, timings, curation, reextract)
 
 
 def with_curation(config: BuildConfig, curation: CurationConfig) -> BuildConfig:
@@ -116,7 +119,15 @@ def with_curation(config: BuildConfig, curation: CurationConfig) -> BuildConfig:
     return replace(config, curation=curation, extract=replace(config.extract, extra_vocab=curation.vocab))
 
 
-def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, staging: Path,
+def previous_formats(out_dir: Path) -> tuple[str, ...]:
+    """The export formats of the build in ``out_dir``: those whose every output is there
+    (empty when there is none). `kg build --update` without ``--format`` writes these again,
+    so an update of a build made with ``--format all`` keeps its N-Triples, JSON-LD and GEXF."""
+    out_dir = Path(out_dir)
+    return tuple(f for f in EXPORT_FORMATS if all((out_dir / name).exists() for name in OUTPUT_NAMES[f]))
+
+
+def _run(config: BuildConfig, formats: tuple[str, ...], corpus: Corpus, prior: deque, out_dir: Path, staging: Path,
          timings: dict[str, float], curation: Curation, reextract: bool = False) -> BuildResult:
     """Read, extract and assemble into ``staging``; export into a new version folder and
     publish it (the build's lock held)."""
@@ -156,7 +167,7 @@ def _run(config: BuildConfig, corpus: Corpus, prior: deque, out_dir: Path, stagi
                 def cache(folder: Path):
                     return sink_cache(folder, config.extract, kg.extractions, corpus.patches, config.curation)
 
-                written = export(bundle, config.formats, version, extra={"cache": cache}, timings=spent,
+                written = export(bundle, formats, version, extra={"cache": cache}, timings=spent,
                                  quiet=config.quiet, jobs=config.jobs)
                 publish(version, out_dir, known=_OUTPUTS)
         except BaseException:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from kg import __version__
-from kg.config import EXPORT_FORMATS, READERS, BuildConfig, CurationConfig, ExtractConfig
+from kg.config import DEFAULT_FORMATS, EXPORT_FORMATS, ON_REQUEST_FORMATS, READERS, BuildConfig, CurationConfig, ExtractConfig
 from kg.errors import KgError, path_text, printable
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
@@ -35,12 +35,23 @@ def _report_problems(problems, skipped: int) -> None:
 
 
 def _formats(value: str) -> tuple[str, ...]:
+    """``--format``: names from EXPORT_FORMATS, ``default`` (DEFAULT_FORMATS) or ``all``."""
+    groups = {"all": EXPORT_FORMATS, "default": DEFAULT_FORMATS}
     names = tuple(v.strip() for v in value.split(",") if v.strip())
-    bad = [n for n in names if n not in EXPORT_FORMATS]
-    if bad:
+    bad = [n for n in names if n not in EXPORT_FORMATS and n not in groups]
+    if bad or not names:
         raise argparse.ArgumentTypeError(
-            f"unknown format(s) {printable(', '.join(bad))}; choose from {', '.join(EXPORT_FORMATS)}")
-    return names
+            f"unknown format(s) {printable(', '.join(bad)) or '(none given)'}; choose from "
+            f"{', '.join(EXPORT_FORMATS)}, default or all")
+    return tuple(dict.fromkeys(f for n in names for f in groups.get(n, (n,))))
+
+
+FORMAT_HELP = (
+    f"exports to write, comma-separated: {', '.join(EXPORT_FORMATS)}; 'default' or 'all'. "
+    f"Default: one rendering per need: {', '.join(DEFAULT_FORMATS)} (the store for kg query/serve, "
+    "Turtle for other RDF tools, GraphML for Gephi/networkx/yEd, the HTML view, Neo4j import files, CSV tables). "
+    f"{', '.join(ON_REQUEST_FORMATS)} render the same triples or graph again and are written on request. "
+    "With --update, default: the formats of the previous build")
 
 
 def _extract_config(args) -> ExtractConfig:
@@ -62,7 +73,7 @@ def cmd_build(args) -> int:
     from kg.extract import default_jobs
 
     config = BuildConfig(
-        inputs=tuple(args.inputs), out_dir=args.out, formats=args.format or EXPORT_FORMATS,
+        inputs=tuple(args.inputs), out_dir=args.out, formats=args.format,
         reader=args.reader, encoding=args.encoding,
         jobs=args.jobs if args.jobs is not None else min(default_jobs(), 2),
         extract=_extract_config(args), verbose=args.verbose, quiet=args.quiet, update=args.update,
@@ -353,14 +364,16 @@ def build_parser() -> argparse.ArgumentParser:
                             "repeatable")
         p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
-    p = sub.add_parser("build", help="build the graph and write every export",
+    p = sub.add_parser("build", help="build the graph and write its exports",
                        description="Read papers, extract entities, assemble the graph and export it. "
-                                   "With no PATH, builds the bundled sample corpus (Daily Papers pages).")
+                                   "With no PATH, builds the bundled sample corpus (Daily Papers pages). "
+                                   "Writes to --out: store/, graph.ttl, graph.graphml, graph.html, leaderboards.html, "
+                                   "neo4j/, papers.csv, entities.csv, mentions.csv and results.csv (graph.nt, graph.jsonld and "
+                                   "graph.gexf with --format ntriples,jsonld,gexf or --format all).")
     p.add_argument("inputs", nargs="*", type=Path, metavar="PATH",
                    help="input files or folders (Daily Papers text, JSONL, CSV, arXiv snapshot; .gz/.bz2 ok)")
     p.add_argument("--out", "-o", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
-    p.add_argument("--format", "-f", type=_formats, metavar="FMT[,FMT...]",
-                   help=f"exports to write (default: all): {', '.join(EXPORT_FORMATS)}")
+    p.add_argument("--format", "-f", type=_formats, metavar="FMT[,FMT...]", help=FORMAT_HELP)
     p.add_argument("--update", action="store_true",
                    help="add PATH... to the previous build in --out: only new papers are extracted, and the "
                         "result equals a full rebuild of old and new inputs. With no --vocab/--stoplist/--merge it "

@@ -19,6 +19,14 @@ RESOURCE_NS = "https://w3id.org/paper-kg/id/"
 EXPORT_FORMATS: tuple[str, ...] = (
     "turtle", "ntriples", "jsonld", "graphml", "gexf", "html", "neo4j", "tables", "store",
 )
+#: What `kg build` writes unless told otherwise: one rendering per need. The store (for
+#: `kg query` / `kg serve`), Turtle (RDF for every other tool), GraphML (Gephi, networkx,
+#: yEd, Cytoscape), the HTML view, the Neo4j import files and the CSV tables. N-Triples and
+#: JSON-LD render the same triples as Turtle, and GEXF the same graph as GraphML: they are
+#: written on request (``--format ntriples,jsonld,gexf`` or ``--format all``).
+DEFAULT_FORMATS: tuple[str, ...] = ("turtle", "graphml", "html", "neo4j", "tables", "store")
+#: Formats written only on request.
+ON_REQUEST_FORMATS: tuple[str, ...] = tuple(f for f in EXPORT_FORMATS if f not in DEFAULT_FORMATS)
 
 #: Readers by name (see kg.read).
 READERS: tuple[str, ...] = ("daily-papers", "jsonl", "csv", "arxiv")
@@ -102,7 +110,9 @@ class BuildConfig:
 
     inputs: tuple[Path, ...] = ()
     out_dir: Path = Path("outputs")
-    formats: tuple[str, ...] = EXPORT_FORMATS
+    #: Export formats (names from EXPORT_FORMATS). None: DEFAULT_FORMATS, or with ``update``
+    #: the formats the previous build in ``out_dir`` wrote (see kg.build.previous_formats).
+    formats: tuple[str, ...] | None = None
     reader: str | None = None  #: force a reader; None: detect per file
     encoding: str | None = None  #: None: detect (BOM, UTF-8, then cp1252)
     jobs: int = 1

@@ -21,12 +21,19 @@ def _run(*args: str) -> str:
 
 def test_scale_benchmark_prints_a_row_per_size():
     shared_path("data", "arxiv", "arxiv_cs_daily_2025_2026.jsonl.gz")
-    out = _run(str(BENCHMARKS / "scale.py"), "--sizes", "150,300", "--rdflib", "--floor")
-    rows = re.findall(r"^\s*(150|300)\s+([\d.]+)\s+([\d.]+)\s+\d+\s+([\d.]+)", out, re.M)
+    out = _run(str(BENCHMARKS / "scale.py"), "--sizes", "150,300", "--fast", "--rdflib", "--floor")
+    assert out.startswith("mode: --fast (rules), engine local, --jobs 2; formats turtle,graphml,html,neo4j,tables,store")
+    rows = re.findall(r"^\s*(150|300)\s+([\d.]+)\s+([\d.]+)\s+\d+\s+([\d.]+)\s+\d+\s+\d+\s+([\d.]+)\s+([\d.]+)",
+                      out, re.M)
     assert [r[0] for r in rows] == ["150", "300"], out
-    assert all(float(ratio) > 0 for *_, ratio in rows)
-    assert "rdflib parse+Turtle" in out and "cost per paper" in out
-    assert len(re.findall(r"without extraction .*: [\d.]+ s, [\d.]+x tokenization", out)) == 2, out
+    assert all(float(ratio) > 0 and float(cpu) > 0 and float(cpu_ratio) > 0 for _, _, _, ratio, cpu, cpu_ratio in rows)
+    # the size of every default output, largest first
+    sizes = re.findall(r"^\s+outputs ([\d.]+) MB: (.+)$", out, re.M)
+    assert len(sizes) == 2 and {p.split()[0] for p in sizes[0][1].split(", ")} == {
+        "store", "graph.ttl", "graph.graphml", "graph.html", "leaderboards.html", "neo4j", "papers.csv", "entities.csv",
+        "mentions.csv", "results.csv"}
+    assert "rdflib parse (graph.ttl)+Turtle" in out and "cost per paper" in out
+    assert len(re.findall(r"without extraction .*: [\d.]+ s, [\d.]+x tokenization.*CPU [\d.]+ s", out)) == 2, out
 
 
 def test_extract_speed_benchmark_prints_every_component():

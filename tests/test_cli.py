@@ -63,6 +63,47 @@ def test_unknown_format_is_a_usage_error(capsys):
     assert e.value.code == 2 and "unknown format(s) pdf" in capsys.readouterr().err
 
 
+def test_format_names_and_groups(capsys):
+    from kg.config import DEFAULT_FORMATS, EXPORT_FORMATS
+
+    def parsed(*argv):
+        return build_parser().parse_args(["build", *argv]).format
+
+    assert parsed() is None  # the build decides: DEFAULT_FORMATS, or the previous build's with --update
+    assert parsed("--format", "all") == EXPORT_FORMATS
+    assert parsed("-f", "default,gexf") == (*DEFAULT_FORMATS, "gexf")
+    assert parsed("-f", "ntriples, jsonld,ntriples") == ("ntriples", "jsonld")
+    with pytest.raises(SystemExit):
+        parsed("-f", ",")
+    assert "(none given)" in capsys.readouterr().err
+
+
+def test_default_build_writes_one_rendering_per_need(tmp_path, sample_dir):
+    """Without --format: the store, Turtle, GraphML, the HTML view, Neo4j and the tables; no
+    N-Triples, JSON-LD or GEXF (issue 19). The help says so."""
+    from kg.export import OUTPUT_NAMES
+
+    text = (sample_dir / "002_662f2098daad3e29.txt").read_text(encoding="utf-8")
+    abstracts = [l for l in text.split("\n") if len(l) > 300][:4]
+    f = tmp_path / "in.jsonl"
+    f.write_text("".join(json.dumps({"title": f"P{i}", "abstract": a}) + "\n" for i, a in enumerate(abstracts)),
+                 encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["build", str(f), "--out", str(out), "--fast", "-q"]) == 0
+    names = {p.name for p in out.iterdir() if not p.name.startswith(".")}
+    assert names == {"store", "graph.ttl", "graph.graphml", "graph.html", "leaderboards.html", "neo4j", "papers.csv",
+                     "entities.csv", "mentions.csv", "results.csv"}
+    assert all((out / n).exists() for n in names)
+    for fmt in ("ntriples", "jsonld", "gexf"):
+        assert not any((out / n).exists() for n in OUTPUT_NAMES[fmt])
+    assert main(["build", str(f), "--out", str(out), "--fast", "-q", "--format", "all"]) == 0
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == names | {"graph.nt", "graph.jsonld",
+                                                                                     "graph.gexf"}
+    helped = run("build", "--help").stdout
+    assert "graph.nt, graph.jsonld and graph.gexf with --format ntriples,jsonld,gexf or --format all" in \
+        " ".join(helped.split())
+
+
 def test_extract_keeps_input_ids(tmp_path):
     gold = shared_path("gold", "daily-papers-dev.jsonl")
     out = tmp_path / "pred.jsonl"

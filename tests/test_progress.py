@@ -78,7 +78,7 @@ def test_a_build_on_a_terminal_shows_its_stages(tmp_path):
         assert proc.wait(timeout=600) == 0
         return b"".join(chunks).decode("utf-8", "replace")
 
-    shown = run()
+    shown = run("--format", "all")
     for stage in ("extract", "export", "graph.ttl", "graph.jsonld"):
         assert f"{stage}:" in shown, (stage, shown[-2000:])
     assert "paper/s" in shown  # a rate

@@ -40,6 +40,32 @@ def test_update_equals_full_rebuild(tmp_path, sample_dir, monkeypatch):
     assert len(extracted) == 197 - first_page.report.papers
 
 
+def test_update_keeps_the_previous_builds_formats(tmp_path, sample_dir):
+    """A build made with formats beyond the default (N-Triples, GEXF) is updated in the same
+    formats unless --format says otherwise, and equals a full rebuild in them."""
+    from kg.config import DEFAULT_FORMATS, ExtractConfig
+
+    files = sorted(sample_dir.glob("*.txt"))[:2]
+    fast = ExtractConfig(use_recognizer=False)
+    fmt = ("ntriples", "gexf", "tables")
+    build(BuildConfig(inputs=(files[0],), out_dir=tmp_path / "inc", formats=fmt, quiet=True, jobs=1, extract=fast))
+    inc = build(BuildConfig(inputs=(files[1],), out_dir=tmp_path / "inc", quiet=True, jobs=1, extract=fast,
+                            update=True))
+    assert list(inc.outputs) == [*fmt, "cache"]
+    full = build(BuildConfig(inputs=tuple(files), out_dir=tmp_path / "full", formats=fmt, quiet=True, jobs=1,
+                             extract=fast))
+    assert inc.report.papers == full.report.papers
+    for name in ("graph.nt", "graph.gexf", "papers.csv", "mentions.csv"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    # an explicit --format replaces them; a plain build writes the default
+    again = build(BuildConfig(inputs=(files[1],), out_dir=tmp_path / "inc", formats=("turtle",), quiet=True, jobs=1,
+                              extract=fast, update=True))
+    assert list(again.outputs) == ["turtle", "cache"]
+    assert not (tmp_path / "inc" / "graph.nt").exists() and (tmp_path / "inc" / "graph.ttl").is_file()
+    plain = build(BuildConfig(inputs=(files[0],), out_dir=tmp_path / "inc", quiet=True, jobs=1, extract=fast))
+    assert list(plain.outputs) == [*DEFAULT_FORMATS, "cache"]
+
+
 def test_update_without_previous_build_is_an_error(tmp_path, sample_dir):
     with pytest.raises(KgError, match="no previous build"):
         build(BuildConfig(inputs=(sample_dir,), out_dir=tmp_path, update=True, quiet=True))

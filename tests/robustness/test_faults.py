@@ -166,7 +166,7 @@ def test_killed_builds_leave_previous_outputs_intact(tmp_path, big_input, refere
     first = run_kg("build", "--out", out, "-q")  # the bundled sample corpus
     assert first.returncode == 0, first.stderr
     state = snapshot(out)
-    assert {k for k in state if "/" not in k} >= {"graph.ttl", "graph.nt", "papers.csv", "graph.html"}
+    assert {k for k in state if "/" not in k} >= {"graph.ttl", "graph.graphml", "papers.csv", "graph.html"}
     report = {}
     for when, reached in MOMENTS.items():
         old_inode = _inode(out / "graph.ttl")

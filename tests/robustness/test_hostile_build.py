@@ -394,7 +394,8 @@ def test_control_characters_in_file_names_are_escaped_in_every_message(tmp_path)
     r = kg("build", f, "--out", out, "--format", f"turtle,{evil}")  # a usage error: usage, then the error
     assert r.returncode == 2 and "\x1b" not in r.stderr and "\u202e" not in r.stderr
     assert r.stderr.strip().splitlines()[-1].endswith(
-        f"unknown format(s) {shown}; choose from turtle, ntriples, jsonld, graphml, gexf, html, neo4j, tables, store")
+        f"unknown format(s) {shown}; choose from turtle, ntriples, jsonld, graphml, gexf, html, neo4j, tables, store, "
+        "default or all")
 
 
 def test_a_file_name_that_is_not_utf8_is_written_as_text(tmp_path):

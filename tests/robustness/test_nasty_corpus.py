@@ -164,7 +164,7 @@ def test_fatal_files_beside_a_readable_one_are_skipped(tmp_path):
 @pytest.fixture(scope="module")
 def folder_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("nasty-build") / "out"
-    r = kg("build", READABLE, "--out", out)
+    r = kg("build", READABLE, "--out", out, "--format", "all")
     return r, out
 
 
