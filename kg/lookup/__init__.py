@@ -11,7 +11,8 @@ with plain records (dicts of str, int, list; JSON as they are):
 * :meth:`Lookup.entity` -- type, labels, papers per year, the papers that propose it with the
   sentence that says so, the entities it co-occurs with per type (papers in common), the datasets
   and metrics it is evaluated with (``kg:Evaluation``: a metric reported on a dataset in one
-  sentence), and evidence sentences with the mention's character span in the sentence.
+  sentence), evidence sentences with the mention's character span in the sentence, and the
+  leaderboards of the results it is the metric, dataset or system of (``kg:Result``).
 * :meth:`Lookup.paper` -- a paper's metadata, entities, evaluations and every mention.
 
 Evidence comes from the graph's ``kg:Mention`` nodes (surface form, sentence, offsets). Builds
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.assemble.iris import paper_slug
 from kg.config import ONTOLOGY_NS, RESOURCE_NS
 from kg.errors import KgError
 
@@ -54,6 +56,19 @@ _SLUG = re.compile(r"[A-Za-z0-9._-]+")
 TOP = 5
 EVIDENCE = 10
 SUGGESTIONS = 8
+
+
+#: The absolute results with a dataset that an entity (?e) is the metric, dataset or system of.
+_RESULTS_OF = """SELECT ?pid ?title ?date ?vt ?v ?unit ?mn ?ml ?dn ?dl ?sys ?own ?sentence WHERE {
+  ?r kg:resultMetric|kg:resultDataset|kg:resultSystem ?e .
+  ?p kg:reportsResult ?r ; dcterms:identifier ?pid .
+  ?r kg:resultKind "absolute" ; kg:metricName ?mn ; kg:value ?v ; kg:valueText ?vt ; kg:datasetName ?dn ;
+     kg:byProposedSystem ?own ; kg:sentence ?sentence .
+  OPTIONAL { ?r kg:resultMetric ?m . ?m skos:prefLabel ?ml }
+  OPTIONAL { ?r kg:resultDataset ?d . ?d skos:prefLabel ?dl }
+  OPTIONAL { ?r kg:unit ?unit } OPTIONAL { ?r kg:systemName ?sys }
+  OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p dcterms:date ?date }
+}"""
 
 
 class NotFound(KgError):
@@ -419,7 +434,23 @@ class Lookup:
             "evaluations_in_graph": self.has_mentions,  # large builds keep no kg:Evaluation (nor kg:Mention)
             "evidence": [sentence_of(first[p]) for p in shown_papers],
             "evidence_papers": len(dates) if source else 0, "evidence_source": source,
+            "leaderboards": self._leaderboards(iri, top),
         }
+
+    def _leaderboards(self, iri: str, top: int) -> list[dict]:
+        """The leaderboards (:mod:`kg.assemble.leaderboard`) of the absolute results the entity is the
+        metric, dataset or system of: the ``top`` boards with the most results, ``top`` rows each."""
+        from kg.assemble.leaderboard import Entry, leaderboards
+
+        rows = self._select(_RESULTS_OF, e=ox.NamedNode(iri))
+        entries = [Entry(dataset=r["dl"] or r["dn"], metric=r["ml"] or r["mn"], value=r["vt"], number=float(r["v"]),
+                         unit=r["unit"] or "", system=r["sys"], proposed=bool(r["own"]), paper_id=r["pid"],
+                         paper_title=r["title"], date=r["date"], sentence=r["sentence"]) for r in rows]
+        return [{"dataset": b.dataset, "metric": b.metric, "direction": b.direction, "results": len(b.entries),
+                 "best": [{"value": x.value, "system": x.system, "proposed": x.proposed, "sentence": x.sentence,
+                           "paper": {"iri": f"{PAPER_NS}{paper_slug(x.paper_id)}", "id": x.paper_id,
+                                     "title": x.paper_title, "date": x.date}} for x in b.entries[:top]]}
+                for b in leaderboards(entries)[:top]]
 
     def _entity_mentions(self, iri: str, papers: list[str]) -> tuple[list[dict], str | None]:
         """The entity's mentions in ``papers`` (IRIs), and where they were read (None: nowhere)."""
@@ -440,8 +471,6 @@ class Lookup:
         key = self._key_of(iri)
         if key is None:
             return [], None
-        from kg.assemble.iris import paper_slug
-
         ids = {p.rsplit("/", 1)[1] for p in papers}
         rows = self._csv_mentions(
             lambda row: _unquote(row["entity_key"]) == key and paper_slug(_unquote(row["paper_id"])) in ids)

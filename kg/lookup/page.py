@@ -95,6 +95,17 @@ def entity_page(rec: dict) -> str:
         body.append("<p>Not in this graph (a build past 20,000 papers keeps no evaluation nodes).</p>")
     else:
         body.append("<p>No dataset and metric reported together in one sentence.</p>")
+    if rec.get("leaderboards"):
+        body.append('<h2>Results (<a href="/leaderboards">all leaderboards</a>)</h2>')
+        for b in rec["leaderboards"]:
+            better = "higher" if b["direction"] == "higher" else "lower"
+            body.append(f"<h3>{_e(b['dataset'])} &middot; {_e(b['metric'])} <span class=\"meta\">({better} is "
+                        f"better; best {len(b['best'])} of {b['results']})</span></h3><table>")
+            for x in b["best"]:
+                system = _e(x["system"] or "") + (" <span class=\"meta\">(the paper's own)</span>" if x["proposed"] else "")
+                body.append(f"<tr><td><b>{_e(x['value'])}</b></td><td>{system}</td>"
+                            f"<td>{_paper_ref(x['paper'])}</td></tr>")
+            body.append("</table>")
     body.append(f"<h2>Evidence ({len(rec['evidence'])} of {rec['evidence_papers']} papers, most recent first)</h2>")
     for ev in rec["evidence"]:
         body.append(f"<div>{_paper_ref(ev['paper'])}</div>")

@@ -80,6 +80,14 @@ def format_entity(rec: dict) -> str:
     else:
         out.append("Evaluated with: no dataset and metric reported together in one sentence")
     out.append("")
+    for b in rec.get("leaderboards") or ():
+        out.append(f"Results on {_p(b['dataset'])} / {_p(b['metric'])} ({b['direction']} is better; "
+                   f"best {len(b['best'])} of {b['results']}):")
+        for x in b["best"]:
+            who = _p(x["system"] or "") + (" (the paper's own)" if x["proposed"] else "")
+            out += _wrap(f"{_p(x['value'])}  {who}  {_paper(x['paper'])}".replace("   ", "  "), "  ")
+    if rec.get("leaderboards"):
+        out.append("")
     shown, total = len(rec["evidence"]), rec["evidence_papers"]
     if rec["evidence_source"] is None:
         out.append("Evidence: not in this graph (no mention nodes, and no mentions.csv beside it)")

@@ -173,3 +173,20 @@ def test_cli_show(build, capsys):
     assert len(err.strip().splitlines()) == 1
     assert main(["show", "ImageNet", "-g", str(build / "nothing")]) == 2
     assert "no such graph file or build folder" in capsys.readouterr().err
+
+
+def test_a_dataset_shows_the_leaderboards_of_its_results(lookup, build):
+    results = pd.read_csv(build / "results.csv", keep_default_na=False, dtype=str)
+    absolute = results[(results.kind == "absolute") & (results.dataset_key != "")]
+    key = absolute.dataset_key.value_counts().index[0]  # the sample's dataset with most results
+    mine = absolute[absolute.dataset_key == key]
+    rec = lookup.entity(str(entity_iri(key)), top=50)
+    boards = rec["leaderboards"]
+    shown = [(x["value"], x["paper"]["id"]) for b in boards for x in b["best"]]
+    assert sorted(shown) == sorted(zip(mine.value, mine.paper_id))  # every result, each once
+    number = {(v, p): float(n) for v, p, n in zip(mine.value, mine.paper_id, mine.number)}
+    for b in boards:
+        nums = [number[(x["value"], x["paper"]["id"])] for x in b["best"]]
+        best = max(nums) if b["direction"] == "higher" else min(nums)
+        assert nums[0] == best or len({x["value"][-1] == "%" for x in b["best"]}) > 1  # (mixed units scale)
+    assert "Results on " in format_record(rec)
