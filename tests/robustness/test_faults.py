@@ -113,7 +113,7 @@ def big_input(tmp_path_factory) -> Path:
 def reference(big_input, tmp_path_factory):
     """A clean, finished build of the big input: what a build of it must write."""
     out = tmp_path_factory.mktemp("reference") / "out"
-    r = run_kg("build", big_input, "--out", out, "-q")
+    r = run_kg("build", big_input, "--out", out, "-q", "--fast")
     assert r.returncode == 0, r.stderr
     return snapshot(out), _store_triples(out)
 
@@ -170,7 +170,8 @@ def test_killed_builds_leave_previous_outputs_intact(tmp_path, big_input, refere
     report = {}
     for when, reached in MOMENTS.items():
         old_inode = _inode(out / "graph.ttl")
-        proc = subprocess.Popen(kg_cmd("build", big_input, "--out", out, "-q"), cwd=ROOT, start_new_session=True,
+        proc = subprocess.Popen(kg_cmd("build", big_input, "--out", out, "-q", "--fast"), cwd=ROOT,
+                                start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             hit = reached(out, proc, old_inode)
@@ -188,7 +189,7 @@ def test_killed_builds_leave_previous_outputs_intact(tmp_path, big_input, refere
     assert list(report.values()).count("killed") >= 2, report
 
     # The next build is correct: the same outputs as a clean build.
-    r = run_kg("build", big_input, "--out", out, "-q")
+    r = run_kg("build", big_input, "--out", out, "-q", "--fast")
     assert r.returncode == 0, r.stderr
     now = snapshot(out)
     assert _split(now)[0] == _split(ref)[0]
