@@ -37,17 +37,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.assemble.iris import paper_slug
-from kg.config import ONTOLOGY_NS, RESOURCE_NS
+from kg.config import RESOURCE_NS
 from kg.errors import KgError
+from kg.model import ENTITY_TYPES
+from kg.query.text import PREFIXES
 
-ENTITY_TYPES = ("Method", "Architecture", "Dataset", "Metric", "Task")
 USES = {"Method": "usesMethod", "Architecture": "usesArchitecture", "Dataset": "usesDataset",
         "Metric": "reportsMetric", "Task": "addressesTask"}
 ENTITY_NS = f"{RESOURCE_NS}entity/"
 PAPER_NS = f"{RESOURCE_NS}paper/"
-PREFIXES = {"kg": ONTOLOGY_NS, "skos": "http://www.w3.org/2004/02/skos/core#",
-            "dcterms": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
-            "schema": "https://schema.org/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 _ANY_USE = "|".join(f"kg:{p}" for p in USES.values())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # cells kg.export.tables prefixed with a quote
 _SLUG = re.compile(r"[A-Za-z0-9._-]+")
