@@ -56,19 +56,6 @@ EVIDENCE = 10
 SUGGESTIONS = 8
 
 
-#: The absolute results with a dataset that an entity (?e) is the metric, dataset or system of.
-_RESULTS_OF = """SELECT ?pid ?title ?date ?vt ?v ?unit ?mn ?ml ?dn ?dl ?sys ?own ?sentence WHERE {
-  ?r kg:resultMetric|kg:resultDataset|kg:resultSystem ?e .
-  ?p kg:reportsResult ?r ; dcterms:identifier ?pid .
-  ?r kg:resultKind "absolute" ; kg:metricName ?mn ; kg:value ?v ; kg:valueText ?vt ; kg:datasetName ?dn ;
-     kg:byProposedSystem ?own ; kg:sentence ?sentence .
-  OPTIONAL { ?r kg:resultMetric ?m . ?m skos:prefLabel ?ml }
-  OPTIONAL { ?r kg:resultDataset ?d . ?d skos:prefLabel ?dl }
-  OPTIONAL { ?r kg:unit ?unit } OPTIONAL { ?r kg:systemName ?sys }
-  OPTIONAL { ?p dcterms:title ?title } OPTIONAL { ?p dcterms:date ?date }
-}"""
-
-
 class NotFound(KgError):
     """No entity or paper by that name; ``suggestions`` holds close matches (label, type, papers, iri)."""
 
@@ -438,12 +425,10 @@ class Lookup:
     def _leaderboards(self, iri: str, top: int) -> list[dict]:
         """The leaderboards (:mod:`kg.assemble.leaderboard`) of the absolute results the entity is the
         metric, dataset or system of: the ``top`` boards with the most results, ``top`` rows each."""
-        from kg.assemble.leaderboard import Entry, leaderboards
+        from kg.assemble.leaderboard import leaderboards
+        from kg.query.leaderboard import graph_entries
 
-        rows = self._select(_RESULTS_OF, e=ox.NamedNode(iri))
-        entries = [Entry(dataset=r["dl"] or r["dn"], metric=r["ml"] or r["mn"], value=r["vt"], number=float(r["v"]),
-                         unit=r["unit"] or "", system=r["sys"], proposed=bool(r["own"]), paper_id=r["pid"],
-                         paper_title=r["title"], date=r["date"], sentence=r["sentence"]) for r in rows]
+        entries = graph_entries(self.store, entity=iri)
         return [{"dataset": b.dataset, "metric": b.metric, "direction": b.direction, "results": len(b.entries),
                  "best": [{"value": x.value, "system": x.system, "proposed": x.proposed, "sentence": x.sentence,
                            "paper": {"iri": f"{PAPER_NS}{paper_slug(x.paper_id)}", "id": x.paper_id,

@@ -48,11 +48,18 @@ SELECT DISTINCT ?pid ?task WHERE {{
 """
 
 
-def graph_entries(store, task: str | None = None, timeout: float = 60.0) -> list[Entry]:
-    """The absolute results with a dataset of a graph store, as leaderboard entries."""
+def graph_entries(store, task: str | None = None, timeout: float = 60.0, entity: str | None = None) -> list[Entry]:
+    """The absolute results with a dataset of a graph store, as leaderboard entries; with
+    ``entity`` (an entity IRI), only those it is the metric, dataset or system of."""
+    import pyoxigraph
+
     from kg.query import run_query
 
-    cols, rows = run_query(store, RESULTS_QUERY, timeout=timeout)
+    query = RESULTS_QUERY
+    if entity is not None:
+        of = f"  ?r kg:resultMetric|kg:resultDataset|kg:resultSystem {pyoxigraph.NamedNode(entity)} .\n"
+        query = query.replace("WHERE {\n", "WHERE {\n" + of, 1)
+    cols, rows = run_query(store, query, timeout=timeout)
     keep = None
     if task:
         _, trows = run_query(store, TASKS_QUERY, timeout=timeout)
