@@ -62,11 +62,13 @@ SINK_FORMATS = ("ntriples", "graphml", "gexf", "html", "neo4j", "tables", "store
 #: Formats made from the N-Triples file.
 FROM_NTRIPLES = ("turtle", "jsonld")
 #: Formats a second process writes when two cores are given; the RDF formats stay in this
-#: one (they share the N-Triples), with Neo4j and the build's cache, and Turtle and JSON-LD
-#: follow here while the second process still runs. Measured at 75k papers, the two sides
-#: then take about as long (this one 22 s for its pass and 9 s for Turtle and JSON-LD, the
-#: other 32 s).
-SIDE_FORMATS = ("graphml", "gexf", "html", "tables")
+#: one (they share the N-Triples), with Neo4j, the HTML view and the build's cache, and
+#: Turtle and JSON-LD follow here while the second process still runs. Measured at 74,728
+#: papers (--fast, on a shared machine) with the HTML view in the second process, that
+#: process was the critical path (its pass 119 s: GraphML 41 s, tables 44 s, HTML 17 s) and
+#: this one finished first (Neo4j 32 s, store 20 s, Turtle 12 s, with the N-Triples it
+#: makes for them), so the HTML view moved here.
+SIDE_FORMATS = ("graphml", "gexf", "tables")
 #: Papers from which a second export process pays for its start and its own pass.
 PARALLEL_MIN_PAPERS = 5_000
 #: The second pass's process may come to copy this process's memory (CPython's reference
@@ -132,7 +134,7 @@ class Bundle:
         """Each paper's N-Triples, made once per paper for all the sinks that write them."""
         from kg.export.rdf import PaperTriples
 
-        return PaperTriples(self.kg)
+        return PaperTriples(self.kg, self.work_dir)
 
     @cached_property
     def flat_papers(self):
@@ -275,6 +277,8 @@ def _export(bundle: Bundle, formats: list[str], out_dir: Path, extra: Mapping[st
             bundle.work_dir = Path(tempfile.mkdtemp(prefix="kg-bundle-"))
         sinks["ntriples"] = sink("ntriples")(bundle, out_dir if "ntriples" in formats else bundle.work_dir)
     sinks.update((f, sink(f)(bundle, out_dir)) for f in here if f in SINK_FORMATS and f != "ntriples")
+    # the sinks of this process that write the entities' triples make them once
+    bundle.paper_triples.consumers = sum(f in sinks for f in ("ntriples", "store"))
     sinks.update((name, make(out_dir)) for name, make in extra.items())
     papers = progress(kg.extractions, "export", unit="paper", quiet=quiet, total=kg.paper_count)
     if side and isinstance(kg.extractions, Spool):
