@@ -62,13 +62,12 @@ SINK_FORMATS = ("ntriples", "graphml", "gexf", "html", "neo4j", "tables", "store
 #: Formats made from the N-Triples file.
 FROM_NTRIPLES = ("turtle", "jsonld")
 #: Formats a second process writes when two cores are given; the RDF formats stay in this
-#: one (they share the N-Triples), with Neo4j, the HTML view and the build's cache, and
-#: Turtle and JSON-LD follow here while the second process still runs. Measured at 74,728
-#: papers (--fast, on a shared machine) with the HTML view in the second process, that
-#: process was the critical path (its pass 119 s: GraphML 41 s, tables 44 s, HTML 17 s) and
-#: this one finished first (Neo4j 32 s, store 20 s, Turtle 12 s, with the N-Triples it
-#: makes for them), so the HTML view moved here.
-SIDE_FORMATS = ("graphml", "gexf", "tables")
+#: one (they share the N-Triples), with Neo4j and the build's cache, and Turtle and JSON-LD
+#: follow here while the second process still runs. Measured at 74,728 papers (--fast, default
+#: exports, a quiet 2-core machine), the second process's pass took 57.8 s (GraphML 19 s,
+#: tables 22 s, HTML 8 s) of a 57.9 s export; with the HTML view moved to this process,
+#: this one became the longer side (61.1 s, the second 45.2 s), so it stays there.
+SIDE_FORMATS = ("graphml", "gexf", "html", "tables")
 #: Papers from which a second export process pays for its start and its own pass.
 PARALLEL_MIN_PAPERS = 5_000
 #: The second pass's process may come to copy this process's memory (CPython's reference
