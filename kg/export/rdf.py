@@ -73,8 +73,8 @@ class PaperTriples:
 
     def entities(self, chunk_bytes: int = 8 << 20) -> Iterator[bytes]:
         """The entities' N-Triples (types, labels, co-occurrence) in chunks of about
-        ``chunk_bytes``, never all in memory at once (a million-paper graph's co-occurrence
-        links are hundreds of megabytes). Made once: with :attr:`consumers` above one, the
+        ``chunk_bytes``, never all in memory at once (a large graph has many co-occurrence
+        links). Made once: with :attr:`consumers` above one, the
         first caller's chunks go to a temporary file as they are made, and the next callers
         read them back from it (the chunks then have the first caller's size)."""
         if self.consumers <= 1:
