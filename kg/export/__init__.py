@@ -63,9 +63,10 @@ SINK_FORMATS = ("ntriples", "graphml", "gexf", "html", "neo4j", "tables", "store
 FROM_NTRIPLES = ("turtle", "jsonld")
 #: Formats a second process writes when two cores are given; the RDF formats stay in this
 #: one (they share the N-Triples), with Neo4j and the build's cache, and Turtle and JSON-LD
-#: follow here while the second process still runs. Measured at 75k papers, the two sides
-#: then take about as long (this one 22 s for its pass and 9 s for Turtle and JSON-LD, the
-#: other 32 s).
+#: follow here while the second process still runs. Measured at 74,728 papers (--fast, default
+#: exports, a quiet 2-core machine), the second process's pass took 57.8 s (GraphML 19 s,
+#: tables 22 s, HTML 8 s) of a 57.9 s export; with the HTML view moved to this process,
+#: this one became the longer side (61.1 s, the second 45.2 s), so it stays there.
 SIDE_FORMATS = ("graphml", "gexf", "html", "tables")
 #: Papers from which a second export process pays for its start and its own pass.
 PARALLEL_MIN_PAPERS = 5_000
@@ -132,7 +133,7 @@ class Bundle:
         """Each paper's N-Triples, made once per paper for all the sinks that write them."""
         from kg.export.rdf import PaperTriples
 
-        return PaperTriples(self.kg)
+        return PaperTriples(self.kg, self.work_dir)
 
     @cached_property
     def flat_papers(self):
@@ -275,6 +276,8 @@ def _export(bundle: Bundle, formats: list[str], out_dir: Path, extra: Mapping[st
             bundle.work_dir = Path(tempfile.mkdtemp(prefix="kg-bundle-"))
         sinks["ntriples"] = sink("ntriples")(bundle, out_dir if "ntriples" in formats else bundle.work_dir)
     sinks.update((f, sink(f)(bundle, out_dir)) for f in here if f in SINK_FORMATS and f != "ntriples")
+    # the sinks of this process that write the entities' triples make them once
+    bundle.paper_triples.consumers = sum(f in sinks for f in ("ntriples", "store"))
     sinks.update((name, make(out_dir)) for name, make in extra.items())
     papers = progress(kg.extractions, "export", unit="paper", quiet=quiet, total=kg.paper_count)
     if side and isinstance(kg.extractions, Spool):

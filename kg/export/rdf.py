@@ -8,6 +8,7 @@ the tests read every file back with rdflib and with pyoxigraph).
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,23 +37,29 @@ def write_turtle(bundle, out_dir: Path, quiet: bool = True) -> list[Path]:
 
 class PaperTriples:
     """The N-Triples of the paper last asked for, as UTF-8 bytes, made once for every sink
-    that wants them (the N-Triples file and the store, fed the same paper in turn).
+    that wants them (the N-Triples file and the store, fed the same paper in turn); and the
+    entities' N-Triples, made once for as many sinks as :attr:`consumers` says.
 
     Parameters
     ----------
     kg : KnowledgeGraph
+    work_dir : Path, optional
+        Where the entities' temporary file goes (default: the system's temporary folder).
     """
 
-    def __init__(self, kg):
+    def __init__(self, kg, work_dir: Path | None = None):
         self.kg = kg
+        self.work_dir = work_dir
         self._refs = EntityRefs()
         self._ex = None
         self._data = b""
+        #: How many sinks will ask for :meth:`entities` (the export sets it): with more than
+        #: one, the first one's chunks are kept in a temporary file for the others.
+        self.consumers = 1
+        self._kept: tuple | None = None  # (file, chunk sizes) of the entities' chunks
+        self._served = 0
 
-    def entities(self, chunk_bytes: int = 8 << 20) -> Iterator[bytes]:
-        """The entities' N-Triples (types, labels, co-occurrence) in chunks of about
-        ``chunk_bytes``: made anew for each caller, so a million-paper graph's co-occurrence
-        links are never all in memory at once."""
+    def _entity_chunks(self, chunk_bytes: int) -> Iterator[bytes]:
         buf: list[str] = []
         size = 0
         for line in entity_lines(self.kg, refs=self._refs):
@@ -63,6 +70,38 @@ class PaperTriples:
                 buf, size = [], 0
         if buf:
             yield "".join(line + "\n" for line in buf).encode("utf-8")
+
+    def entities(self, chunk_bytes: int = 8 << 20) -> Iterator[bytes]:
+        """The entities' N-Triples (types, labels, co-occurrence) in chunks of about
+        ``chunk_bytes``, never all in memory at once (a large graph has many co-occurrence
+        links). Made once: with :attr:`consumers` above one, the
+        first caller's chunks go to a temporary file as they are made, and the next callers
+        read them back from it (the chunks then have the first caller's size)."""
+        if self.consumers <= 1:
+            yield from self._entity_chunks(chunk_bytes)
+            return
+        if self._kept is None:
+            f = tempfile.TemporaryFile(prefix=".kg-entities-", dir=self.work_dir)
+            sizes = []
+            try:
+                for chunk in self._entity_chunks(chunk_bytes):
+                    f.write(chunk)
+                    sizes.append(len(chunk))
+                    yield chunk
+            except BaseException:
+                f.close()
+                raise
+            self._kept = (f, sizes)
+        else:
+            f, sizes = self._kept
+            f.seek(0)
+            for n in sizes:
+                yield f.read(n)
+        self._served += 1
+        if self._served >= self.consumers:  # the last one: the file goes
+            self._kept[0].close()
+            self._kept = None
+            self._served = 0
 
     def __call__(self, ex) -> bytes:
         if ex is not self._ex:

@@ -83,10 +83,12 @@ def sink_store(bundle, out_dir: Path) -> Sink:
             if size >= CHUNK_BYTES:
                 loader.put(b"".join(parts))
                 parts, size = [], 0
-        for chunk in triples.entities(CHUNK_BYTES):
+        for chunk in triples.entities(CHUNK_BYTES):  # (chunks of another sink's size when shared)
             parts.append(chunk)
-            loader.put(b"".join(parts))
-            parts = []
+            size += len(chunk)
+            if size >= CHUNK_BYTES:
+                loader.put(b"".join(parts))
+                parts, size = [], 0
         if parts:
             loader.put(b"".join(parts))
         loader.finish()

@@ -62,6 +62,28 @@ def test_one_pass_writes_what_each_writer_writes(sample_kg, tmp_path):
     assert {q.triple for q in store} == {q.triple for q in reference}
 
 
+def test_the_entities_triples_are_made_once_for_two_sinks(sample_kg, tmp_path, monkeypatch):
+    """With two consumers (the N-Triples file and the store), the entities' triples are made by
+    the first and read back from a temporary file by the second: the same bytes as made anew,
+    in as many chunks, and the file is gone once both have them."""
+    from kg.export import rdf
+
+    made = []
+    real = rdf.entity_lines
+    monkeypatch.setattr(rdf, "entity_lines", lambda *a, **k: (made.append(1), real(*a, **k))[1])
+    alone = b"".join(rdf.PaperTriples(sample_kg).entities())
+    triples = rdf.PaperTriples(sample_kg, tmp_path)
+    triples.consumers = 2
+    made.clear()
+    first = list(triples.entities(4096))
+    assert len(first) > 10 and [p.name for p in tmp_path.iterdir()] == []  # (unnamed temporary file)
+    second = list(triples.entities(1 << 20))
+    assert len(made) == 1
+    assert second == first and b"".join(first) == alone
+    assert triples._kept is None  # closed after the second
+    assert b"".join(triples.entities(4096)) == alone  # a later round makes them again
+
+
 def test_a_failing_sink_abandons_every_file(sample_kg, tmp_path):
     def broken():
         seen = 0
