@@ -34,13 +34,19 @@ CACHE_DIR = ".kg-cache"
 def fingerprint(config: ExtractConfig) -> str:
     """Identifies the extraction but for a user's vocabularies (``extra_vocab``, which the
     curation's fingerprint covers, :func:`kg.curation.fingerprint`): same fingerprints, same
-    mentions for the same text."""
+    mentions for the same text. The files of the vocabularies and, unless ``--fast``, of the
+    recognizer's model count (a retrained model finds other mentions)."""
     h = hashlib.sha1(f"{__version__}|{replace(config, extra_vocab=())!r}".encode())
-    vocab = Path(config.vocab_dir) if config.vocab_dir else ontology_dir() / "vocab"
-    for f in sorted(vocab.glob("*")):
-        if f.is_file():
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
+    folders = [Path(config.vocab_dir) if config.vocab_dir else ontology_dir() / "vocab"]
+    if config.use_recognizer:
+        from kg.extract.recognizer import DEFAULT_MODEL
+
+        folders.append(Path(config.recognizer_model) if config.recognizer_model else DEFAULT_MODEL)
+    for folder in folders:
+        for f in sorted(folder.glob("*")):
+            if f.is_file():
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
     return h.hexdigest()
 
 

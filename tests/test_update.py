@@ -79,6 +79,25 @@ def test_update_refuses_a_cache_from_another_pipeline(tmp_path, sample_dir, monk
         build(BuildConfig(inputs=(files[1],), out_dir=tmp_path, update=True, quiet=True))
 
 
+def test_the_pipelines_fingerprint_covers_the_recognizers_model(tmp_path):
+    """A retrained model finds other mentions, so a build made with it is another pipeline's;
+    with --fast (no recognizer) the model plays no part."""
+    import shutil
+
+    from kg.config import ExtractConfig
+    from kg.extract.recognizer import DEFAULT_MODEL
+
+    model = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL, model)
+    same = cache.fingerprint(ExtractConfig(recognizer_model=model))
+    assert same == cache.fingerprint(ExtractConfig(recognizer_model=model))
+    fast = ExtractConfig(use_recognizer=False, recognizer_model=model)
+    before = cache.fingerprint(fast)
+    (model / "meta.json").write_text('{"name": "retrained"}\n', encoding="utf-8")
+    assert cache.fingerprint(ExtractConfig(recognizer_model=model)) != same
+    assert cache.fingerprint(fast) == before
+
+
 def test_update_from_a_spilled_build_with_duplicates_equals_full_rebuild(tmp_path, sample_dir, monkeypatch):
     # The sample pages repeat papers, so the first build merges duplicates (patches that the
     # cache keeps beside the spool it hard-links); a spool on disk as in a large build.
