@@ -79,7 +79,8 @@ class ExtractConfig:
     vocab_dir: Path | None = None  #: None: ontology_dir() / "vocab"
     use_rules: bool = True  #: pattern rules for names no vocabulary knows
     use_abbreviations: bool = True
-    min_confidence: float = 0.5  #: mentions below this are dropped
+    #: mentions below this confidence are dropped: the rules' candidates and the recognizer's spans
+    min_confidence: float = 0.5
     use_recognizer: bool = True  #: the learned recognizer (off: `--fast`, the rules alone)
     recognizer_model: Path | None = None  #: None: the packaged kg/models/arxiv-crf (kg train)
     use_results: bool = True  #: find the results abstracts report (kg/extract/results.py)

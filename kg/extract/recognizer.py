@@ -15,7 +15,8 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
     clusters.tsv      word -> cluster ids, coarse to fine (kg.train.clusters)
     meta.json         what it was trained on and how it scored
 
-From the tagged spans to mentions: each span takes the concept of a vocabulary term or of a
+From the tagged spans to mentions: a span whose confidence (the mean marginal probability of
+its labels) is below ``min_confidence`` is dropped; each span takes the concept of a vocabulary term or of a
 rule-found mention with exactly its extent (so "CNNs" still joins "convolutional neural
 network"), else a key of its own; a short form takes its long form's concept; and all mentions
 of one concept in a paper take the type with the highest total confidence. Whether the paper
@@ -116,9 +117,10 @@ def load_model(path: str | None = None) -> RecognizerModel:
     return RecognizerModel(Path(path) if path else DEFAULT_MODEL)
 
 
-def recognize(doc: Doc, model: RecognizerModel) -> tuple[list[Candidate], set[str]]:
+def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.0) -> tuple[list[Candidate], set[str]]:
     """The candidates the model tags in a Doc, with concepts and types settled, and the keys
-    of those the paper proposes (see the module docstring); the candidates do not overlap."""
+    of those the paper proposes (see the module docstring); the candidates do not overlap.
+    A tagged span whose confidence is below ``min_confidence`` is dropped."""
     tk = tokens(doc)
     vocab = [c for c in doc._.kg_candidates or () if c.rule.startswith("vocabulary")]
     rules = list(doc._.kg_mentions or ())
@@ -132,6 +134,8 @@ def recognize(doc: Doc, model: RecognizerModel) -> tuple[list[Candidate], set[st
     text, space = tk.text, tk.space
     found = []
     for start, end, typ, conf in model.tag(features):
+        if conf < min_confidence:
+            continue
         for s, e in split_at_separators(text, start, end):
             while s < e and space[s]:
                 s += 1
@@ -181,20 +185,22 @@ def recognize(doc: Doc, model: RecognizerModel) -> tuple[list[Candidate], set[st
     "kg_recognizer",
     assigns=["doc._.kg_mentions"],
     requires=["doc._.kg_mentions", "doc._.kg_candidates", "doc._.abbreviations", "doc._.title_end"],
-    default_config={"model": None},
+    default_config={"model": None, "min_confidence": 0.5},
 )
-def make_recognizer(nlp: Language, name: str, model: str | None) -> "Recognizer":
-    return Recognizer(load_model(model))
+def make_recognizer(nlp: Language, name: str, model: str | None, min_confidence: float) -> "Recognizer":
+    return Recognizer(load_model(model), min_confidence)
 
 
 class Recognizer:
-    """Replaces ``doc._.kg_mentions`` with the mentions the learned model finds."""
+    """Replaces ``doc._.kg_mentions`` with the mentions the learned model finds (those whose
+    confidence is at least ``min_confidence``)."""
 
-    def __init__(self, model: RecognizerModel):
+    def __init__(self, model: RecognizerModel, min_confidence: float = 0.5):
         self.model = model
+        self.min_confidence = min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_mentions = to_mentions(doc, *recognize(doc, self.model))
+        doc._.kg_mentions = to_mentions(doc, *recognize(doc, self.model, self.min_confidence))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:

@@ -40,6 +40,20 @@ def test_default_mentions_come_from_the_recognizer_and_fast_ones_from_the_rules(
     assert len({(m.key, m.type) for m in learned}) > len({(m.key, m.type) for m in rules})
 
 
+def test_spans_below_min_confidence_are_dropped(learned_nlp, sample_dir):
+    """The recognizer keeps what it tags with at least ``ExtractConfig.min_confidence`` (0.5 by
+    default, as for the rules' candidates): the same papers (the sample corpus, which it never
+    trained on) without the limit give every kept span and some less confident ones."""
+    from kg.read import Corpus
+
+    papers = list(Corpus([sample_dir]))[:60]
+    kept = [m for ex in extract(papers, learned_nlp) for m in ex.mentions]
+    everything = [m for ex in extract(papers, make_pipeline(ExtractConfig(min_confidence=0.0))) for m in ex.mentions]
+    assert kept and all(m.confidence >= 0.5 for m in kept)
+    assert any(m.confidence < 0.5 for m in everything)
+    assert {(m.start, m.end) for m in kept} < {(m.start, m.end) for m in everything}
+
+
 def test_mentions_do_not_overlap_and_match_the_text(learned_nlp):
     for ex in extract(_papers(30), learned_nlp):
         text = ex.paper.text
