@@ -16,9 +16,9 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
     meta.json         what it was trained on and how it scored
 
 From the tagged spans to mentions: a span whose confidence (the mean marginal probability of
-its labels) is below ``min_confidence`` is dropped; each span takes the concept of a vocabulary term or of a
-rule-found mention with exactly its extent (so "CNNs" still joins "convolutional neural
-network"), else a key of its own; a short form takes its long form's concept; and all mentions
+its labels) is below ``min_confidence`` is dropped; each span takes the concept of a vocabulary
+term or of a rule-found mention with exactly its extent (so "CNNs" still joins "convolutional
+neural network"), else a key of its own; a short form takes its long form's concept; and all mentions
 of one concept in a paper take the type with the highest total confidence. Whether the paper
 proposes a Method, Architecture or Dataset is the classifier's call, from the entity's features
 (:func:`kg.extract.features.entity_features`); Tasks and Metrics are not proposed.
