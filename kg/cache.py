@@ -39,9 +39,9 @@ def fingerprint(config: ExtractConfig) -> str:
     h = hashlib.sha1(f"{__version__}|{replace(config, extra_vocab=())!r}".encode())
     folders = [Path(config.vocab_dir) if config.vocab_dir else ontology_dir() / "vocab"]
     if config.use_recognizer:
-        from kg.extract.recognizer import DEFAULT_MODEL
+        from kg.extract.recognizer import model_dir
 
-        folders.append(Path(config.recognizer_model) if config.recognizer_model else DEFAULT_MODEL)
+        folders.append(model_dir(config.recognizer_model))
     for folder in folders:
         for f in sorted(folder.glob("*")):
             if f.is_file():

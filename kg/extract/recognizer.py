@@ -18,10 +18,10 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
 From the tagged spans to mentions: a span whose confidence (the mean marginal probability of
 its labels) is below ``min_confidence`` is dropped; each span takes the concept of a vocabulary
 term or of a rule-found mention with exactly its extent (so "CNNs" still joins "convolutional
-neural network"), else a key of its own; a short form takes its long form's concept; and all mentions
-of one concept in a paper take the type with the highest total confidence. Whether the paper
-proposes a Method, Architecture or Dataset is the classifier's call, from the entity's features
-(:func:`kg.extract.features.entity_features`); Tasks and Metrics are not proposed.
+neural network"), else a key of its own; a short form takes its long form's concept; and all
+mentions of one concept in a paper take the type with the highest total confidence. Whether the
+paper proposes a Method, Architecture or Dataset is the classifier's call, from the entity's
+features (:func:`kg.extract.features.entity_features`); Tasks and Metrics are not proposed.
 """
 
 from __future__ import annotations
@@ -111,13 +111,18 @@ class RecognizerModel:
         return self.proposal.tag([features])[0] == "proposed"
 
 
+def model_dir(path: str | Path | None = None) -> Path:
+    """The model folder ``path`` names; the packaged model when it is None."""
+    return Path(path) if path else DEFAULT_MODEL
+
+
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> RecognizerModel:
     """Load (once per process) a model folder; the packaged model when ``path`` is None."""
-    return RecognizerModel(Path(path) if path else DEFAULT_MODEL)
+    return RecognizerModel(model_dir(path))
 
 
-def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.0) -> tuple[list[Candidate], set[str]]:
+def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5) -> tuple[list[Candidate], set[str]]:
     """The candidates the model tags in a Doc, with concepts and types settled, and the keys
     of those the paper proposes (see the module docstring); the candidates do not overlap.
     A tagged span whose confidence is below ``min_confidence`` is dropped."""
@@ -195,7 +200,7 @@ class Recognizer:
     """Replaces ``doc._.kg_mentions`` with the mentions the learned model finds (those whose
     confidence is at least ``min_confidence``)."""
 
-    def __init__(self, model: RecognizerModel, min_confidence: float = 0.5):
+    def __init__(self, model: RecognizerModel, min_confidence: float):
         self.model = model
         self.min_confidence = min_confidence
 
