@@ -113,7 +113,7 @@ class Mention(NamedTuple):
     key: str  #: normalized entity key (see :func:`kg.extract.normalize.entity_key`)
     label: str  #: canonical label of the entity
     type: EntityType
-    text: str  #: surface form as written
+    text: str  #: surface form as written (without LaTeX formatting: :mod:`kg.extract.markup`)
     start: int
     end: int
     sentence: int  #: sentence index within the paper text
@@ -169,7 +169,7 @@ class Extraction:
 
     paper: Paper
     mentions: tuple[Mention, ...] = ()
-    sentences: tuple[str, ...] = ()
+    sentences: tuple[str, ...] = ()  #: the evidence sentences, without LaTeX formatting (:mod:`kg.extract.markup`)
     evaluations: tuple[Evaluation, ...] = ()
     results: tuple[Result, ...] = ()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg import cache
@@ -158,3 +160,22 @@ def test_with_prior_refuses_a_paper_that_is_not_the_cached_one(sample_dir):
     cached = deque([Extraction(a, (), (), ())])
     with pytest.raises(RuntimeError, match="met paper"):
         list(cache.with_prior(cached, [b], lambda rest: iter(())))
+
+
+def test_the_pipelines_fingerprint_covers_the_extraction_code(tmp_path, monkeypatch):
+    """A change to the extraction code (as reading LaTeX markup was) finds other mentions in
+    the same text, so the cache of an earlier build is another pipeline's."""
+    import shutil
+
+    import kg.extract
+    from kg.config import ExtractConfig
+
+    code = tmp_path / "extract"
+    shutil.copytree(Path(kg.extract.__file__).parent, code)
+    monkeypatch.setattr(kg.extract, "__file__", str(code / "__init__.py"))
+    fast = ExtractConfig(use_recognizer=False)
+    before = cache.fingerprint(fast)
+    assert cache.fingerprint(fast) == before
+    (code / "markup.py").write_text((code / "markup.py").read_text(encoding="utf-8") + "\n# changed\n",
+                                    encoding="utf-8")
+    assert cache.fingerprint(fast) != before

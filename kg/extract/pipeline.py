@@ -1,6 +1,7 @@
 """The extraction pipeline: ``spacy.blank("en")`` with the project's tokenizer rules
 (:mod:`kg.extract.tokenizer`) plus our components, and the functions that run it over a stream
-of papers, in one process or a pool of workers.
+of papers, in one process or a pool of workers. Each text is read without its LaTeX formatting
+(:mod:`kg.extract.markup`), and the mentions' offsets are mapped back to the text as written.
 
 Components, in order (each declares what it reads and writes)::
 
@@ -27,6 +28,7 @@ from itertools import islice
 from spacy.language import Language
 
 from kg.config import ExtractConfig
+from kg.extract.markup import original_span, strip_markup
 from kg.extract.tokenizer import blank
 from kg.extract.tokens import tokens
 from kg.gctune import use_bulk_gc
@@ -78,25 +80,41 @@ def _evaluations(mentions) -> tuple[Evaluation, ...]:
 Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...], tuple[Result, ...]]
 
 
-def _found(doc, length: int) -> Found:
+def _found(doc, origin: list[int] | None) -> Found:
+    """What the pipeline found in ``doc``: the mentions' offsets in the text as written
+    (``origin`` maps the Doc's characters back to it: :func:`~kg.extract.markup.strip_markup`;
+    None when they are the same text), the sentences' in the Doc's text."""
     mentions = tuple(doc._.kg_mentions)
+    if origin is not None:
+        mentions = tuple(m._replace(start=a, end=b) for m in mentions
+                         for a, b in (original_span(origin, m.start, m.end),))
     tk = tokens(doc)
-    idx = tk.idx + [length]
+    idx = tk.idx + [len(doc.text)]
     return mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds()), tuple(doc._.kg_results or ())
 
 
 def to_extraction(paper: Paper, found: Found) -> Extraction:
     """The Extraction of a paper from what extraction found in its text."""
     mentions, spans, results = found
-    text = paper.text  # what the Doc was made of
+    text = strip_markup(paper.text)[0]  # what the Doc was made of
     return Extraction(paper=paper, mentions=mentions, sentences=tuple(text[a:b].strip() for a, b in spans),
                       evaluations=_evaluations(mentions), results=results)
 
 
+def _prepared(papers: Iterable[Paper]) -> Iterator[tuple[str, tuple[Paper, list[int] | None]]]:
+    for p in papers:
+        text, origin = strip_markup(p.text)
+        yield text, (p, origin)
+
+
 def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Iterator[Extraction]:
-    """Run the pipeline over papers in this process, yielding one Extraction per paper."""
-    for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=batch_size):
-        yield to_extraction(paper, _found(doc, len(paper.text)))
+    """Run the pipeline over papers in this process, yielding one Extraction per paper.
+
+    The pipeline reads each text without its LaTeX formatting (:mod:`kg.extract.markup`): the
+    mentions' offsets index into :attr:`Paper.text` as written, and the evidence sentences and
+    results are the text a reader sees ("10.3%" for "10.3\\%")."""
+    for doc, (paper, origin) in nlp.pipe(_prepared(papers), as_tuples=True, batch_size=batch_size):
+        yield to_extraction(paper, _found(doc, origin))
 
 
 _WORKER_NLP: Language | None = None
@@ -111,7 +129,9 @@ def _init_worker(config: ExtractConfig) -> None:
 
 def _work(texts: list[str]) -> list[Found]:
     assert _WORKER_NLP is not None
-    return [_found(doc, len(t)) for doc, t in zip(_WORKER_NLP.pipe(texts, batch_size=64), texts)]
+    prepared = [strip_markup(t) for t in texts]
+    docs = _WORKER_NLP.pipe((clean for clean, _ in prepared), batch_size=64)
+    return [_found(doc, origin) for doc, (_, origin) in zip(docs, prepared)]
 
 
 def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:

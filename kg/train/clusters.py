@@ -27,12 +27,15 @@ LEVELS = (32, 128, 512)
 
 
 def arxiv_texts(path: Path, skip_ids: frozenset[str] = frozenset()) -> Iterator[str]:
-    """Title and abstract of each paper of the arXiv corpus, but those in ``skip_ids``."""
+    """Title and abstract of each paper of the arXiv corpus, but those in ``skip_ids``, as
+    extraction reads them (without LaTeX formatting: :mod:`kg.extract.markup`)."""
+    from kg.extract.markup import strip_markup
+
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
             if r.get("id") not in skip_ids:
-                yield f"{r.get('title') or ''}\n\n{r.get('abstract') or ''}"
+                yield strip_markup(f"{r.get('title') or ''}\n\n{r.get('abstract') or ''}")[0]
 
 
 def word_vectors(texts: Iterable[str], n_words: int = 20000, dim: int = 100, window: int = 4,

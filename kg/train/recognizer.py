@@ -49,13 +49,14 @@ def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[
     from kg.config import ExtractConfig
     from kg.extract.entities import PROPOSABLE
     from kg.extract.features import bilou, entity_features, mention_spans, token_features
+    from kg.extract.markup import strip_markup
     from kg.extract.pipeline import make_pipeline
     from kg.extract.proposed import title_name
     from kg.extract.tokens import tokens
     from kg.progress import progress
 
     nlp = make_pipeline(ExtractConfig(use_recognizer=False))
-    docs = nlp.pipe((D.record_text(r) for r in records), batch_size=64)
+    docs = nlp.pipe((strip_markup(D.record_text(r))[0] for r in records), batch_size=64)
     for rec, doc in zip(records, progress(docs, "features", "papers", quiet, total=len(records))):
         tk = tokens(doc)
         vocab = [c for c in doc._.kg_candidates or () if c.rule.startswith("vocabulary")]

@@ -1,0 +1,203 @@
+"""LaTeX formatting in abstracts, removed before extraction, with a map back to the text as written.
+
+arXiv abstracts are written in LaTeX, and about 6% of them set names in bold or italics:
+"we introduce \\textbf{MoniRefer}, ...", "\\emph{Sparse Autoencoders}", "{\\em CoT}". The
+tokenizer keeps ``\\textbf{MoniRefer`` as one token, so such names were missed or came out with
+markup; the same goes for ``\\%`` after a number and ``\\&`` in a name. :func:`strip_markup`
+gives the text a reader sees, and for each of its characters the index of that character in
+the text as written, so every offset extraction reports still points into the abstract as
+the input gave it.
+
+What goes, and what stays:
+
+- a formatting command keeps its argument: ``\\textbf{X}``, ``\\textit``, ``\\emph``,
+  ``\\texttt``, ``\\textsc``, ``\\underline``, ... (:data:`FORMATTING`); ``\\href{url}{X}`` and
+  ``\\textcolor{red}{X}`` keep their last argument (:data:`FORMATTING_AFTER_ONE`), and a link
+  without a text its address;
+- a citation goes with its key and the tie before it: ``DeepSeek-R1~\\cite{guo2025}``;
+- a font declaration in a group keeps the group's text: ``{\\bf X}``, ``{\\em X}``
+  (:data:`DECLARATIONS`);
+- an accented letter becomes the letter it writes: ``Fr\\'echet`` and ``Fr{\\'e}chet`` ->
+  "Fréchet", ``Schr\\"odinger``, ``\\c{c}``;
+- an escaped character becomes itself: ``\\%``, ``\\&``, ``\\_``, ``\\#``, ``\\$``, ``\\{``, ``\\}``;
+- everything else stays as written: math (``$\\times$``, read by :mod:`kg.extract.values`),
+  a paper's own macros (``\\method``), and braces that no removed command opened.
+
+Unbalanced markup never fails: a formatting command whose argument does not close loses only
+the command, and a citation that does not close stays.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Commands that typeset their one argument: the argument is kept, the command goes.
+FORMATTING = frozenset({
+    "textbf", "textit", "emph", "texttt", "textsc", "textsf", "textrm", "textmd", "textup", "textsl",
+    "textnormal", "underline", "uline", "mbox", "textsuperscript", "textsubscript", "url",
+})
+#: Commands whose first argument is not text (a link, a colour): their last argument is kept.
+FORMATTING_AFTER_ONE = frozenset({"href", "textcolor", "colorbox"})
+#: Commands whose argument is no text of the abstract: a citation goes whole, with the "~" before it.
+CITATIONS = frozenset({"cite", "citep", "citet", "citealp", "citeauthor", "citeyear"})
+#: Font declarations that typeset the rest of their group: ``{\bf X}`` -> ``X``.
+DECLARATIONS = frozenset({
+    "bf", "it", "em", "sc", "tt", "sf", "rm", "sl", "bfseries", "itshape", "scshape", "ttfamily",
+    "sffamily", "rmfamily", "mdseries", "upshape", "normalfont",
+})
+#: Characters LaTeX escapes with a backslash.
+ESCAPED = frozenset("%&_#${}")
+
+#: LaTeX accents and the combining marks they write.
+ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+           ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b"}
+
+_ACCENT = re.compile(r"""\\(?:(['`^"~=.])|([cvuH])\s*(?=\{))(?:\{(\\i|[A-Za-z])\}|(\\i|[A-Za-z]))""")
+_COMMAND = re.compile(r"\\([A-Za-z]+)\s*\{")
+_DECLARATION = re.compile(r"\{\\([A-Za-z]+)(?![A-Za-z])\s*")
+_OPEN = re.compile(r"\s*\{")
+_SPECIAL = re.compile(r"[\\{}]")
+
+
+def _closing_brace(text: str, i: int) -> int:
+    """The index of the brace that closes the one at ``i``, or -1."""
+    depth, j = 0, i
+    while j < len(text):
+        ch = text[j]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if not depth:
+                return j
+        elif ch == "\\":
+            j += 1  # an escaped brace does not count
+        j += 1
+    return -1
+
+
+def strip_markup(text: str) -> tuple[str, list[int] | None]:
+    """The text without LaTeX formatting, and where each of its characters is in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        A title and abstract as written.
+
+    Returns
+    -------
+    clean : str
+        The text without formatting commands (see the module docstring).
+    origin : list of int or None
+        ``origin[i]`` is the index in ``text`` of ``clean[i]``, and ``origin[len(clean)]`` is
+        ``len(text)``; None when nothing was removed (``clean`` is ``text``).
+
+    Examples
+    --------
+    >>> clean, origin = strip_markup(r"We propose \\textbf{MoniRefer}, 3\\% better.")
+    >>> clean
+    'We propose MoniRefer, 3% better.'
+    >>> original_span(origin, 11, 20)
+    (19, 28)
+    """
+    if "\\" not in text:
+        return text, None
+    out: list[str] = []
+    origin: list[int] = []
+    closes: list[bool] = []  # per open brace: whether its closing brace goes
+    pos = 0  # text before this is handled
+
+    def keep(a: int, b: int) -> None:
+        if b > a:
+            out.append(text[a:b])
+            origin.extend(range(a, b))
+
+    def accent(i: int) -> int:
+        """Write the accented letter at ``i``; the index after it, or -1 when there is none."""
+        m = _ACCENT.match(text, i)
+        if m is None:
+            return -1
+        letter = m.group(3) or m.group(4)
+        letter = unicodedata.normalize("NFC", ("i" if letter == "\\i" else letter) + ACCENTS[m.group(1) or m.group(2)])
+        out.append(letter)
+        origin.extend([i] * len(letter))
+        return m.end()
+
+    for m in _SPECIAL.finditer(text):
+        i = m.start()
+        if i < pos:
+            continue
+        keep(pos, i)
+        pos = i + 1
+        ch = text[i]
+        if ch == "\\":
+            nxt = text[i + 1:i + 2]
+            if nxt in ESCAPED:
+                keep(i + 1, i + 2)
+                pos = i + 2
+                continue
+            end = accent(i)
+            if end >= 0:
+                pos = end
+                continue
+            cmd = _COMMAND.match(text, i)
+            if cmd is not None:
+                name = cmd.group(1)
+                if name in FORMATTING:
+                    closes.append(True)
+                    pos = cmd.end()
+                    continue
+                if name in CITATIONS:
+                    end = _closing_brace(text, cmd.end() - 1)
+                    if end >= 0:
+                        if out and out[-1].endswith("~"):
+                            out[-1] = out[-1][:-1]
+                            origin.pop()
+                        pos = end + 1
+                        continue
+                if name in FORMATTING_AFTER_ONE:
+                    end = _closing_brace(text, cmd.end() - 1)
+                    second = _OPEN.match(text, end + 1) if end >= 0 else None
+                    if second is not None:
+                        closes.append(True)
+                        pos = second.end()
+                        continue
+                    if name == "href":  # a link without its text: the address is the text
+                        closes.append(True)
+                        pos = cmd.end()
+                        continue
+            keep(i, i + 1)
+        elif ch == "{":
+            braced = _ACCENT.match(text, i + 1)
+            if braced is not None and text.startswith("}", braced.end()):  # "{\\'e}"
+                pos = accent(i + 1) + 1
+                continue
+            decl = _DECLARATION.match(text, i)
+            if decl is not None and decl.group(1) in DECLARATIONS:
+                closes.append(True)
+                pos = decl.end()
+                continue
+            closes.append(False)
+            keep(i, i + 1)
+        else:  # "}"
+            if closes and closes.pop():
+                continue
+            keep(i, i + 1)
+    keep(pos, len(text))
+    clean = "".join(out)
+    if len(clean) == len(text):
+        return text, None
+    origin.append(len(text))
+    return clean, origin
+
+
+def original_span(origin: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """The characters of ``text`` that ``clean[start:end]`` came from (see :func:`strip_markup`):
+    from the first character's origin to just after the last's. Markup inside the span stays
+    inside it (``\\textbf{E}dge`` for "Edge")."""
+    if origin is None:
+        return start, end
+    if end <= start:
+        return origin[start], origin[start]
+    return origin[start], origin[end - 1] + 1
