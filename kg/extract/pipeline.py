@@ -80,16 +80,17 @@ def _evaluations(mentions) -> tuple[Evaluation, ...]:
 Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...], tuple[Result, ...]]
 
 
-def _found(doc, origin: list[int] | None) -> Found:
-    """What the pipeline found in ``doc``: the mentions' offsets in the text as written
-    (``origin`` maps the Doc's characters back to it: :func:`~kg.extract.markup.strip_markup`;
-    None when they are the same text), the sentences' in the Doc's text."""
+def _found(doc, length: int, origin: list[int] | None) -> Found:
+    """What the pipeline found in ``doc`` (made of a text of ``length`` characters): the
+    mentions' offsets in the text as written (``origin`` maps the Doc's characters back to it:
+    :func:`~kg.extract.markup.strip_markup`; None when they are the same text), the sentences'
+    in the Doc's text."""
     mentions = tuple(doc._.kg_mentions)
     if origin is not None:
         mentions = tuple(m._replace(start=a, end=b) for m in mentions
                          for a, b in (original_span(origin, m.start, m.end),))
     tk = tokens(doc)
-    idx = tk.idx + [len(doc.text)]
+    idx = tk.idx + [length]  # (not len(doc.text): Doc.text joins every token)
     return mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds()), tuple(doc._.kg_results or ())
 
 
@@ -101,10 +102,10 @@ def to_extraction(paper: Paper, found: Found) -> Extraction:
                       evaluations=_evaluations(mentions), results=results)
 
 
-def _prepared(papers: Iterable[Paper]) -> Iterator[tuple[str, tuple[Paper, list[int] | None]]]:
+def _prepared(papers: Iterable[Paper]) -> Iterator[tuple[str, tuple[Paper, int, list[int] | None]]]:
     for p in papers:
         text, origin = strip_markup(p.text)
-        yield text, (p, origin)
+        yield text, (p, len(text), origin)
 
 
 def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Iterator[Extraction]:
@@ -113,8 +114,8 @@ def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Ite
     The pipeline reads each text without its LaTeX formatting (:mod:`kg.extract.markup`): the
     mentions' offsets index into :attr:`Paper.text` as written, and the evidence sentences and
     results are the text a reader sees ("10.3%" for "10.3\\%")."""
-    for doc, (paper, origin) in nlp.pipe(_prepared(papers), as_tuples=True, batch_size=batch_size):
-        yield to_extraction(paper, _found(doc, origin))
+    for doc, (paper, length, origin) in nlp.pipe(_prepared(papers), as_tuples=True, batch_size=batch_size):
+        yield to_extraction(paper, _found(doc, length, origin))
 
 
 _WORKER_NLP: Language | None = None
@@ -131,7 +132,7 @@ def _work(texts: list[str]) -> list[Found]:
     assert _WORKER_NLP is not None
     prepared = [strip_markup(t) for t in texts]
     docs = _WORKER_NLP.pipe((clean for clean, _ in prepared), batch_size=64)
-    return [_found(doc, origin) for doc, (_, origin) in zip(docs, prepared)]
+    return [_found(doc, len(clean), origin) for doc, (clean, origin) in zip(docs, prepared)]
 
 
 def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
