@@ -186,7 +186,7 @@ def strip_markup(text: str) -> tuple[str, list[int] | None]:
             keep(i, i + 1)
     keep(pos, len(text))
     clean = "".join(out)
-    if len(clean) == len(text):
+    if clean == text:  # a backslash that wrote nothing away
         return text, None
     origin.append(len(text))
     return clean, origin
