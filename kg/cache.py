@@ -34,14 +34,16 @@ CACHE_DIR = ".kg-cache"
 def fingerprint(config: ExtractConfig) -> str:
     """Identifies the extraction but for a user's vocabularies (``extra_vocab``, which the
     curation's fingerprint covers, :func:`kg.curation.fingerprint`): same fingerprints, same
-    mentions for the same text. The files of the vocabularies, the extraction code (a change to
-    it, such as reading LaTeX markup, finds other mentions; the version number alone is not
-    bumped for each) and, unless ``--fast``, the recognizer's model count (a retrained model
-    finds other mentions)."""
-    from kg import extract
+    mentions for the same text. The files of the vocabularies and of the results' and rules'
+    word lists, the extraction code (a change to it, such as reading LaTeX markup, finds other
+    mentions; the version number alone is not bumped for each) and, unless ``--fast``, the
+    recognizer's model count (a retrained model finds other mentions)."""
+    from kg import extract, markup
 
     h = hashlib.sha1(f"{__version__}|{replace(config, extra_vocab=())!r}".encode())
-    folders = [Path(config.vocab_dir) if config.vocab_dir else ontology_dir() / "vocab", Path(extract.__file__).parent]
+    h.update(Path(markup.__file__).read_bytes())
+    folders = [Path(config.vocab_dir) if config.vocab_dir else ontology_dir() / "vocab", ontology_dir() / "lexicon",
+               ontology_dir() / "results", Path(extract.__file__).parent]
     if config.use_recognizer:
         from kg.extract.recognizer import model_dir
 

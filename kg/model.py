@@ -97,7 +97,9 @@ class Paper:
 
     @property
     def text(self) -> str:
-        """The text entities are extracted from: title, a blank line, abstract."""
+        """The text entities are extracted from, as written: title, a blank line, abstract
+        (extraction reads it without LaTeX formatting, :mod:`kg.markup`; mention offsets index
+        this text)."""
         return f"{self.title}\n\n{self.abstract}" if self.title else self.abstract
 
 
@@ -113,7 +115,7 @@ class Mention(NamedTuple):
     key: str  #: normalized entity key (see :func:`kg.extract.normalize.entity_key`)
     label: str  #: canonical label of the entity
     type: EntityType
-    text: str  #: surface form as written (without LaTeX formatting: :mod:`kg.extract.markup`)
+    text: str  #: surface form as written (without LaTeX formatting: :mod:`kg.markup`)
     start: int
     end: int
     sentence: int  #: sentence index within the paper text
@@ -142,7 +144,8 @@ class Result:
     """One number a paper reports as a measured outcome, tied to a named metric
     (``../shared/gold/results/RESULTS-GUIDELINES.md``; found by :mod:`kg.extract.results`).
 
-    Strings are as the text writes them; keys are entity keys (:func:`kg.extract.normalize.entity_key`)
+    Strings are as the text writes them, without LaTeX formatting ("10.3%" for ``10.3\\%``,
+    :mod:`kg.markup`); keys are entity keys (:func:`kg.extract.normalize.entity_key`)
     that join a result to the paper's entities.
     """
 
@@ -169,7 +172,7 @@ class Extraction:
 
     paper: Paper
     mentions: tuple[Mention, ...] = ()
-    sentences: tuple[str, ...] = ()  #: the evidence sentences, without LaTeX formatting (:mod:`kg.extract.markup`)
+    sentences: tuple[str, ...] = ()  #: the evidence sentences, without LaTeX formatting (:mod:`kg.markup`)
     evaluations: tuple[Evaluation, ...] = ()
     results: tuple[Result, ...] = ()
 

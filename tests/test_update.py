@@ -176,6 +176,6 @@ def test_the_pipelines_fingerprint_covers_the_extraction_code(tmp_path, monkeypa
     fast = ExtractConfig(use_recognizer=False)
     before = cache.fingerprint(fast)
     assert cache.fingerprint(fast) == before
-    (code / "markup.py").write_text((code / "markup.py").read_text(encoding="utf-8") + "\n# changed\n",
-                                    encoding="utf-8")
+    (code / "rules.py").write_text((code / "rules.py").read_text(encoding="utf-8") + "\n# changed\n",
+                                   encoding="utf-8")
     assert cache.fingerprint(fast) != before

@@ -1,7 +1,7 @@
 """The extraction pipeline: ``spacy.blank("en")`` with the project's tokenizer rules
 (:mod:`kg.extract.tokenizer`) plus our components, and the functions that run it over a stream
 of papers, in one process or a pool of workers. Each text is read without its LaTeX formatting
-(:mod:`kg.extract.markup`), and the mentions' offsets are mapped back to the text as written.
+(:mod:`kg.markup`), and the mentions' offsets are mapped back to the text as written.
 
 Components, in order (each declares what it reads and writes)::
 
@@ -28,10 +28,10 @@ from itertools import islice
 from spacy.language import Language
 
 from kg.config import ExtractConfig
-from kg.extract.markup import original_span, strip_markup
 from kg.extract.tokenizer import blank
 from kg.extract.tokens import tokens
 from kg.gctune import use_bulk_gc
+from kg.markup import CharMap, original_span, strip_markup
 from kg.model import Evaluation, Extraction, Mention, Paper, Result
 
 # Registering the factories is a side effect of importing their modules.
@@ -80,15 +80,15 @@ def _evaluations(mentions) -> tuple[Evaluation, ...]:
 Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...], tuple[Result, ...]]
 
 
-def _found(doc, length: int, origin: list[int] | None) -> Found:
+def _found(doc, length: int, chars: CharMap | None) -> Found:
     """What the pipeline found in ``doc`` (made of a text of ``length`` characters): the
-    mentions' offsets in the text as written (``origin`` maps the Doc's characters back to it:
-    :func:`~kg.extract.markup.strip_markup`; None when they are the same text), the sentences'
+    mentions' offsets in the text as written (``chars`` maps the Doc's characters back to it:
+    :func:`~kg.markup.strip_markup`; None when they are the same text), the sentences'
     in the Doc's text."""
     mentions = tuple(doc._.kg_mentions)
-    if origin is not None:
+    if chars is not None:
         mentions = tuple(m._replace(start=a, end=b) for m in mentions
-                         for a, b in (original_span(origin, m.start, m.end),))
+                         for a, b in (original_span(chars, m.start, m.end),))
     tk = tokens(doc)
     idx = tk.idx + [length]  # (not len(doc.text): Doc.text joins every token)
     return mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds()), tuple(doc._.kg_results or ())
@@ -102,20 +102,20 @@ def to_extraction(paper: Paper, found: Found) -> Extraction:
                       evaluations=_evaluations(mentions), results=results)
 
 
-def _prepared(papers: Iterable[Paper]) -> Iterator[tuple[str, tuple[Paper, int, list[int] | None]]]:
+def _prepared(papers: Iterable[Paper]) -> Iterator[tuple[str, tuple[Paper, int, CharMap | None]]]:
     for p in papers:
-        text, origin = strip_markup(p.text)
-        yield text, (p, len(text), origin)
+        text, chars = strip_markup(p.text)
+        yield text, (p, len(text), chars)
 
 
 def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Iterator[Extraction]:
     """Run the pipeline over papers in this process, yielding one Extraction per paper.
 
-    The pipeline reads each text without its LaTeX formatting (:mod:`kg.extract.markup`): the
+    The pipeline reads each text without its LaTeX formatting (:mod:`kg.markup`): the
     mentions' offsets index into :attr:`Paper.text` as written, and the evidence sentences and
     results are the text a reader sees ("10.3%" for "10.3\\%")."""
-    for doc, (paper, length, origin) in nlp.pipe(_prepared(papers), as_tuples=True, batch_size=batch_size):
-        yield to_extraction(paper, _found(doc, length, origin))
+    for doc, (paper, length, chars) in nlp.pipe(_prepared(papers), as_tuples=True, batch_size=batch_size):
+        yield to_extraction(paper, _found(doc, length, chars))
 
 
 _WORKER_NLP: Language | None = None
@@ -132,7 +132,7 @@ def _work(texts: list[str]) -> list[Found]:
     assert _WORKER_NLP is not None
     prepared = [strip_markup(t) for t in texts]
     docs = _WORKER_NLP.pipe((clean for clean, _ in prepared), batch_size=64)
-    return [_found(doc, len(clean), origin) for doc, (clean, origin) in zip(docs, prepared)]
+    return [_found(doc, len(clean), chars) for doc, (clean, chars) in zip(docs, prepared)]
 
 
 def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:

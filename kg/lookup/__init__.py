@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from kg.assemble.iris import paper_slug
 from kg.config import RESOURCE_NS
 from kg.errors import KgError
+from kg.markup import clean_span, strip_markup
 from kg.model import ENTITY_TYPES
 from kg.query.text import PREFIXES
 
@@ -117,11 +118,15 @@ def local_path(iri: str) -> str | None:
 def mark_in_sentence(sentence: str, text: str | None, start: int, end: int, surface: str) -> list[int] | None:
     """Where a mention lies in its sentence: ``[start, end)`` in ``sentence``, or None.
 
-    ``start``/``end`` are offsets in the paper's ``text`` (title, blank line, abstract); when the
-    text is known the sentence is found around them, else the surface form is searched for.
+    ``start``/``end`` are offsets in the paper's ``text`` (title, blank line, abstract, as
+    written); when the text is known the sentence is found around them in the text as
+    extraction read it (without LaTeX formatting, :mod:`kg.markup`, as the sentence is),
+    else the surface form is searched for.
     """
     if text is not None and 0 <= start < end <= len(text):
-        pos = text.rfind(sentence, 0, start + 1)
+        text, chars = strip_markup(text)
+        start, end = clean_span(chars, start, end)
+        pos = text.rfind(sentence, 0, start + len(sentence))  # the last one that starts by the mention
         if pos >= 0 and pos + len(sentence) >= end:
             return [start - pos, end - pos]
     i = sentence.find(surface) if surface else -1

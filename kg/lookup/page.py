@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from kg.lookup import local_path
+from kg.markup import clean_span, strip_markup
 
 #: Sent with every page: nothing but the inline style may load or run.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'"
@@ -114,15 +115,18 @@ def entity_page(rec: dict) -> str:
 
 
 def _marked_text(text: str, mentions: list[dict]) -> str:
-    """The paper's text with each mention linked to its entity (overlapping ones after the first skipped)."""
+    """The paper's text as a reader sees it (without LaTeX formatting, :mod:`kg.markup`)
+    with each mention linked to its entity (overlapping ones after the first skipped)."""
+    text, chars = strip_markup(text)
     out, at = [], 0
     for m in mentions:
-        if m["start"] < at or text[m["start"]:m["end"]] != m["surface"]:
+        start, end = clean_span(chars, m["start"], m["end"])
+        if start < at or text[start:end] != m["surface"]:
             continue
-        out.append(_e(text[at:m["start"]]))
+        out.append(_e(text[at:start]))
         path = local_path(m["entity"])
         out.append(f'<a href="{_e(path)}"><mark>{_e(m["surface"])}</mark></a>')
-        at = m["end"]
+        at = end
     out.append(_e(text[at:]))
     return "".join(out).replace("\n", "<br>\n")
 

@@ -28,8 +28,8 @@ LEVELS = (32, 128, 512)
 
 def arxiv_texts(path: Path, skip_ids: frozenset[str] = frozenset()) -> Iterator[str]:
     """Title and abstract of each paper of the arXiv corpus, but those in ``skip_ids``, as
-    extraction reads them (without LaTeX formatting: :mod:`kg.extract.markup`)."""
-    from kg.extract.markup import strip_markup
+    extraction reads them (without LaTeX formatting: :mod:`kg.markup`)."""
+    from kg.markup import strip_markup
 
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:

@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 from kg.config import PACKAGE_DIR
 from kg.errors import KgError
 from kg.extract.features import TaggedSpan
+from kg.markup import strip_markup
 
 ANNOTATIONS_DIR = Path(__file__).resolve().parent / "annotations"
 EVAL_IDS_FILE = ANNOTATIONS_DIR / "arxiv-eval-ids.txt"
@@ -100,7 +101,8 @@ def training_records(shared: Path | None = None, extra: Iterable[Path] = (), pro
 
 
 def record_text(rec: dict) -> str:
-    """The text a record's mentions are in, as :attr:`kg.model.Paper.text` makes it."""
+    """The text a record's mentions are in, as :attr:`kg.model.Paper.text` makes it (training
+    reads it as extraction does, without LaTeX formatting: :func:`kg.markup.strip_markup`)."""
     title = rec.get("title") or ""
     return f"{title}\n\n{rec['abstract']}" if title else rec["abstract"]
 
@@ -111,7 +113,7 @@ def _occurrences(doc: Doc, rec: dict) -> list[tuple[int, int, str, int]]:
     text = doc.text
     found = []
     for n, ent in enumerate(rec["entities"]):
-        for m in {*ent.get("mentions", ()), ent["name"]}:
+        for m in {strip_markup(m)[0] for m in (*ent.get("mentions", ()), ent["name"])}:  # as the Doc reads them
             if not m.strip():
                 continue
             for mo in re.finditer(re.escape(m), text):
@@ -138,7 +140,9 @@ def _occurrences(doc: Doc, rec: dict) -> list[tuple[int, int, str, int]]:
 
 def gold_spans(doc: Doc, rec: dict) -> list[TaggedSpan]:
     """Token spans of every occurrence of the record's mentions in ``doc`` (made from
-    :func:`record_text`), longest first where they overlap.
+    :func:`record_text` without its LaTeX formatting; the mentions are read the same way, so
+    "Fr\\'echet Inception Distance" is found as "Fréchet Inception Distance"), longest first
+    where they overlap.
 
     An occurrence counts where it is a whole word at both ends and its ends fall on token
     boundaries (a full stop the tokenizer left on the last token is allowed: "ADE20K.").

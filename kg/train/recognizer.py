@@ -49,10 +49,10 @@ def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[
     from kg.config import ExtractConfig
     from kg.extract.entities import PROPOSABLE
     from kg.extract.features import bilou, entity_features, mention_spans, token_features
-    from kg.extract.markup import strip_markup
     from kg.extract.pipeline import make_pipeline
     from kg.extract.proposed import title_name
     from kg.extract.tokens import tokens
+    from kg.markup import strip_markup
     from kg.progress import progress
 
     nlp = make_pipeline(ExtractConfig(use_recognizer=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract, paper_entities
+from kg.markup import clean_span, strip_markup
 from kg.model import Paper
 from kg.read import Corpus
 
@@ -108,9 +109,10 @@ def test_no_generic_words_become_entities(sample_entities):
 
 def test_every_mention_keeps_its_evidence(sample_entities):
     for ex in sample_entities.values():
-        text = ex.paper.text
+        text, chars = strip_markup(ex.paper.text)  # offsets index the text as written; LaTeX in it goes
         for m in ex.mentions:
-            assert text[m.start:m.end].replace("\n", " ") == m.text or m.text in text[m.start:m.end + 1]
+            a, b = clean_span(chars, m.start, m.end)
+            assert text[a:b].replace("\n", " ") == m.text or m.text in text[a:b + 1]
             assert 0 <= m.sentence < len(ex.sentences)
             assert m.text.split()[0] in ex.sentences[m.sentence]
             assert m.rule and 0 < m.confidence <= 1

@@ -88,7 +88,7 @@ def test_the_sample_corpus_yields_results_on_known_benchmarks(sample_dir, nlp):
 def test_dev_set_scores_meet_the_targets(learned_nlp):
     from kg.evaluate.results import load_results_gold, score_results
     from kg.extract import paper_results
-    from kg.extract.markup import strip_markup
+    from kg.markup import strip_markup
     from kg.extract.vocabulary import load_vocabulary
 
     gold = load_results_gold(shared_path("gold", "results", "results-dev.jsonl"))

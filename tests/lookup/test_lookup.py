@@ -13,6 +13,7 @@ from kg.assemble.iris import entity_iri, paper_iri
 from kg.cli import main
 from kg.lookup import Lookup, NotFound, mark_in_sentence, open_lookup
 from kg.lookup.text import format_record
+from kg.markup import clean_span, strip_markup
 from kg.query import open_graph
 
 
@@ -116,8 +117,10 @@ def test_paper_record(lookup, tables):
     assert rec["kind"] == "paper" and rec["id"] == pid and rec["iri"] == str(paper_iri(pid))
     ments = tables["mentions"][tables["mentions"].paper_id == pid]
     assert len(rec["mentions"]) == len(ments)
+    text, chars = strip_markup(rec["text"])  # offsets index the text as written; LaTeX in it goes
     for m in rec["mentions"]:
-        assert rec["text"][m["start"]:m["end"]] == m["surface"]
+        a, b = clean_span(chars, m["start"], m["end"])
+        assert text[a:b] == m["surface"]
     keys = {str(entity_iri(k)) for k in ments.entity_key}
     assert {e["iri"] for items in rec["entities"].values() for e in items} == keys
     assert "Method" in format_record(rec) or "Task" in format_record(rec)
@@ -157,6 +160,24 @@ def test_mark_in_sentence_finds_the_right_occurrence():
     assert mark_in_sentence(s, text, start, start + 4, "BERT") == [0, 4]
     assert mark_in_sentence("We use BERT.", None, 0, 0, "bert") == [7, 11]
     assert mark_in_sentence("nothing here", None, 0, 0, "BERT") is None
+
+
+def test_marks_are_found_in_text_read_without_latex():
+    """Sentences and surface forms are the text without LaTeX formatting, offsets the text as
+    written (arXiv abstracts): the mark is the occurrence the offsets name, and the paper page
+    links it."""
+    from kg.config import RESOURCE_NS
+    from kg.lookup.page import _marked_text
+
+    text = "Title\n\nWe propose \\textbf{X-Net}; X-Net is fast. Fr\\'echet Inception Distance drops."
+    second = text.index("X-Net", text.index("}"))
+    assert mark_in_sentence("We propose X-Net; X-Net is fast.", text, second, second + 5, "X-Net") == [18, 23]
+    fid = text.index("Fr")
+    end = fid + len("Fr\\'echet Inception Distance")
+    assert mark_in_sentence("Fréchet Inception Distance drops.", text, fid, end, "Fréchet Inception Distance") == [0, 26]
+    page = _marked_text(text, [{"start": fid, "end": end, "surface": "Fréchet Inception Distance",
+                                "entity": RESOURCE_NS + "entity/fid"}])
+    assert '<mark>Fréchet Inception Distance</mark></a> drops.' in page and "textbf" not in page
 
 
 def test_cli_show(build, capsys):

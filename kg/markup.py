@@ -4,9 +4,9 @@ arXiv abstracts are written in LaTeX, and about 6% of them set names in bold or 
 "we introduce \\textbf{MoniRefer}, ...", "\\emph{Sparse Autoencoders}", "{\\em CoT}". The
 tokenizer keeps ``\\textbf{MoniRefer`` as one token, so such names were missed or came out with
 markup; the same goes for ``\\%`` after a number and ``\\&`` in a name. :func:`strip_markup`
-gives the text a reader sees, and for each of its characters the index of that character in
-the text as written, so every offset extraction reports still points into the abstract as
-the input gave it.
+gives the text a reader sees, and for each of its characters the characters of the text as
+written it comes from (a :class:`CharMap`), so every offset extraction reports still points
+into the abstract as the input gave it (:func:`original_span`, and back: :func:`clean_span`).
 
 What goes, and what stays:
 
@@ -14,14 +14,17 @@ What goes, and what stays:
   ``\\texttt``, ``\\textsc``, ``\\underline``, ... (:data:`FORMATTING`); ``\\href{url}{X}`` and
   ``\\textcolor{red}{X}`` keep their last argument (:data:`FORMATTING_AFTER_ONE`), and a link
   without a text its address;
-- a citation goes with its key and the tie before it: ``DeepSeek-R1~\\cite{guo2025}``;
+- a citation goes with its key and the space or tie before it: ``DeepSeek-R1~\\cite{guo2025}``,
+  ``\\citep[e.g.][]{a}``;
 - a font declaration in a group keeps the group's text: ``{\\bf X}``, ``{\\em X}``
   (:data:`DECLARATIONS`);
 - an accented letter becomes the letter it writes: ``Fr\\'echet`` and ``Fr{\\'e}chet`` ->
   "Fréchet", ``Schr\\"odinger``, ``\\c{c}``;
 - an escaped character becomes itself: ``\\%``, ``\\&``, ``\\_``, ``\\#``, ``\\$``, ``\\{``, ``\\}``;
-- everything else stays as written: math (``$\\times$``, read by :mod:`kg.extract.values`),
-  a paper's own macros (``\\method``), and braces that no removed command opened.
+- everything else stays as written: math commands (``$\\times$``, read by
+  :mod:`kg.extract.values`; math is not parsed, so formatting and escapes inside ``$...$`` go
+  as anywhere else: ``$99\\%$`` -> ``$99%$``), a line break ``\\\\``, a paper's own macros
+  (``\\method``), and braces that no removed command opened.
 
 Unbalanced markup never fails: a formatting command whose argument does not close loses only
 the command, and a citation that does not close stays.
@@ -31,6 +34,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 #: Commands that typeset their one argument: the argument is kept, the command goes.
 FORMATTING = frozenset({
@@ -55,7 +60,9 @@ ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0
 
 _ACCENT = re.compile(r"""\\(?:(['`^"~=.])|([cvuH])\s*(?=\{))(?:\{(\\i|[A-Za-z])\}|(\\i|[A-Za-z]))""")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\s*\{")
-_DECLARATION = re.compile(r"\{\\([A-Za-z]+)(?![A-Za-z])\s*")
+_CITATION = re.compile(r"\\([A-Za-z]+)\*?\s*(?:\[[^\]{}]*\]\s*)*\{")
+_DECLARATION = re.compile(r"\{((?:\\[A-Za-z]+(?![A-Za-z])\s*)+)")
+_NAME = re.compile(r"\\([A-Za-z]+)")
 _OPEN = re.compile(r"\s*\{")
 _SPECIAL = re.compile(r"[\\{}]")
 
@@ -77,7 +84,16 @@ def _closing_brace(text: str, i: int) -> int:
     return -1
 
 
-def strip_markup(text: str) -> tuple[str, list[int] | None]:
+class CharMap(NamedTuple):
+    """Where each character of a clean text comes from in the text as written: ``clean[i]``
+    was written as ``text[starts[i]:ends[i]]`` ("é" as ``\\'e``, "%" as ``\\%``, most
+    characters as themselves). Both lists are non-decreasing."""
+
+    starts: list[int]
+    ends: list[int]
+
+
+def strip_markup(text: str) -> tuple[str, CharMap | None]:
     """The text without LaTeX formatting, and where each of its characters is in ``text``.
 
     Parameters
@@ -89,40 +105,56 @@ def strip_markup(text: str) -> tuple[str, list[int] | None]:
     -------
     clean : str
         The text without formatting commands (see the module docstring).
-    origin : list of int or None
-        ``origin[i]`` is the index in ``text`` of ``clean[i]``, and ``origin[len(clean)]`` is
-        ``len(text)``; None when nothing was removed (``clean`` is ``text``).
+    chars : CharMap or None
+        Where each character of ``clean`` was written in ``text``; None when nothing was
+        removed (``clean`` is ``text``).
 
     Examples
     --------
-    >>> clean, origin = strip_markup(r"We propose \\textbf{MoniRefer}, 3\\% better.")
+    >>> clean, chars = strip_markup(r"We propose \\textbf{MoniRefer}, 3\\% better.")
     >>> clean
     'We propose MoniRefer, 3% better.'
-    >>> original_span(origin, 11, 20)
+    >>> original_span(chars, 11, 20)
     (19, 28)
     """
     if "\\" not in text:
         return text, None
     out: list[str] = []
-    origin: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     closes: list[bool] = []  # per open brace: whether its closing brace goes
     pos = 0  # text before this is handled
 
     def keep(a: int, b: int) -> None:
         if b > a:
             out.append(text[a:b])
-            origin.extend(range(a, b))
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
 
-    def accent(i: int) -> int:
-        """Write the accented letter at ``i``; the index after it, or -1 when there is none."""
+    def write(chars: str, a: int, b: int) -> None:
+        """``chars`` written as ``text[a:b]``."""
+        out.append(chars)
+        starts.extend([a] * len(chars))
+        ends.extend([b] * len(chars))
+
+    def accent(a: int, i: int, close: bool) -> int:
+        """Write the accented letter whose command starts at ``i`` (its markup from ``a``, and
+        up to a closing brace when ``close``); the index after it, or -1 when there is none."""
         m = _ACCENT.match(text, i)
-        if m is None:
+        if m is None or close and not text.startswith("}", m.end()):
             return -1
+        b = m.end() + close
         letter = m.group(3) or m.group(4)
-        letter = unicodedata.normalize("NFC", ("i" if letter == "\\i" else letter) + ACCENTS[m.group(1) or m.group(2)])
-        out.append(letter)
-        origin.extend([i] * len(letter))
-        return m.end()
+        write(unicodedata.normalize("NFC", ("i" if letter == "\\i" else letter) + ACCENTS[m.group(1) or m.group(2)]),
+              a, b)
+        return b
+
+    def drop_space_before() -> None:
+        """Drop the space or tie just written (before a citation that goes)."""
+        if out and out[-1][-1:] in (" ", "~"):
+            out[-1] = out[-1][:-1]
+            starts.pop()
+            ends.pop()
 
     for m in _SPECIAL.finditer(text):
         i = m.start()
@@ -134,13 +166,24 @@ def strip_markup(text: str) -> tuple[str, list[int] | None]:
         if ch == "\\":
             nxt = text[i + 1:i + 2]
             if nxt in ESCAPED:
-                keep(i + 1, i + 2)
+                write(nxt, i, i + 2)
                 pos = i + 2
                 continue
-            end = accent(i)
+            if nxt == "\\":  # a line break "\\\\" stays as written
+                keep(i, i + 2)
+                pos = i + 2
+                continue
+            end = accent(i, i, False)
             if end >= 0:
                 pos = end
                 continue
+            cite = _CITATION.match(text, i)
+            if cite is not None and cite.group(1) in CITATIONS:
+                end = _closing_brace(text, cite.end() - 1)
+                if end >= 0:
+                    drop_space_before()
+                    pos = end + 1
+                    continue
             cmd = _COMMAND.match(text, i)
             if cmd is not None:
                 name = cmd.group(1)
@@ -148,14 +191,6 @@ def strip_markup(text: str) -> tuple[str, list[int] | None]:
                     closes.append(True)
                     pos = cmd.end()
                     continue
-                if name in CITATIONS:
-                    end = _closing_brace(text, cmd.end() - 1)
-                    if end >= 0:
-                        if out and out[-1].endswith("~"):
-                            out[-1] = out[-1][:-1]
-                            origin.pop()
-                        pos = end + 1
-                        continue
                 if name in FORMATTING_AFTER_ONE:
                     end = _closing_brace(text, cmd.end() - 1)
                     second = _OPEN.match(text, end + 1) if end >= 0 else None
@@ -169,13 +204,13 @@ def strip_markup(text: str) -> tuple[str, list[int] | None]:
                         continue
             keep(i, i + 1)
         elif ch == "{":
-            braced = _ACCENT.match(text, i + 1)
-            if braced is not None and text.startswith("}", braced.end()):  # "{\\'e}"
-                pos = accent(i + 1) + 1
+            end = accent(i, i + 1, True)  # "{\\'e}"
+            if end >= 0:
+                pos = end
                 continue
             decl = _DECLARATION.match(text, i)
-            if decl is not None and decl.group(1) in DECLARATIONS:
-                closes.append(True)
+            if decl is not None and all(n in DECLARATIONS for n in _NAME.findall(decl.group(1))):
+                closes.append(True)  # "{\\bf X}", "{\\bf\\em X}"
                 pos = decl.end()
                 continue
             closes.append(False)
@@ -188,16 +223,25 @@ def strip_markup(text: str) -> tuple[str, list[int] | None]:
     clean = "".join(out)
     if clean == text:  # a backslash that wrote nothing away
         return text, None
-    origin.append(len(text))
-    return clean, origin
+    return clean, CharMap(starts, ends)
 
 
-def original_span(origin: list[int] | None, start: int, end: int) -> tuple[int, int]:
-    """The characters of ``text`` that ``clean[start:end]`` came from (see :func:`strip_markup`):
-    from the first character's origin to just after the last's. Markup inside the span stays
-    inside it (``\\textbf{E}dge`` for "Edge")."""
-    if origin is None:
+def original_span(chars: CharMap | None, start: int, end: int) -> tuple[int, int]:
+    """The characters of ``text`` that ``clean[start:end]`` was written as (see
+    :func:`strip_markup`). Markup inside the span stays inside it (``\\textbf{E}dge`` for
+    "Edge"), and an accented letter or escape at either end is included whole (``Caf\\'e``)."""
+    if chars is None:
         return start, end
     if end <= start:
-        return origin[start], origin[start]
-    return origin[start], origin[end - 1] + 1
+        at = chars.starts[start] if start < len(chars.starts) else (chars.ends[-1] if chars.ends else 0)
+        return at, at
+    return chars.starts[start], chars.ends[end - 1]
+
+
+def clean_span(chars: CharMap | None, start: int, end: int) -> tuple[int, int]:
+    """The characters of the clean text written within ``text[start:end]``: the inverse of
+    :func:`original_span`."""
+    if chars is None:
+        return start, end
+    a = bisect_left(chars.starts, start)
+    return a, max(a, bisect_right(chars.ends, end))
