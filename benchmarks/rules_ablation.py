@@ -46,6 +46,7 @@ class GoldSet:
     """A gold set, run once through the fast pipeline; :meth:`f1` resolves again without some rules."""
 
     def __init__(self, nlp, gold: list[dict]):
+        from kg.markup import strip_markup
         from kg.model import Paper
 
         self.gold = gold
@@ -54,7 +55,8 @@ class GoldSet:
         self.resolver = nlp.get_pipe("kg_entities")
         before = nlp.pipe_names.index("kg_entities")
         with nlp.select_pipes(enable=nlp.pipe_names[:before]):
-            self.docs = list(nlp.pipe(p.text for p in self.papers))
+            self.read = [strip_markup(p.text) for p in self.papers]  # as extract() reads them
+            self.docs = list(nlp.pipe(text for text, _ in self.read))
         self.candidates = [list(d._.kg_candidates or []) for d in self.docs]
 
     def rules(self) -> set[str]:
@@ -66,10 +68,10 @@ class GoldSet:
         from kg.extract.pipeline import _found, to_extraction
 
         preds = {}
-        for paper, doc, cands in zip(self.papers, self.docs, self.candidates):
+        for paper, doc, cands, read in zip(self.papers, self.docs, self.candidates, self.read):
             doc._.kg_candidates = [c for c in cands if c.rule not in without]
             self.resolver(doc)
-            preds[paper.id] = paper_entities(to_extraction(paper, _found(doc, len(paper.text))))
+            preds[paper.id] = paper_entities(to_extraction(paper, _found(doc, *read)))
         return score(self.gold, preds).overall.f1
 
 

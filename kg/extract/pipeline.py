@@ -76,36 +76,38 @@ def _evaluations(mentions) -> tuple[Evaluation, ...]:
                  for d in sorted(ds) for k in sorted(ks))
 
 
-#: What extraction finds in one text: its mentions, its sentences as character spans, and its results.
-Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...], tuple[Result, ...]]
+#: What extraction finds in one text: its mentions, its sentences as character spans of the text
+#: the Doc was made of, its results, and that text when it is not the paper's as written (None
+#: without LaTeX markup: most papers, so little more goes back from a worker).
+Found = tuple[tuple[Mention, ...], tuple[tuple[int, int], ...], tuple[Result, ...], str | None]
 
 
-def _found(doc, length: int, chars: CharMap | None) -> Found:
-    """What the pipeline found in ``doc`` (made of a text of ``length`` characters): the
-    mentions' offsets in the text as written (``chars`` maps the Doc's characters back to it:
-    :func:`~kg.markup.strip_markup`; None when they are the same text), the sentences'
-    in the Doc's text."""
+def _found(doc, text: str, chars: CharMap | None) -> Found:
+    """What the pipeline found in ``doc``, made of ``text``: the mentions' offsets in the text
+    as written (``chars`` maps the Doc's characters back to it: :func:`~kg.markup.strip_markup`;
+    None when they are the same text), the sentences' in ``text``."""
     mentions = tuple(doc._.kg_mentions)
     if chars is not None:
         mentions = tuple(m._replace(start=a, end=b) for m in mentions
                          for a, b in (original_span(chars, m.start, m.end),))
     tk = tokens(doc)
-    idx = tk.idx + [length]  # (not len(doc.text): Doc.text joins every token)
-    return mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds()), tuple(doc._.kg_results or ())
+    idx = tk.idx + [len(text)]  # (not len(doc.text): Doc.text joins every token)
+    return (mentions, tuple((idx[s], idx[e]) for s, e in tk.sentence_bounds()), tuple(doc._.kg_results or ()),
+            None if chars is None else text)
 
 
 def to_extraction(paper: Paper, found: Found) -> Extraction:
     """The Extraction of a paper from what extraction found in its text."""
-    mentions, spans, results = found
-    text = strip_markup(paper.text)[0]  # what the Doc was made of
+    mentions, spans, results, read = found
+    text = paper.text if read is None else read  # what the Doc was made of
     return Extraction(paper=paper, mentions=mentions, sentences=tuple(text[a:b].strip() for a, b in spans),
                       evaluations=_evaluations(mentions), results=results)
 
 
-def _prepared(papers: Iterable[Paper]) -> Iterator[tuple[str, tuple[Paper, int, CharMap | None]]]:
+def _prepared(papers: Iterable[Paper]) -> Iterator[tuple[str, tuple[Paper, str, CharMap | None]]]:
     for p in papers:
         text, chars = strip_markup(p.text)
-        yield text, (p, len(text), chars)
+        yield text, (p, text, chars)
 
 
 def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Iterator[Extraction]:
@@ -114,8 +116,8 @@ def extract(papers: Iterable[Paper], nlp: Language, batch_size: int = 64) -> Ite
     The pipeline reads each text without its LaTeX formatting (:mod:`kg.markup`): the
     mentions' offsets index into :attr:`Paper.text` as written, and the evidence sentences and
     results are the text a reader sees ("10.3%" for "10.3\\%")."""
-    for doc, (paper, length, chars) in nlp.pipe(_prepared(papers), as_tuples=True, batch_size=batch_size):
-        yield to_extraction(paper, _found(doc, length, chars))
+    for doc, (paper, text, chars) in nlp.pipe(_prepared(papers), as_tuples=True, batch_size=batch_size):
+        yield to_extraction(paper, _found(doc, text, chars))
 
 
 _WORKER_NLP: Language | None = None
@@ -132,7 +134,7 @@ def _work(texts: list[str]) -> list[Found]:
     assert _WORKER_NLP is not None
     prepared = [strip_markup(t) for t in texts]
     docs = _WORKER_NLP.pipe((clean for clean, _ in prepared), batch_size=64)
-    return [_found(doc, len(clean), chars) for doc, (clean, chars) in zip(docs, prepared)]
+    return [_found(doc, clean, chars) for doc, (clean, chars) in zip(docs, prepared)]
 
 
 def _chunks(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
