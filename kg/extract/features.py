@@ -139,7 +139,7 @@ def document_context(tk: TokenView, abbreviations: Iterable[tuple[tuple[int, int
     for i in compress(range(n), name_like):
         c = ctx.get(text[i])
         if c:
-            out[i].extend(c)
+            out[i].extend(sorted(c))  # sorted: a set's order changes with the process's hash seed
     for (_ls, le), (ss, se) in abbreviations:
         head = lower[le - 1]
         cues = ["abh=" + head]
@@ -220,6 +220,105 @@ def token_features(tk: TokenView, words: WordFeatures, title_end: int,
         else:
             f += ("+1w=</s>", "+2w=</s>")
         out.append(f)
+    return out
+
+
+# -- the second pass ---------------------------------------------------------------------------
+
+def second_pass_features(features: Sequence[list[str]], lower: Sequence[str], labels: Sequence[str],
+                         confidences: Sequence[float]) -> list[list[str]]:
+    """The features of a second CRF that reads what a first one tagged (stacking, after
+    Krishnan and Manning, 2006): each token keeps its own features and gets
+
+    - its first-pass label and type and its neighbours' labels ("p1=B-Method", "p1t=Method",
+      "p1-1=O", "p1+1=L-Method");
+    - the confidence of the first-pass span it is in, in fifths, alone and with the type
+      ("p1c=3", "p1c=3|Method");
+    - what the first pass did elsewhere in the document: the types it gave other occurrences of
+      the same word ("dt=Task", "dt=O"), and whether the token starts a sequence of words that
+      the first pass tagged at a place other than this one ("dsB=Method|2", the length capped at
+      4), is inside it after its first word ("dsI=Method") or ends it ("dsL=Method"); the types
+      are those of every place the words were tagged, this one included.
+
+    Parameters
+    ----------
+    features : sequence of list of str
+        The first pass's features (:func:`token_features`) of each token.
+    lower : sequence of str
+        The lower-cased words.
+    labels : sequence of str
+        The first pass's BILOU labels.
+    confidences : sequence of float
+        The confidence of each span of ``labels`` (:func:`spans_of` order).
+
+    Returns
+    -------
+    list of list of str
+        Per token, its features and the second pass's (new lists; ``features`` is not changed).
+
+    Raises
+    ------
+    ValueError
+        When the lengths do not agree.
+    """
+    n = len(labels)
+    if len(features) != n or len(lower) != n:
+        raise ValueError(f"{len(features)} feature lists and {len(lower)} words for {n} labels")
+    types = [lab[2:] if lab != "O" else "O" for lab in labels]
+    spans = spans_of(labels)
+    if len(confidences) != len(spans):
+        raise ValueError(f"{len(confidences)} confidences for {len(spans)} spans")
+    span_conf: list[str | None] = [None] * n
+    for (s, e, _t), c in zip(spans, confidences):
+        for i in range(s, e):
+            span_conf[i] = f"p1c={min(int(c * 5), 4)}"
+    # the types of each word's occurrences, counted
+    counts: dict[str, dict[str, int]] = {}
+    for w, t in zip(lower, types):
+        c = counts.setdefault(w, {})
+        c[t] = c.get(t, 0) + 1
+    others: dict[tuple[str, str], list[str]] = {}
+    # the tagged word sequences, by first word: (words, places and types)
+    tagged: dict[tuple[str, ...], set[tuple[int, str]]] = {}
+    for s, e, t in spans:
+        tagged.setdefault(tuple(lower[s:e]), set()).add((s, t))
+    by_first: dict[str, list[tuple[tuple[str, ...], set[tuple[int, str]]]]] = {}
+    for words, hits in tagged.items():
+        by_first.setdefault(words[0], []).append((words, hits))
+    elsewhere: list[set[str]] = [set() for _ in range(n)]
+    for i in range(n):
+        for words, hits in by_first.get(lower[i], ()):
+            length = len(words)
+            if i + length > n or all(s == i for s, _ in hits) or tuple(lower[i:i + length]) != words:
+                continue
+            for _, t in hits:
+                elsewhere[i].add(f"dsB={t}|{min(length, 4)}")
+                for j in range(i + 1, i + length):
+                    elsewhere[j].add("dsI=" + t)
+                elsewhere[i + length - 1].add("dsL=" + t)
+    # the strings each label and confidence give, made once per document
+    own = {lab: ("p1=" + lab, "p1t=" + t) for lab, t in zip(labels, types)}
+    before = {lab: "p1-1=" + lab for lab in own}
+    after = {lab: "p1+1=" + lab for lab in own}
+    before[None], after[None] = "p1-1=<s>", "p1+1=</s>"
+    conf_pairs: dict[tuple[str, str], tuple[str, str]] = {}
+    out = []
+    for i in range(n):
+        lab, t, w = labels[i], types[i], lower[i]
+        extra = [*own[lab], before[labels[i - 1] if i else None], after[labels[i + 1] if i + 1 < n else None]]
+        c = span_conf[i]
+        if c is not None:
+            pair = conf_pairs.get((c, t))
+            if pair is None:
+                pair = conf_pairs[c, t] = (c, c + "|" + t)
+            extra += pair
+        dt = others.get((w, t))
+        if dt is None:
+            dt = others[w, t] = sorted("dt=" + u for u, k in counts[w].items() if k > (u == t))
+        extra += dt
+        if elsewhere[i]:
+            extra += sorted(elsewhere[i])
+        out.append(features[i] + extra)
     return out
 
 

@@ -10,18 +10,23 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
 
     config.cfg        what the model is: labels, features, training settings and data
     model.crfsuite    the CRF weights (python-crfsuite)
+    second.crfsuite   a second CRF that reads the first one's labels, confidences and what
+                      it tagged elsewhere in the document (:func:`~kg.extract.features.second_pass_features`);
+                      optional: a model without it tags in one pass
     proposed.crfsuite a classifier of each entity: proposed by the paper or used
                       (a maximum-entropy model: the same library, sequences of one item)
     clusters.tsv      word -> cluster ids, coarse to fine (kg.train.clusters)
     meta.json         what it was trained on and how it scored
 
-From the tagged spans to mentions: a span whose confidence (the mean marginal probability of
-its labels) is below ``min_confidence`` is dropped; each span takes the concept of a vocabulary
-term or of a rule-found mention with exactly its extent (so "CNNs" still joins "convolutional
-neural network"), else a key of its own; a short form takes its long form's concept; and all
-mentions of one concept in a paper take the type with the highest total confidence. Whether the
-paper proposes a Method, Architecture or Dataset is the classifier's call, from the entity's
-features (:func:`kg.extract.features.entity_features`); Tasks and Metrics are not proposed.
+Tagging runs the first CRF, then (when the model has one) the second over the first one's
+output, whose spans are the result. From the tagged spans to mentions: a span whose confidence
+(the mean marginal probability of its labels) is below ``min_confidence`` is dropped; each span
+takes the concept of a vocabulary term or of a rule-found mention with exactly its extent (so
+"CNNs" still joins "convolutional neural network"), else a key of its own; a short form takes
+its long form's concept; and all mentions of one concept in a paper take the type with the
+highest total confidence. Whether the paper proposes a Method, Architecture or Dataset is the
+classifier's call, from the entity's features (:func:`kg.extract.features.entity_features`);
+Tasks and Metrics are not proposed.
 """
 
 from __future__ import annotations
@@ -39,8 +44,8 @@ from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate
 from kg.extract.entities import PROPOSABLE, to_mentions
-from kg.extract.features import (WordFeatures, entity_features, mention_spans, spans_of, split_at_separators,
-                                 token_features)
+from kg.extract.features import (WordFeatures, entity_features, mention_spans, second_pass_features, spans_of,
+                                 split_at_separators, token_features)
 from kg.extract.normalize import entity_key, name_label
 from kg.extract.proposed import title_name
 from kg.extract.tokens import tokens
@@ -87,28 +92,70 @@ class RecognizerModel:
         if missing:
             raise KgError(f"not a trained recognizer (missing {', '.join(missing)}); train one with `kg train`",
                           str(self.path))
+        second = self.path / "second.crfsuite"
         self.tagger, self.proposal = pycrfsuite.Tagger(), pycrfsuite.Tagger()
-        for tagger, f in ((self.tagger, files[1]), (self.proposal, files[3])):
+        self.second = pycrfsuite.Tagger() if second.is_file() else None
+        for tagger, f in ((self.tagger, files[1]), (self.proposal, files[3]), (self.second, second)):
+            if tagger is None:
+                continue
             try:
                 tagger.open(str(f))
             except (OSError, ValueError) as e:
                 raise KgError(f"cannot load the recognizer ({e})", str(f)) from None
         self.words = WordFeatures(read_clusters(files[2]))
 
-    def tag(self, features: list[list[str]]) -> list[tuple[int, int, str, float]]:
-        """Typed spans of one document with their confidence (the mean marginal probability
-        of the span's labels)."""
+    def tag(self, features: list[list[str]], lower: list[str]) -> list[tuple[int, int, str, float]]:
+        """Typed spans of one document, the second pass's when the model has one.
+
+        Parameters
+        ----------
+        features : list of list of str
+            Each token's features (:func:`~kg.extract.features.token_features`).
+        lower : list of str
+            The lower-cased words.
+
+        Returns
+        -------
+        list of (start, end, type, confidence)
+            Token ranges with their type and confidence (the mean marginal probability of the
+            span's labels).
+        """
         if not features:
             return []
-        tagger = self.tagger
-        labels = tagger.tag(features)
-        return [(s, e, t, sum(tagger.marginal(labels[i], i) for i in range(s, e)) / (e - s))
-                for s, e, t in spans_of(labels)]
+        labels, spans, confidences = tag_spans(self.tagger, features)
+        if self.second is None:
+            return [(s, e, t, c) for (s, e, t), c in zip(spans, confidences)]
+        _, spans, confidences = tag_spans(self.second, second_pass_features(features, lower, labels, confidences))
+        return [(s, e, t, c) for (s, e, t), c in zip(spans, confidences)]
 
     def proposes(self, features: list[str]) -> bool:
         """Whether an entity with these features (:func:`~kg.extract.features.entity_features`)
         is proposed by its paper."""
         return self.proposal.tag([features])[0] == "proposed"
+
+
+def tag_spans(tagger, features: list[list[str]]) -> tuple[list[str], list[tuple[int, int, str]], list[float]]:
+    """Tag one document with a CRF.
+
+    Parameters
+    ----------
+    tagger : pycrfsuite.Tagger
+        An open CRF.
+    features : list of list of str
+        Each token's features.
+
+    Returns
+    -------
+    labels : list of str
+        The BILOU labels.
+    spans : list of (start, end, type)
+        Their spans (:func:`~kg.extract.features.spans_of`).
+    confidences : list of float
+        Each span's confidence: the mean marginal probability of its labels.
+    """
+    labels = tagger.tag(features)
+    spans = spans_of(labels)
+    return labels, spans, [sum(tagger.marginal(labels[i], i) for i in range(s, e)) / (e - s) for s, e, _ in spans]
 
 
 def model_dir(path: str | Path | None = None) -> Path:
@@ -138,7 +185,7 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5) -> 
         known.setdefault((s, e), (m.key, m.label, m.in_vocabulary))
     text, space = tk.text, tk.space
     found = []
-    for start, end, typ, conf in model.tag(features):
+    for start, end, typ, conf in model.tag(features, tk.lower):
         if conf < min_confidence:
             continue
         for s, e in split_at_separators(text, start, end):

@@ -22,8 +22,9 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
     d = TrainConfig()
     p = subparsers.add_parser(
         "train", help="train the learned recognizer from the annotations in ../shared",
-        description="Train the recognizer of the default pipeline (a CRF over token features; see "
-                    "kg/models/arxiv-crf/README.md) from the arXiv annotations in ../shared/gold/arxiv "
+        description="Train the recognizer of the default pipeline (a CRF over token features, and with "
+                    "--passes 2 a second CRF over the first one's output; see kg/extract/recognizer.py and the "
+                    "README's Extraction section) from the arXiv annotations in ../shared/gold/arxiv "
                     "(without their evaluation split) and the project's own (kg/train/annotations), with word "
                     "clusters from the arXiv abstracts. Seeded: the same data give the same model. "
                     "Use the result with `kg build --model DIR`; the packaged model is replaced only when "
@@ -42,6 +43,13 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--c2", type=float, default=d.c2, help=f"L2 penalty (default: {d.c2})")
     p.add_argument("--max-iterations", type=int, default=d.max_iterations,
                    help=f"L-BFGS iterations (default: {d.max_iterations})")
+    p.add_argument("--passes", type=int, choices=(1, 2), default=d.passes,
+                   help=f"1: one CRF; 2: a second CRF that reads the first one's output (default: {d.passes})")
+    p.add_argument("--folds", type=int, default=d.folds,
+                   help=f"with two passes: folds of the training papers, each tagged for the second CRF by a first "
+                        f"CRF trained without it (default: {d.folds})")
+    p.add_argument("--jobs", "-j", type=int, default=2,
+                   help="processes for training the CRFs (default: 2; the model does not depend on it)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.set_defaults(func=cmd_train)
     return p
@@ -50,7 +58,8 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
 def cmd_train(args) -> int:
     """Train and save the model; exit code 0."""
     config = TrainConfig(c1=args.c1, c2=args.c2, max_iterations=args.max_iterations, seed=args.seed,
-                         project_annotations=args.project_annotations)
+                         project_annotations=args.project_annotations, passes=args.passes,
+                         folds=args.folds)
     train_recognizer(args.out, args.shared, config, tuple(args.extra), quiet=args.quiet,
-                     log=(lambda *a: None) if args.quiet else print)
+                     log=(lambda *a: None) if args.quiet else print, jobs=args.jobs)
     return 0

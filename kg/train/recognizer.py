@@ -8,20 +8,29 @@
 3. A linear-chain CRF (python-crfsuite, L-BFGS with L1 + L2 penalties) learns the labels, and
    a maximum-entropy classifier (the same library on sequences of one item) whether the paper
    proposes each of its Methods, Architectures and Datasets.
+4. With two passes (``passes=2``; the packaged model has one), a second CRF learns the labels again from the first one's
+   output (:func:`kg.extract.features.second_pass_features`). So that it learns from output
+   like that on unseen text, the papers are cut into seeded folds, a first-pass CRF is trained
+   without each fold, and each fold's papers are tagged by the CRF that did not see them
+   (stacking). The CRFs train in parallel processes (``jobs``).
 
 The result is a model folder: ``config.cfg`` (the settings and data below, as a spaCy
-config), ``model.crfsuite``, ``proposed.crfsuite``, ``clusters.tsv`` and ``meta.json``.
-Everything is seeded; the same data and settings give the same model.
+config), ``model.crfsuite``, ``proposed.crfsuite``, ``clusters.tsv`` and ``meta.json`` (and
+``second.crfsuite`` with two passes). Everything is seeded; the same data and settings give the
+same files, whatever the number of processes or the hash seed.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import random
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -40,12 +49,45 @@ class TrainConfig:
     window: int = 4  #: co-occurrence window of the word vectors
     seed: int = 0
     project_annotations: bool = True  #: train on kg/train/annotations too (not only ../shared)
+    passes: int = 1  #: 1: one CRF; 2: a second CRF over the first one's output (stacking)
+    folds: int = 2  #: folds of the training papers for the first pass's held-out output
 
 
-def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list, list[str], list]]:
-    """Per record, made through the rule pipeline: the token features, the BILOU labels, and
-    the (features, label) of each Method, Architecture and Dataset for the ``proposed``
-    classifier."""
+#: The training sequences and each one's fold, for the CRF trainings in forked processes
+#: (set by :func:`train_recognizer` before its pool starts, so the children share them).
+_SEQUENCES: list[tuple[list, list[str]]] = []
+_FOLDS: list[int] = []
+
+
+def _train_crf(job: tuple[str, int, dict]) -> dict:
+    """Train a CRF on the sequences of every fold but ``job[1]`` (-1: all of them) with the
+    parameters ``job[2]`` and save it to ``job[0]``; its last iteration's figures."""
+    import pycrfsuite
+
+    path, left_out, params = job
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for i, (x, y) in enumerate(_SEQUENCES):
+        if left_out < 0 or _FOLDS[i] != left_out:
+            trainer.append(x, y)
+    trainer.set_params(params)
+    trainer.train(path)
+    return dict(trainer.logparser.last_iteration or {})
+
+
+def fold_ids(n: int, folds: int, seed: int) -> list[int]:
+    """A fold (0 .. folds-1) for each of ``n`` items: seeded, sizes differing by at most one."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    out = [0] * n
+    for rank, i in enumerate(order):
+        out[i] = rank % folds
+    return out
+
+
+def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list, list[str], list, list[str]]]:
+    """Per record, made through the rule pipeline: the token features, the BILOU labels, the
+    (features, label) of each Method, Architecture and Dataset for the ``proposed``
+    classifier, and the lower-cased words."""
     from kg.config import ExtractConfig
     from kg.extract.entities import PROPOSABLE
     from kg.extract.features import bilou, entity_features, mention_spans, token_features
@@ -68,7 +110,7 @@ def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[
         entities = [(entity_features(tk, doc._.title_end, title, spans, ent["type"], bool(known.intersection(spans))),
                      "proposed" if ent["proposed"] else "used")
                     for ent, spans in D.gold_entities(doc, rec) if ent["type"] in PROPOSABLE]
-        yield x, bilou(len(x), D.gold_spans(doc, rec)), entities
+        yield x, bilou(len(x), D.gold_spans(doc, rec)), entities, tk.lower
 
 
 def _config_text(cfg: TrainConfig, sources: dict) -> str:
@@ -86,7 +128,7 @@ def _config_text(cfg: TrainConfig, sources: dict) -> str:
 
 
 def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainConfig = TrainConfig(),
-                     extra: tuple[Path, ...] = (), quiet: bool = False, log=print) -> Path:
+                     extra: tuple[Path, ...] = (), quiet: bool = False, log=print, jobs: int = 2) -> Path:
     """Train a model and write its folder to ``out_dir`` (replacing the files it holds).
 
     Parameters
@@ -104,17 +146,25 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         No progress bars.
     log : callable
         Where to report each step.
+    jobs : int
+        Processes for the CRF trainings (the model does not depend on it).
 
     Raises
     ------
     KgError
-        When training data is missing.
+        When training data is missing or the settings are not valid.
     """
     import pycrfsuite
 
     from kg.extract.features import WordFeatures
     from kg.train.clusters import arxiv_texts, word_clusters, word_vectors, write_clusters
 
+    if config.passes not in (1, 2):
+        raise KgError(f"passes must be 1 or 2, not {config.passes}")
+    if config.passes == 2 and config.folds < 2:
+        raise KgError(f"a second pass needs at least 2 folds, not {config.folds}")
+    if jobs < 1:
+        raise KgError(f"jobs must be at least 1, not {jobs}")
     shared = Path(shared) if shared else D.shared_dir()
     corpus = shared / "data" / "arxiv" / "arxiv_cs_daily_2025_2026.jsonl.gz"
     if not corpus.is_file():
@@ -124,6 +174,8 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
     sources = ["the arXiv set without its evaluation split"] + (["the project's annotations"] if
                                                                 config.project_annotations else []) + list(map(str, extra))
     log(f"training papers: {len(records)} ({', '.join(sources)})")
+    if config.passes == 2 and len(records) < config.folds:
+        raise KgError(f"{len(records)} training papers cannot be cut into {config.folds} folds")
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kg-train-", dir=out_dir.parent))
@@ -133,27 +185,39 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         clusters = word_clusters(words, vectors, seed=config.seed)
         write_clusters(clusters, staging / "clusters.tsv")
         log(f"word clusters: {len(clusters)} words ({time.perf_counter() - t0:.0f} s)")
-        trainer = pycrfsuite.Trainer(verbose=False)
         n_tokens = 0
         proposal = pycrfsuite.Trainer(verbose=False)
-        for x, y, entities in _labelled(records, WordFeatures(clusters), quiet):
-            trainer.append(x, y)
+        # one pass: each paper straight into the trainer; two: kept for the several CRFs
+        trainer = pycrfsuite.Trainer(verbose=False) if config.passes == 1 else None
+        lowers: list[list[str]] = []
+        for x, y, entities, lower in _labelled(records, WordFeatures(clusters), quiet):
+            if trainer is not None:
+                trainer.append(x, y)
+            else:
+                _SEQUENCES.append((x, y))
+                lowers.append(lower)
             n_tokens += len(x)
             for fx, label in entities:
                 proposal.append([fx], [label])
         proposal.set_params({"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations})
         proposal.train(str(staging / "proposed.crfsuite"))
-        trainer.set_params({"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations,
-                            "feature.possible_transitions": True})
-        log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRF ...")
-        trainer.train(str(staging / "model.crfsuite"))
-        info = trainer.logparser.last_iteration or {}
+        params = {"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations,
+                  "feature.possible_transitions": True}
+        if trainer is not None:
+            log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRF ...")
+            trainer.set_params(params)
+            trainer.train(str(staging / "model.crfsuite"))
+            info = trainer.logparser.last_iteration or {}
+        else:
+            log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRFs ({config.folds} "
+                f"held out, then the second pass beside the first; {jobs} processes) ...")
+            info = _train_two_passes(staging, config.folds, config.seed, params, jobs, lowers)
         sources = {"arxiv_annotated": "gold/arxiv/arxiv-annotated.jsonl (without annotations/arxiv-eval-ids.txt)",
                    "project_annotations": [p.name for p in D.project_annotation_files()]
                    if config.project_annotations else [],
                    "extra": [str(p) for p in extra], "clusters": "data/arxiv/arxiv_cs_daily_2025_2026.jsonl.gz"}
         (staging / "config.cfg").write_text(_config_text(config, sources), encoding="utf-8")
-        meta = {"name": "arxiv-crf", "papers": len(records), "tokens": n_tokens,
+        meta = {"name": "arxiv-crf", "papers": len(records), "tokens": n_tokens, "passes": config.passes,
                 "seconds": round(time.perf_counter() - t0, 1), "final_loss": info.get("loss"),
                 "iterations": info.get("num"), "active_features": info.get("active_features"),
                 "licence": "annotations: the project's own; arXiv metadata: CC0"}
@@ -161,7 +225,73 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         out_dir.mkdir(exist_ok=True)
         for f in staging.iterdir():
             os.replace(f, out_dir / f.name)
+        if config.passes == 1:  # a second pass of an earlier model would read this one's output
+            (out_dir / "second.crfsuite").unlink(missing_ok=True)
     finally:
+        _SEQUENCES.clear()
         shutil.rmtree(staging, ignore_errors=True)
     log(f"saved {out_dir} in {time.perf_counter() - t0:.0f} s")
     return out_dir
+
+
+def _train_two_passes(staging: Path, folds: int, seed: int, params: dict, jobs: int,
+                      lowers: list[list[str]]) -> dict:
+    """Train ``model.crfsuite`` and ``second.crfsuite`` on :data:`_SEQUENCES`.
+
+    Parameters
+    ----------
+    staging : Path
+        The folder to write them to (and the held-out CRFs, which are removed).
+    folds : int
+        Parts of the papers: each is tagged for the second CRF by a first-pass CRF trained
+        without it.
+    seed : int
+        Seed of the cut (:func:`fold_ids`).
+    params : dict
+        The CRFs' training parameters.
+    jobs : int
+        Processes (forked, so that they share the sequences; one process where fork is not
+        available).
+    lowers : list of list of str
+        Each paper's lower-cased words.
+
+    Returns
+    -------
+    dict
+        The first-pass CRF's last iteration (loss, features, ...).
+    """
+    import pycrfsuite
+
+    from kg.extract.features import second_pass_features
+    from kg.extract.recognizer import tag_spans
+
+    _FOLDS[:] = fold_ids(len(_SEQUENCES), folds, seed)
+    first = (str(staging / "model.crfsuite"), -1, params)
+    held = [(str(staging / f".fold-{k}.crfsuite"), k, params) for k in range(folds)]
+    fork = jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if fork else None
+    try:
+        # the held-out CRFs first; then the pool trains the first pass while this process
+        # trains the second (a worker that dies raises BrokenProcessPool here)
+        for _ in (pool.map(_train_crf, held) if pool else map(_train_crf, held)):
+            pass
+        pending = pool.submit(_train_crf, first) if pool else None
+        second = pycrfsuite.Trainer(verbose=False)
+        for k, (path, _, _) in enumerate(held):
+            tagger = pycrfsuite.Tagger()
+            tagger.open(path)
+            try:
+                for (x, y), lower, fold in zip(_SEQUENCES, lowers, _FOLDS):
+                    if fold == k:
+                        labels, _, confidences = tag_spans(tagger, x)
+                        second.append(second_pass_features(x, lower, labels, confidences), y)
+            finally:
+                tagger.close()
+            os.unlink(path)
+        second.set_params(params)
+        second.train(str(staging / "second.crfsuite"))
+        return pending.result() if pending is not None else _train_crf(first)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        _FOLDS.clear()

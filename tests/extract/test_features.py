@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.features import (WordFeatures, bilou, document_context, is_name_like, span_tags, spans_of,
-                                 split_at_separators, token_features, word_shape)
+from kg.extract.features import (WordFeatures, bilou, document_context, is_name_like, second_pass_features, span_tags,
+                                 spans_of, split_at_separators, token_features, word_shape)
 from kg.extract.tokens import tokens
 
 # From the arXiv abstract of "MatPredict" (2505.13201).
@@ -98,3 +98,39 @@ def test_word_features_are_cached_and_bounded():
     for w in ("a", "b", "c", "d"):
         words.get(w)
     assert len(words._cache) <= 4
+
+
+def test_the_second_pass_sees_the_first_ones_labels_and_what_it_tagged_elsewhere(doc):
+    tk = tokens(doc)
+    feats = token_features(tk, WordFeatures({}), doc._.title_end, [], [], [])
+    first = tk.text.index("MatPredict")
+    later = [i for i, w in enumerate(tk.text) if w == "MatPredict"][1:]
+    gnn = tk.text.index("Graph")  # "Graph Neural Networks"
+    # a first pass that tagged the title's MatPredict and the long form, and nothing else
+    labels = bilou(tk.n, [(first, first + 1, "Dataset"), (gnn, gnn + 3, "Architecture")])
+    out = second_pass_features(feats, tk.lower, labels, [0.9, 0.45])
+    assert len(out) == tk.n
+    assert set(feats[first]) < set(out[first])  # its own features stay
+    assert {"p1=U-Dataset", "p1t=Dataset", "p1-1=<s>", "p1c=4", "p1c=4|Dataset"} <= set(out[first])
+    assert {"p1=B-Architecture", "p1c=2", "p1+1=I-Architecture"} <= set(out[gnn])
+    for i in later:
+        # untagged here, tagged as a Dataset at another place
+        assert {"p1=O", "dt=Dataset", "dsB=Dataset|1", "dsL=Dataset"} <= set(out[i])
+        assert not any(f.startswith("p1c=") for f in out[i])
+    # a span is not "elsewhere" to itself
+    assert not any(f.startswith("ds") for f in out[first] + out[gnn])
+    with pytest.raises(ValueError, match="for 2 labels"):
+        second_pass_features(feats, tk.lower, ["O", "O"], [])
+    with pytest.raises(ValueError, match="1 confidences for 2 spans"):
+        second_pass_features(feats, tk.lower, labels, [0.9])
+
+
+def test_a_phrase_tagged_twice_shows_both_types_at_each_place():
+    lower = ["graph", "networks", "and", "graph", "networks", "."]
+    labels = bilou(6, [(0, 2, "Architecture"), (3, 5, "Method")])
+    out = second_pass_features([["b"] for _ in lower], lower, labels, [0.8, 0.6])
+    for start, other, own in ((0, "Method", "Architecture"), (3, "Architecture", "Method")):
+        assert {"dsB=Architecture|2", "dsB=Method|2", "dt=" + other} <= set(out[start])
+        assert "dt=" + own not in out[start]  # the word's *other* occurrences
+        assert {"dsI=Method", "dsL=Method", "dsL=Architecture"} <= set(out[start + 1])
+    assert not any(f.startswith("ds") for f in out[2] + out[5])

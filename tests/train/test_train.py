@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,8 @@ from kg.errors import KgError
 from kg.model import Paper
 from kg.train import DEFAULT_OUT
 from kg.train import data as D
+from kg.train import recognizer as R
+from kg.train.recognizer import fold_ids
 
 
 @pytest.fixture(scope="module")
@@ -35,34 +40,98 @@ def shared(tmp_path_factory) -> Path:
     return root
 
 
-def _train(shared: Path, out: Path, capsys) -> str:
+def _train(shared: Path, out: Path, capsys, *more: str) -> str:
     code = main(["train", "--shared", str(shared), "--out", str(out), "--no-project-annotations",
-                 "--max-iterations", "25"])
+                 "--max-iterations", "25", *more])
     assert code == 0
     return capsys.readouterr().out
+
+
+def _tags(model: Path) -> list:
+    nlp = make_pipeline(ExtractConfig(recognizer_model=model))
+    rec = next(D.read_gold(D.project_annotation_files()[0]))
+    return next(extract([Paper(id=rec["id"], title=rec["title"], abstract=rec["abstract"])], nlp)).mentions
 
 
 def test_kg_train_writes_a_model_the_pipeline_uses(shared, tmp_path, capsys):
     out = tmp_path / "model"
     printed = _train(shared, out, capsys)
     assert "training papers: 40" in printed
-    assert {p.name for p in out.iterdir()} >= {"config.cfg", "model.crfsuite", "proposed.crfsuite", "clusters.tsv", "meta.json"}
+    assert {p.name for p in out.iterdir()} == {"config.cfg", "model.crfsuite", "proposed.crfsuite", "clusters.tsv",
+                                               "meta.json"}
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-    assert meta["papers"] == 40 and meta["tokens"] > 5000
+    assert meta["papers"] == 40 and meta["tokens"] > 5000 and meta["passes"] == 1
     cfg = (out / "config.cfg").read_text(encoding="utf-8")
     assert "[training]" in cfg and "max_iterations = 25" in cfg
-    RecognizerModel(out)  # loads
+    assert RecognizerModel(out).second is None  # loads; one pass
     # the model tags the text it was trained on
-    nlp = make_pipeline(ExtractConfig(recognizer_model=out))
-    rec = next(D.read_gold(D.project_annotation_files()[0]))
-    ex = next(extract([Paper(id=rec["id"], title=rec["title"], abstract=rec["abstract"])], nlp))
-    assert {m.rule for m in ex.mentions} == {"learned"}
-    assert "Oolong" in {m.text for m in ex.mentions}
-    # seeded: the same data and settings give the same model
+    mentions = _tags(out)
+    assert {m.rule for m in mentions} == {"learned"}
+    assert "Oolong" in {m.text for m in mentions}
+    # seeded: the same data and settings give the same files, also in another process with
+    # another hash seed (the order of a set of features once followed it)
     again = tmp_path / "again"
-    _train(shared, again, capsys)
-    for name in ("model.crfsuite", "clusters.tsv", "config.cfg"):
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-m", "kg", "train", "--shared", str(shared), "--out", str(again), "-q",
+                    "--no-project-annotations", "--max-iterations", "25"], check=True, env=env)
+    for name in ("model.crfsuite", "proposed.crfsuite", "clusters.tsv", "config.cfg"):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_two_passes_add_a_second_crf_that_the_pipeline_runs(shared, tmp_path, capsys):
+    one, two = tmp_path / "one", tmp_path / "two"
+    _train(shared, one, capsys)
+    _train(shared, two, capsys, "--passes", "2", "--jobs", "2")
+    assert {p.name for p in two.iterdir()} == {"config.cfg", "model.crfsuite", "second.crfsuite", "proposed.crfsuite",
+                                               "clusters.tsv", "meta.json"}  # no held-out CRF left behind
+    assert json.loads((two / "meta.json").read_text(encoding="utf-8"))["passes"] == 2
+    # the first pass is the one-pass model; the second pass changes what is tagged
+    assert (two / "model.crfsuite").read_bytes() == (one / "model.crfsuite").read_bytes()
+    assert RecognizerModel(two).second is not None
+    first, second = _tags(one), _tags(two)
+    assert second and {m.rule for m in second} == {"learned"}
+    assert [(m.start, m.end, m.type) for m in first] != [(m.start, m.end, m.type) for m in second]
+    # the same model in one process as in two
+    again = tmp_path / "again"
+    _train(shared, again, capsys, "--passes", "2", "--jobs", "1")
+    assert (again / "second.crfsuite").read_bytes() == (two / "second.crfsuite").read_bytes()
+
+
+def test_retraining_with_one_pass_removes_an_earlier_second_crf(shared, tmp_path, capsys):
+    out = tmp_path / "m"
+    _train(shared, out, capsys, "--passes", "2")
+    _train(shared, out, capsys)
+    assert not (out / "second.crfsuite").exists() and RecognizerModel(out).second is None
+
+
+def test_folds_are_seeded_and_even():
+    a = fold_ids(103, 4, seed=0)
+    assert a == fold_ids(103, 4, seed=0) and a != fold_ids(103, 4, seed=1)
+    sizes = [a.count(k) for k in range(4)]
+    assert sum(sizes) == 103 and max(sizes) - min(sizes) <= 1
+
+
+def test_a_held_out_crf_never_sees_its_fold(tmp_path, monkeypatch):
+    """Each fold's sequences carry a label of their own: the CRF trained without fold k knows
+    every label but k's."""
+    import pycrfsuite
+
+    seqs = [([["w=a"], ["w=b"]], [f"U-F{k}", "O"]) for k in range(3) for _ in range(2)]
+    monkeypatch.setattr(R, "_SEQUENCES", seqs)
+    monkeypatch.setattr(R, "_FOLDS", [k for k in range(3) for _ in range(2)])
+    for k in (-1, 0, 2):
+        path = str(tmp_path / f"{k}.crfsuite")
+        R._train_crf((path, k, {"max_iterations": 5}))
+        tagger = pycrfsuite.Tagger()
+        tagger.open(path)
+        assert set(tagger.labels()) == {"O"} | {f"U-F{j}" for j in range(3) if j != k}
+
+
+def test_two_passes_need_two_folds(shared, tmp_path, capsys):
+    assert main(["train", "--shared", str(shared), "--out", str(tmp_path / "m"), "--passes", "2", "--folds", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "at least 2 folds" in err and "Traceback" not in err
+    assert not (tmp_path / "m").exists()
 
 
 def test_kg_train_never_writes_over_the_packaged_model_by_default():
