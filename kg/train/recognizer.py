@@ -8,11 +8,11 @@
 3. A linear-chain CRF (python-crfsuite, L-BFGS with L1 + L2 penalties) learns the labels, and
    a maximum-entropy classifier (the same library on sequences of one item) whether the paper
    proposes each of its Methods, Architectures and Datasets.
-4. With two passes (``passes=2``; the packaged model has one), a second CRF learns the labels again from the first one's
-   output (:func:`kg.extract.features.second_pass_features`). So that it learns from output
-   like that on unseen text, the papers are cut into seeded folds, a first-pass CRF is trained
-   without each fold, and each fold's papers are tagged by the CRF that did not see them
-   (stacking). The CRFs train in parallel processes (``jobs``).
+4. With two passes (``passes=2``; the packaged model has one), a second CRF learns the labels
+   again from the first one's output (:func:`kg.extract.features.second_pass_features`). So
+   that it learns from output like that on unseen text, the papers are cut into seeded folds,
+   a first-pass CRF is trained without each fold, and each fold's papers are tagged by the CRF
+   that did not see them (stacking). The CRFs train in parallel processes (``jobs``).
 
 The result is a model folder: ``config.cfg`` (the settings and data below, as a spaCy
 config), ``model.crfsuite``, ``proposed.crfsuite``, ``clusters.tsv`` and ``meta.json`` (and
@@ -31,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -291,6 +292,8 @@ def _train_two_passes(staging: Path, folds: int, seed: int, params: dict, jobs: 
         second.set_params(params)
         second.train(str(staging / "second.crfsuite"))
         return pending.result() if pending is not None else _train_crf(first)
+    except BrokenProcessPool:
+        raise KgError("a training process died (out of memory?); try --jobs 1") from None
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
