@@ -123,9 +123,8 @@ class RecognizerModel:
         if not features:
             return []
         labels, spans, confidences = tag_spans(self.tagger, features)
-        if self.second is None:
-            return [(s, e, t, c) for (s, e, t), c in zip(spans, confidences)]
-        _, spans, confidences = tag_spans(self.second, second_pass_features(features, lower, labels, confidences))
+        if self.second is not None:
+            _, spans, confidences = tag_spans(self.second, second_pass_features(features, lower, labels, confidences))
         return [(s, e, t, c) for (s, e, t), c in zip(spans, confidences)]
 
     def proposes(self, features: list[str]) -> bool:

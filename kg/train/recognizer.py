@@ -188,15 +188,10 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         log(f"word clusters: {len(clusters)} words ({time.perf_counter() - t0:.0f} s)")
         n_tokens = 0
         proposal = pycrfsuite.Trainer(verbose=False)
-        # one pass: each paper straight into the trainer; two: kept for the several CRFs
-        trainer = pycrfsuite.Trainer(verbose=False) if config.passes == 1 else None
         lowers: list[list[str]] = []
         for x, y, entities, lower in _labelled(records, WordFeatures(clusters), quiet):
-            if trainer is not None:
-                trainer.append(x, y)
-            else:
-                _SEQUENCES.append((x, y))
-                lowers.append(lower)
+            _SEQUENCES.append((x, y))
+            lowers.append(lower)
             n_tokens += len(x)
             for fx, label in entities:
                 proposal.append([fx], [label])
@@ -204,14 +199,12 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         proposal.train(str(staging / "proposed.crfsuite"))
         params = {"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations,
                   "feature.possible_transitions": True}
-        if trainer is not None:
-            log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRF ...")
-            trainer.set_params(params)
-            trainer.train(str(staging / "model.crfsuite"))
-            info = trainer.logparser.last_iteration or {}
+        log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRF"
+            + (f"s ({config.folds} held out, then the second pass beside the first; {jobs} processes) ..."
+               if config.passes == 2 else " ..."))
+        if config.passes == 1:
+            info = _train_crf((str(staging / "model.crfsuite"), -1, params))
         else:
-            log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRFs ({config.folds} "
-                f"held out, then the second pass beside the first; {jobs} processes) ...")
             info = _train_two_passes(staging, config.folds, config.seed, params, jobs, lowers)
         sources = {"arxiv_annotated": "gold/arxiv/arxiv-annotated.jsonl (without annotations/arxiv-eval-ids.txt)",
                    "project_annotations": [p.name for p in D.project_annotation_files()]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -47,15 +49,26 @@ def _train(shared: Path, out: Path, capsys, *more: str) -> str:
     return capsys.readouterr().out
 
 
+@pytest.fixture(scope="module")
+def one_pass(shared, tmp_path_factory) -> tuple[Path, str]:
+    """A one-pass model trained on ``shared`` (made once for the tests that read it), and what
+    `kg train` printed."""
+    out = tmp_path_factory.mktemp("one") / "model"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["train", "--shared", str(shared), "--out", str(out), "--no-project-annotations",
+                     "--max-iterations", "25"]) == 0
+    return out, printed.getvalue()
+
+
 def _tags(model: Path) -> list:
     nlp = make_pipeline(ExtractConfig(recognizer_model=model))
     rec = next(D.read_gold(D.project_annotation_files()[0]))
     return next(extract([Paper(id=rec["id"], title=rec["title"], abstract=rec["abstract"])], nlp)).mentions
 
 
-def test_kg_train_writes_a_model_the_pipeline_uses(shared, tmp_path, capsys):
-    out = tmp_path / "model"
-    printed = _train(shared, out, capsys)
+def test_kg_train_writes_a_model_the_pipeline_uses(shared, one_pass, tmp_path):
+    out, printed = one_pass
     assert "training papers: 40" in printed
     assert {p.name for p in out.iterdir()} == {"config.cfg", "model.crfsuite", "proposed.crfsuite", "clusters.tsv",
                                                "meta.json"}
@@ -78,9 +91,8 @@ def test_kg_train_writes_a_model_the_pipeline_uses(shared, tmp_path, capsys):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
 
 
-def test_two_passes_add_a_second_crf_that_the_pipeline_runs(shared, tmp_path, capsys):
-    one, two = tmp_path / "one", tmp_path / "two"
-    _train(shared, one, capsys)
+def test_two_passes_add_a_second_crf_that_the_pipeline_runs(shared, one_pass, tmp_path, capsys):
+    one, two = one_pass[0], tmp_path / "two"
     _train(shared, two, capsys, "--passes", "2", "--jobs", "2")
     assert {p.name for p in two.iterdir()} == {"config.cfg", "model.crfsuite", "second.crfsuite", "proposed.crfsuite",
                                                "clusters.tsv", "meta.json"}  # no held-out CRF left behind
