@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -51,28 +52,28 @@ def word_vectors(texts: Iterable[str], n_words: int = 20000, dim: int = 100, win
     from kg.extract.tokenizer import blank
 
     tokenizer = blank().tokenizer
-    docs: list[list[str]] = []
-    counts: dict[str, int] = {}
+    # every word as an int (a list of strings per abstract would hold ~1 GB for the 75k corpus),
+    # the abstracts one after another with ``window`` -1s between them
+    ids_of: dict[str, int] = {}
+    stream = array("i", [-1] * window)
     for doc in tokenizer.pipe(texts, batch_size=512):
-        words = [t.lower_ for t in doc if not t.is_space]
-        docs.append(words)
-        for w in words:
-            counts[w] = counts.get(w, 0) + 1
-    vocab = sorted(counts, key=lambda w: (-counts[w], w))[:n_words]
-    index = {w: i for i, w in enumerate(vocab)}
+        for t in doc:
+            if not t.is_space:
+                stream.append(ids_of.setdefault(t.lower_, len(ids_of)))
+        stream.extend([-1] * window)
+    all_ids = np.frombuffer(stream, dtype=np.int32)
+    counts = np.bincount(all_ids[all_ids >= 0], minlength=len(ids_of))
+    names = list(ids_of)
+    del ids_of
+    vocab = sorted(range(len(names)), key=lambda i: (-counts[i], names[i]))[:n_words]
     V = len(vocab)
-    pad = [-1] * window
-    ids = np.array([i for words in docs for i in pad + [index.get(w, -1) for w in words]] + pad, dtype=np.int64)
-    del docs
-    C = np.zeros(V * V, dtype=np.float32)
-    for d in range(1, window + 1):
-        a, b = ids[:-d], ids[d:]
-        ok = (a >= 0) & (b >= 0)
-        pairs, n = np.unique(a[ok] * V + b[ok], return_counts=True)
-        C[pairs] += n.astype(np.float32) / d
+    remap = np.full(len(names) + 1, -1, dtype=np.int64)  # the last entry maps the -1s
+    remap[vocab] = np.arange(V)
+    ids = remap[all_ids]
+    vocab = [names[i] for i in vocab]
+    del stream, all_ids, remap, names, counts
+    C = cooccurrence(ids, V, window)
     del ids
-    C = C.reshape(V, V)
-    C += C.T
     total = float(C.sum())
     row = C.sum(1, keepdims=True)
     col = C.sum(0, keepdims=True) ** 0.75
@@ -95,6 +96,35 @@ def word_vectors(texts: Iterable[str], n_words: int = 20000, dim: int = 100, win
     W = (Q @ U[:, :dim]) * np.sqrt(S[:dim])
     W /= np.linalg.norm(W, axis=1, keepdims=True) + 1e-8
     return vocab, W.astype(np.float32)
+
+
+def cooccurrence(ids: np.ndarray, V: int, window: int, step: int = 2048) -> np.ndarray:
+    """Symmetric co-occurrence counts of the words ``ids`` (ints below ``V``; -1 for a word
+    outside the vocabulary or a break), each pair within ``window`` words weighted 1/distance.
+
+    Returns
+    -------
+    ndarray of shape (V, V), float32
+        The one big array of :func:`word_vectors`; made in place (``step`` rows at a time where
+        numpy would copy it).
+    """
+    C = np.zeros(V * V, dtype=np.float32)
+    for d in range(1, window + 1):
+        a, b = ids[:-d], ids[d:]
+        ok = (a >= 0) & (b >= 0)
+        pairs, n = np.unique(a[ok] * V + b[ok], return_counts=True)
+        C[pairs] += n.astype(np.float32) / d
+    C = C.reshape(V, V)
+    # C += C.T, a block at a time
+    for s in range(0, V, step):
+        for t in range(s, V, step):
+            if s == t:
+                C[s:s + step, s:s + step] += C[s:s + step, s:s + step].T.copy()
+            else:
+                both = C[s:s + step, t:t + step] + C[t:t + step, s:s + step].T
+                C[s:s + step, t:t + step] = both
+                C[t:t + step, s:s + step] = both.T
+    return C
 
 
 def spherical_kmeans(X: np.ndarray, k: int, iterations: int = 25, seed: int = 0) -> np.ndarray:

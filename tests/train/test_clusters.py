@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kg.train import data as D
-from kg.train.clusters import spherical_kmeans, word_clusters, word_vectors, write_clusters
+from kg.train.clusters import cooccurrence, spherical_kmeans, word_clusters, word_vectors, write_clusters
 from kg.extract.recognizer import read_clusters
 
 
@@ -39,6 +39,34 @@ def test_vectors_are_seeded(texts, vectors):
     again_words, again = word_vectors(texts, n_words=1500, dim=24, window=4, seed=0)
     assert again_words == words
     assert np.allclose(again, W, atol=1e-5)
+
+
+def test_cooccurrence_is_symmetric_and_weighted_by_distance_in_blocks():
+    rng = np.random.default_rng(3)
+    V, window = 11, 3
+    ids = rng.integers(-1, V, 400)  # -1: out of the vocabulary, or a break between abstracts
+    naive = np.zeros((V, V))
+    for i in range(len(ids)):
+        for d in range(1, window + 1):
+            if i + d < len(ids) and ids[i] >= 0 and ids[i + d] >= 0:
+                naive[ids[i], ids[i + d]] += 1 / d
+                naive[ids[i + d], ids[i]] += 1 / d
+    # blocks that do not divide V, one block, and blocks of one row
+    for step in (4, 2048, 1):
+        C = cooccurrence(ids, V, window, step=step)
+        assert C.shape == (V, V) and C.dtype == np.float32
+        assert np.array_equal(C, C.T)
+        assert np.allclose(C, naive, atol=1e-4)
+
+
+def test_vocabulary_is_the_most_frequent_words_first(texts, vectors):
+    words, _ = vectors
+    from collections import Counter
+
+    from kg.extract.tokenizer import blank
+
+    counts = Counter(t.lower_ for d in blank().tokenizer.pipe(texts) for t in d if not t.is_space)
+    assert words == sorted(counts, key=lambda w: (-counts[w], w))[:1500]
 
 
 def test_kmeans_finds_well_separated_groups():
