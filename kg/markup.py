@@ -21,10 +21,19 @@ What goes, and what stays:
 - an accented letter becomes the letter it writes: ``Fr\\'echet`` and ``Fr{\\'e}chet`` ->
   "Fréchet", ``Schr\\"odinger``, ``\\c{c}``;
 - an escaped character becomes itself: ``\\%``, ``\\&``, ``\\_``, ``\\#``, ``\\$``, ``\\{``, ``\\}``;
-- everything else stays as written: math commands (``$\\times$``, read by
-  :mod:`kg.extract.values`; math is not parsed, so formatting and escapes inside ``$...$`` go
-  as anywhere else: ``$99\\%$`` -> ``$99%$``), a line break ``\\\\``, a paper's own macros
-  (``\\method``), and braces that no removed command opened.
+- a letter written as a command becomes itself: ``Bj{\\o}ntegaard`` -> "Bjøntegaard",
+  ``360{\\deg}`` -> "360°" (:data:`SYMBOLS`);
+- math that writes a name is read as the name: ``M$^{6}$Doc`` -> "M6Doc", ``$\\pi_0$`` -> "π0",
+  ``$\\ell_2$-normalization`` -> "l2-normalization", ``$F_1$`` -> "F1", ``$\\text{SaPE}^2$`` ->
+  "SaPE2" (names in the annotations are written so). Such math holds only letters, digits, ``.``,
+  ``-``, ``[]``, super- and subscripts, braces, Greek letters, ``\\ell``, ``\\circ`` and font
+  commands (``\\text{...}``, ``\\mathrm{...}``), and a letter or degree sign unless it is
+  inside a word (:func:`_name_math`);
+- everything else stays as written: other math (``$\\times$``, ``$\\mathcal{O}(n^2)$``,
+  ``$85.3$``; numbers and their units are read by :mod:`kg.extract.values`; math is not parsed,
+  so formatting and escapes inside ``$...$`` go as anywhere else: ``$99\\%$`` -> ``$99%$``), a
+  line break ``\\\\``, a paper's own macros (``\\method``), and braces that no removed command
+  opened.
 
 Unbalanced markup never fails: a formatting command whose argument does not close loses only
 the command, and a citation that does not close stays.
@@ -54,6 +63,26 @@ DECLARATIONS = frozenset({
 #: Characters LaTeX escapes with a backslash.
 ESCAPED = frozenset("%&_#${}")
 
+#: Letters and signs written as a command without an argument, outside math and in it.
+SYMBOLS = {
+    "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł",
+    "oe": "œ", "OE": "Œ", "deg": "°", "textdegree": "°",
+}
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+          "sigma tau upsilon phi chi psi omega").split()
+#: Commands that math names are written with (``$\pi_0$``, ``$\ell_2$``, ``$360^\circ$``).
+MATH_SYMBOLS = {
+    **{g: unicodedata.lookup("GREEK SMALL LETTER " + g.upper().replace("LAMB", "LAM")) for g in _GREEK},
+    **{g.capitalize(): unicodedata.lookup("GREEK CAPITAL LETTER " + g.upper().replace("LAMB", "LAM")) for g in _GREEK},
+    "varepsilon": "ε", "vartheta": "ϑ", "varphi": "φ", "varrho": "ϱ", "varsigma": "ς", "varpi": "ϖ",
+    "ell": "l", "circ": "°",
+}
+#: Font commands inside math: their argument is kept (``$\text{SaPE}^2$`` -> "SaPE2").
+MATH_FONTS = frozenset({
+    "text", "textrm", "textbf", "textit", "texttt", "textsf", "mathrm", "mathbf", "mathit", "mathtt",
+    "mathsf", "mathcal", "mathbb", "boldsymbol", "bm", "operatorname",
+})
+
 #: LaTeX accents and the combining marks they write.
 ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
            ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b"}
@@ -64,7 +93,49 @@ _CITATION = re.compile(r"\\([A-Za-z]+)\*?\s*(?:\[[^\]{}]*\]\s*)*\{")
 _DECLARATION = re.compile(r"\{((?:\\[A-Za-z]+(?![A-Za-z])\s*)+)")
 _NAME = re.compile(r"\\([A-Za-z]+)")
 _OPEN = re.compile(r"\s*\{")
-_SPECIAL = re.compile(r"[\\{}]")
+_SPECIAL = re.compile(r"[\\{}$]")
+_SYMBOL = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])(?:\{\})?")
+_BRACED_SYMBOL = re.compile(r"\{\\([A-Za-z]+)\}")
+#: A piece of math that writes a name: a letter, digit, ".", "-", "[", "]", a script mark, a
+#: brace or a command (checked against the tables by :func:`_name_math`).
+_MATH_PIECE = re.compile(r"\\([A-Za-z]+)|([^\W_]|[.\-\[\]])|([\^_{}])")
+
+
+def _name_math(text: str, i: int) -> tuple[int, list[tuple[str, int, int]]] | None:
+    """When the ``$`` at ``i`` opens math that writes a name (module docstring): the index
+    after its closing ``$`` and the characters it writes, each with where it was written.
+    Math with no letter (or Greek letter, or degree sign) writes a name only inside a word."""
+    end = text.find("$", i + 1)
+    if end < 0 or end == i + 1 or end - i > 40:
+        return None
+    a, b = i + 1, end
+    while a < b and text[a] == " ":
+        a += 1
+    while b > a and text[b - 1] == " ":
+        b -= 1
+    out: list[tuple[str, int, int]] = []
+    letter = False
+    j = a
+    while j < b:
+        m = _MATH_PIECE.match(text, j)
+        if m is None or m.end() > b:
+            return None
+        name, char = m.group(1), m.group(2)
+        if name is not None:
+            if name in MATH_SYMBOLS:
+                out.append((MATH_SYMBOLS[name], m.start(), m.end()))
+                letter = True
+            elif name in MATH_FONTS and text.startswith("{", m.end()):
+                pass
+            else:
+                return None
+        elif char is not None:
+            out.append((char, m.start(), m.end()))
+            letter = letter or char.isalpha()
+        j = m.end()
+    # digits alone are a name only inside a word ("M$^{6}$Doc"); elsewhere a number ("$85.3$")
+    attached = i > 0 and text[i - 1].isalnum() or end + 1 < len(text) and text[end + 1].isalnum()
+    return (end + 1, out) if out and (letter or attached) else None
 
 
 def _closing_brace(text: str, i: int) -> int:
@@ -117,7 +188,7 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
     >>> original_span(chars, 11, 20)
     (19, 28)
     """
-    if "\\" not in text:
+    if "\\" not in text and "$" not in text:
         return text, None
     out: list[str] = []
     starts: list[int] = []
@@ -156,6 +227,7 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             starts.pop()
             ends.pop()
 
+    math_close = -1  # the "$" that closes math left as written
     for m in _SPECIAL.finditer(text):
         i = m.start()
         if i < pos:
@@ -176,6 +248,11 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             end = accent(i, i, False)
             if end >= 0:
                 pos = end
+                continue
+            sym = _SYMBOL.match(text, i)
+            if sym is not None and sym.group(1) in SYMBOLS:
+                write(SYMBOLS[sym.group(1)], i, sym.end())
+                pos = sym.end()
                 continue
             cite = _CITATION.match(text, i)
             if cite is not None and cite.group(1) in CITATIONS:
@@ -208,6 +285,11 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             if end >= 0:
                 pos = end
                 continue
+            sym = _BRACED_SYMBOL.match(text, i)  # "{\\o}"
+            if sym is not None and sym.group(1) in SYMBOLS:
+                write(SYMBOLS[sym.group(1)], i, sym.end())
+                pos = sym.end()
+                continue
             decl = _DECLARATION.match(text, i)
             if decl is not None and all(n in DECLARATIONS for n in _NAME.findall(decl.group(1))):
                 closes.append(True)  # "{\\bf X}", "{\\bf\\em X}"
@@ -215,6 +297,24 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
                 continue
             closes.append(False)
             keep(i, i + 1)
+        elif ch == "$":
+            if i == math_close:
+                keep(i, i + 1)
+                continue
+            if text.startswith("$$", i):  # display math stays as written
+                keep(i, i + 2)
+                pos = i + 2
+                continue
+            math = _name_math(text, i)
+            if math is None:  # other math stays as written (what is inside goes as anywhere)
+                keep(i, i + 1)
+                close = text.find("$", i + 1)
+                if close >= 0:  # its closing "$" opens nothing
+                    math_close = close
+                continue
+            pos, chars = math
+            for c, a, b in chars:
+                write(c, a, b)
         else:  # "}"
             if closes and closes.pop():
                 continue
