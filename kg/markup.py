@@ -20,6 +20,9 @@ What goes, and what stays:
   (:data:`DECLARATIONS`);
 - an accented letter becomes the letter it writes: ``Fr\\'echet`` and ``Fr{\\'e}chet`` ->
   "Fréchet", ``Schr\\"odinger``, ``\\c{c}``;
+- a tie (LaTeX's unbreakable space) between a word and a parenthesis or another word becomes
+  a space: ``Chain-of-Thought~(CoT)`` -> "Chain-of-Thought (CoT)", so that the abbreviation is
+  found (a "~" elsewhere stays: ``~10 ms``, ``16~28``);
 - an escaped character becomes itself: ``\\%``, ``\\&``, ``\\_``, ``\\#``, ``\\$``, ``\\{``, ``\\}``;
 - a letter written as a command becomes itself: ``Bj{\\o}ntegaard`` -> "Bjøntegaard",
   ``360{\\deg}`` -> "360°" (:data:`SYMBOLS`);
@@ -93,7 +96,7 @@ _CITATION = re.compile(r"\\([A-Za-z]+)\*?\s*(?:\[[^\]{}]*\]\s*)*\{")
 _DECLARATION = re.compile(r"\{((?:\\[A-Za-z]+(?![A-Za-z])\s*)+)")
 _NAME = re.compile(r"\\([A-Za-z]+)")
 _OPEN = re.compile(r"\s*\{")
-_SPECIAL = re.compile(r"[\\{}$]")
+_SPECIAL = re.compile(r"[\\{}$~]")
 _SYMBOL = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])(?:\{\})?")
 _BRACED_SYMBOL = re.compile(r"\{\\([A-Za-z]+)\}")
 #: A piece of math that writes a name: a letter, digit, ".", "-", "[", "]", a script mark, a
@@ -188,7 +191,7 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
     >>> original_span(chars, 11, 20)
     (19, 28)
     """
-    if "\\" not in text and "$" not in text:
+    if "\\" not in text and "$" not in text and "~" not in text:
         return text, None
     out: list[str] = []
     starts: list[int] = []
@@ -297,6 +300,12 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
                 continue
             closes.append(False)
             keep(i, i + 1)
+        elif ch == "~":
+            before, after = text[i - 1:i], text[i + 1:i + 2]
+            if (before.isalnum() or before == ")") and (after == "(" or after.isalpha()):
+                write(" ", i, i + 1)
+            else:
+                keep(i, i + 1)
         elif ch == "$":
             if i == math_close:
                 keep(i, i + 1)

@@ -1,4 +1,4 @@
-"""The tokenizer every part of extraction shares: spaCy's English rules, with three changes for
+"""The tokenizer every part of extraction shares: spaCy's English rules, with four changes for
 the names research papers coin.
 
 * A unit after a number stays on a coined name: spaCy splits "10K" into "10" + "K", and so also
@@ -7,6 +7,9 @@ the names research papers coin.
   "Flickr30K", "ImageNet-1K"); an amount ("10K") is split as before.
 * A full stop after a digit and a capital is split off ("... on ADE20K." -> "ADE20K" + "."):
   spaCy kept it on the token, so the name was missed at a sentence end and the sentence did not end.
+* An opening parenthesis right after a word and before a capital is split off
+  ("Models(LLMs)" -> "Models" + "(" + "LLMs" + ")"), so that the abbreviation is found; spaCy
+  kept "Models(LLMs" as one token. "f(x)" and "ResNet(50)" stay as they were.
 * A vertical bar separates tokens ("MobileNet-V1|ResNet-50|ViT-B/16" lists three models): no name
   contains one.
 
@@ -24,6 +27,8 @@ from spacy.util import compile_infix_regex
 #: Digits right after a letter or a name and its hyphen: the end of a coined name's stem
 #: ("RoadSeg10", "ADE20", "ReXGradient-160").
 _NAME_DIGITS = re.compile(r"[A-Za-z]-?[0-9]+$")
+#: An opening parenthesis between a word (two lower-case letters) and a capital: "Models(LLMs)".
+_PAREN_AFTER_WORD = r"(?<=[a-z]{2})\((?=[A-Z])"
 #: A full stop after a digit and a capital: "ADE20K.", "GPT-4V.", "in 3D.".
 _CODE_FULL_STOP = re.compile(r"(?<=[0-9][A-Z])\.$")
 
@@ -48,7 +53,7 @@ def customize(nlp: Language) -> Language:
     """Give ``nlp`` the project's tokenizer rules (see the module docstring); returns ``nlp``."""
     tokenizer = nlp.tokenizer
     tokenizer.suffix_search = _suffix_search(tokenizer.suffix_search)
-    tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"\|"]).finditer
+    tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"\|", _PAREN_AFTER_WORD]).finditer
     return nlp
 
 

@@ -42,6 +42,29 @@ def test_a_vertical_bar_separates_names(tok):
         "MobileNet", "-", "V1", "|", "ResNet-50", "|", "ViT", "-", "B/16", "models"]
 
 
+def test_a_parenthesis_after_a_word_is_split_off_before_a_capital(tok):
+    # arXiv 2503.12446
+    assert words(tok, "Encoder-free multimodal large language models(MLLMs) eliminate")[-5:] == [
+        "models", "(", "MLLMs", ")", "eliminate"]
+    assert words(tok, "f(x) and ResNet(50) and log(N)") == [
+        "f(x", ")", "and", "ResNet(50", ")", "and", "log", "(", "N", ")"]
+
+
+def test_an_abbreviation_defined_without_a_space_or_after_a_tie_is_found(nlp):
+    from kg.extract.abbreviation import find_abbreviations
+    from kg.markup import strip_markup
+
+    # arXiv 2503.12910 and 2503.17987, as arXiv gives them (a LaTeX tie "~" before the parenthesis)
+    for text, long, short in [
+        ("To precisely localize defects, we introduce the mask prompting(MP) module to guide model to focus on "
+         "potential anomaly regions.", "mask prompting", "MP"),
+        ("MJA consists of two modules: an LLM-based multi-agent generation module~(MLAG) and an adversarial "
+         "prompt optimization module~(APO).", "adversarial prompt optimization module", "APO"),
+    ]:
+        pairs = {(lf.text, sf.text) for lf, sf in find_abbreviations(nlp(strip_markup(text)[0]))}
+        assert (long, short) in pairs, pairs
+
+
 def test_a_coined_name_keeps_its_size_suffix(nlp, learned_nlp):
     # arXiv 2503.18052, 2503.12772: "SceneSplat-7" and "NuPlanQA-1" typed Method before
     text = ("In order to power the proposed methods, we introduce SceneSplat-7K, the first large-scale 3DGS "
