@@ -20,18 +20,19 @@ What goes, and what stays:
   (:data:`DECLARATIONS`);
 - an accented letter becomes the letter it writes: ``Fr\\'echet`` and ``Fr{\\'e}chet`` ->
   "Fréchet", ``Schr\\"odinger``, ``\\c{c}``;
-- a tie (LaTeX's unbreakable space) between a word and a parenthesis or another word becomes
-  a space: ``Chain-of-Thought~(CoT)`` -> "Chain-of-Thought (CoT)", so that the abbreviation is
-  found (a "~" elsewhere stays: ``~10 ms``, ``16~28``);
+- a tie (LaTeX's unbreakable space) after a word or number and before a parenthesis or a word
+  becomes a space: ``Chain-of-Thought~(CoT)`` -> "Chain-of-Thought (CoT)", so that the
+  abbreviation is found, and ``30.94~dB`` -> "30.94 dB" (a "~" elsewhere stays: ``~10 ms``,
+  ``16~28``);
 - an escaped character becomes itself: ``\\%``, ``\\&``, ``\\_``, ``\\#``, ``\\$``, ``\\{``, ``\\}``;
 - a letter written as a command becomes itself: ``Bj{\\o}ntegaard`` -> "Bjøntegaard",
-  ``360{\\deg}`` -> "360°" (:data:`SYMBOLS`);
+  ``360{\\deg}`` -> "360°" (:data:`SYMBOLS`; ``\\deg`` only in braces, as math uses it too);
 - math that writes a name is read as the name: ``M$^{6}$Doc`` -> "M6Doc", ``$\\pi_0$`` -> "π0",
   ``$\\ell_2$-normalization`` -> "l2-normalization", ``$F_1$`` -> "F1", ``$\\text{SaPE}^2$`` ->
   "SaPE2" (names in the annotations are written so). Such math holds only letters, digits, ``.``,
   ``-``, ``[]``, super- and subscripts, braces, Greek letters, ``\\ell``, ``\\circ`` and font
-  commands (``\\text{...}``, ``\\mathrm{...}``), and a letter or degree sign unless it is
-  inside a word (:func:`_name_math`);
+  commands (``\\text{...}``, ``\\mathrm{...}``), and a letter or degree sign unless a letter
+  is beside it (:func:`_name_math`); the name's span maps back to the whole math;
 - everything else stays as written: other math (``$\\times$``, ``$\\mathcal{O}(n^2)$``,
   ``$85.3$``; numbers and their units are read by :mod:`kg.extract.values`; math is not parsed,
   so formatting and escapes inside ``$...$`` go as anywhere else: ``$99\\%$`` -> ``$99%$``), a
@@ -97,6 +98,7 @@ _DECLARATION = re.compile(r"\{((?:\\[A-Za-z]+(?![A-Za-z])\s*)+)")
 _NAME = re.compile(r"\\([A-Za-z]+)")
 _OPEN = re.compile(r"\s*\{")
 _SPECIAL = re.compile(r"[\\{}$~]")
+_DOLLAR = re.compile(r"(?<!\\)\$")  # a "$" that is not escaped
 _SYMBOL = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])(?:\{\})?")
 _BRACED_SYMBOL = re.compile(r"\{\\([A-Za-z]+)\}")
 #: A piece of math that writes a name: a letter, digit, ".", "-", "[", "]", a script mark, a
@@ -107,10 +109,11 @@ _MATH_PIECE = re.compile(r"\\([A-Za-z]+)|([^\W_]|[.\-\[\]])|([\^_{}])")
 def _name_math(text: str, i: int) -> tuple[int, list[tuple[str, int, int]]] | None:
     """When the ``$`` at ``i`` opens math that writes a name (module docstring): the index
     after its closing ``$`` and the characters it writes, each with where it was written.
-    Math with no letter (or Greek letter, or degree sign) writes a name only inside a word."""
-    end = text.find("$", i + 1)
-    if end < 0 or end == i + 1 or end - i > 40:
+    Math with no letter (or Greek letter, or degree sign) writes a name only beside a letter."""
+    close = _DOLLAR.search(text, i + 1)
+    if close is None or close.start() == i + 1 or close.start() - i > 40:
         return None
+    end = close.start()
     a, b = i + 1, end
     while a < b and text[a] == " ":
         a += 1
@@ -136,9 +139,17 @@ def _name_math(text: str, i: int) -> tuple[int, list[tuple[str, int, int]]] | No
             out.append((char, m.start(), m.end()))
             letter = letter or char.isalpha()
         j = m.end()
-    # digits alone are a name only inside a word ("M$^{6}$Doc"); elsewhere a number ("$85.3$")
-    attached = i > 0 and text[i - 1].isalnum() or end + 1 < len(text) and text[end + 1].isalnum()
-    return (end + 1, out) if out and (letter or attached) else None
+    # digits alone are a name only beside a letter ("M$^{6}$Doc", "M3$^2$Diagram"); elsewhere a
+    # number or its power ("$85.3$", "10$^{-15}$", "10$^6$ images")
+    named = i > 0 and text[i - 1].isalpha() or end + 1 < len(text) and text[end + 1].isalpha()
+    if not out or not (letter or named):
+        return None
+    # the name's first and last characters take the "$"s with them, so that its span maps back
+    # to whole math ("$F_1$-score", not "F_1$-score")
+    first, last = out[0], out[-1]
+    out[0] = (first[0], i, first[2])
+    out[-1] = (last[0], out[-1][1], end + 1)
+    return end + 1, out
 
 
 def _closing_brace(text: str, i: int) -> int:
@@ -253,7 +264,7 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
                 pos = end
                 continue
             sym = _SYMBOL.match(text, i)
-            if sym is not None and sym.group(1) in SYMBOLS:
+            if sym is not None and sym.group(1) in SYMBOLS and sym.group(1) != "deg":  # "$\\deg(f)$"
                 write(SYMBOLS[sym.group(1)], i, sym.end())
                 pos = sym.end()
                 continue
@@ -301,7 +312,7 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             closes.append(False)
             keep(i, i + 1)
         elif ch == "~":
-            before, after = text[i - 1:i], text[i + 1:i + 2]
+            before, after = (out[-1][-1:] if out else ""), text[i + 1:i + 2]
             if (before.isalnum() or before == ")") and (after == "(" or after.isalpha()):
                 write(" ", i, i + 1)
             else:
@@ -317,9 +328,9 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             math = _name_math(text, i)
             if math is None:  # other math stays as written (what is inside goes as anywhere)
                 keep(i, i + 1)
-                close = text.find("$", i + 1)
-                if close >= 0:  # its closing "$" opens nothing
-                    math_close = close
+                close = _DOLLAR.search(text, i + 1)
+                if close is not None:  # its closing "$" opens nothing
+                    math_close = close.start()
                 continue
             pos, chars = math
             for c, a, b in chars:

@@ -43,7 +43,10 @@ def _check_origin(text, clean, chars):
     assert len(starts) == len(ends) == len(clean)
     assert starts == sorted(starts) and ends == sorted(ends)
     for i, ch in enumerate(clean):
+        # a name written in math: its first and last characters carry the "$"s and script marks
         src = text[starts[i]:ends[i]]
+        if len(src) > 1 and src != "\\" + ch:
+            src = re.sub(r"^\$(?:[\s^_{}]|\\[A-Za-z]+\{)*|[\s^_{}]*\$$", "", src)
         accented = src[:1] in "\\{" and unicodedata.normalize("NFD", ch)[0] in src[2:]
         command = re.fullmatch(r"\{?\\([A-Za-z]+)(?:\{\}|\})?", src)
         symbol = command is not None and ch in (SYMBOLS.get(command.group(1)), MATH_SYMBOLS.get(command.group(1)))
@@ -104,10 +107,12 @@ def test_math_that_writes_a_name_is_read_as_the_name():
         clean, origin = strip_markup(text)
         assert clean == want, (text, clean)
         _check_origin(text, clean, origin)
-    # a name's span maps back to its math
-    text = r"on M$^{6}$Doc."
-    clean, origin = strip_markup(text)
-    assert text[slice(*original_span(origin, 3, 8))] == "M$^{6}$Doc"
+    # a name's span maps back to its math, the "$"s included
+    for text, name, written in [(r"on M$^{6}$Doc.", "M6Doc", "M$^{6}$Doc"), (r"the $F_1$-score", "F1-score", "$F_1$-score"),
+                                (r"a $\pi_0$ policy", "π0", r"$\pi_0$")]:
+        clean, origin = strip_markup(text)
+        i = clean.index(name)
+        assert text[slice(*original_span(origin, i, i + len(name)))] == written
 
 
 def test_a_tie_before_a_parenthesis_or_between_words_is_a_space():
@@ -116,16 +121,21 @@ def test_a_tie_before_a_parenthesis_or_between_words_is_a_space():
     clean, origin = strip_markup(text)
     assert clean == "text-to-image (T2I) models and Computer Vision (CV) or a b"
     _check_origin(text, clean, origin)
+    # after a word as it reads (the markup before the tie gone), and between a number and its unit
+    assert strip_markup(r"\textbf{MLAG}~(M) at 30.94~dB")[0] == "MLAG (M) at 30.94 dB"
     for text in ["about ~10 ms", "a range 16~28%", "see Fig.~3", "DeepSeek-R1~\\cite{a} wins"]:
         assert "~" in text and strip_markup(text)[0].count(" ") == text.count(" "), text
 
 
 def test_other_math_stays_as_written():
     for text in [r"a gain of $85.3$ and $16.25-35.91$% here", r"$x + y$ and $\mathcal{O}(n^2)$",
-                 r"it costs $5 and $10", r"display $$a_b$$ math", r"2.9$\times$ faster"]:
+                 r"it costs $5 and $10", r"display $$a_b$$ math", r"2.9$\times$ faster",
+                 r"p < 10$^{-15}$ with 10$^6$ images", r"$\deg(f)$ of a node"]:
         assert strip_markup(text) == (text, None), text
     # math left as written closes where it closes: the next "$" opens new math
     assert strip_markup(r"$x + y$ and M$^{6}$Doc")[0] == "$x + y$ and M6Doc"
+    # an escaped "$" neither opens nor closes math
+    assert strip_markup(r"$5\$$ and M$^{6}$Doc")[0] == "$5$$ and M6Doc"
 
 
 def test_what_is_not_formatting_stays_as_written():
@@ -219,7 +229,8 @@ def test_real_abstracts_with_markup_map_back_character_by_character():
 
 _PIECES = ["\\textbf{", "\\emph{", "\\href{", "\\textcolor{", "{\\em ", "{\\'e}", "\\'", "\\\"", "\\c{",
            "\\cite{", "~", "\\%", "\\{", "\\}", "\\", "{", "}", "$", "\\i", "e", "Net", " ", "\n", "é", "😀",
-           "$^{", "_", "^", "\\pi", "\\text{", "\\o", "{\\deg}", "2", "$$"]
+           "$^{", "_", "^", "\\pi", "\\text{", "\\o", "{\\deg}", "2", "$$", "(", "\\ell", "\\circ", "\\mathrm{",
+           "\\$", "~("]
 
 
 @settings(deadline=None, database=None, derandomize=bool(os.environ.get("CI")), max_examples=300)

@@ -30,9 +30,11 @@ from kg.config import ontology_dir
 from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
+from kg import markup
 from kg.extract import normalize, tokenizer
 from kg.extract.normalize import canonical_surface, entity_key
 from kg.extract.tokens import indices_in, tokens
+from kg.markup import strip_markup
 from kg.model import ENTITY_TYPES, EntityType
 
 #: Generic head nouns that are not part of a name when what precedes them is the name itself.
@@ -181,13 +183,14 @@ class Vocabulary:
                     if t not in ENTITY_TYPES:
                         raise KgError(f"unknown entity type {t!r} (one of {', '.join(ENTITY_TYPES)})", str(path),
                                       line)
-                    label = canonical_surface(row["label"] or "")
+                    # as extraction reads text (LaTeX math as names: "M$^3$-VOS" is "M3-VOS")
+                    label = canonical_surface(strip_markup(row["label"] or "")[0])
                     if user and not entity_key(label):
                         raise KgError("empty label", str(path), line)
                     flag = (row.get("case_sensitive") or "0").strip()
                     if user and flag not in ("0", "1"):
                         raise KgError(f"case_sensitive must be 0 or 1, not {flag!r}", str(path), line)
-                    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+                    aliases = tuple(a.strip() for a in strip_markup(row.get("aliases") or "")[0].split("|") if a.strip())
                     out.append(Concept(entity_key(label), label, t, aliases,  # type: ignore[arg-type]
                                        flag == "1",
                                        (row.get("source") or ("curated" if user else path.stem)).strip()))
@@ -350,7 +353,7 @@ def _cache_file(vocab_dir: Path, extra: Iterable[Path] = ()) -> Path | None:
     """
     h = hashlib.sha1(f"{spacy.__version__}|{_FORMAT}".encode())
     # the code that compiles it too: a change to matching rules must not meet an old cache
-    for module in (__file__, normalize.__file__, tokenizer.__file__):
+    for module in (__file__, normalize.__file__, tokenizer.__file__, markup.__file__):
         h.update(Path(module).read_bytes())
     for f in sorted(vocab_dir.glob("*.csv")) + sorted(vocab_dir.glob("*.txt")):
         h.update(f.name.encode())
