@@ -34,7 +34,6 @@ from kg import markup
 from kg.extract import normalize, tokenizer
 from kg.extract.normalize import canonical_surface, entity_key
 from kg.extract.tokens import indices_in, tokens
-from kg.markup import strip_markup
 from kg.model import ENTITY_TYPES, EntityType
 
 #: Generic head nouns that are not part of a name when what precedes them is the name itself.
@@ -184,13 +183,13 @@ class Vocabulary:
                         raise KgError(f"unknown entity type {t!r} (one of {', '.join(ENTITY_TYPES)})", str(path),
                                       line)
                     # as extraction reads text (LaTeX math as names: "M$^3$-VOS" is "M3-VOS")
-                    label = canonical_surface(strip_markup(row["label"] or "")[0])
+                    label = canonical_surface(markup.strip_markup(row["label"] or "")[0])
                     if user and not entity_key(label):
                         raise KgError("empty label", str(path), line)
                     flag = (row.get("case_sensitive") or "0").strip()
                     if user and flag not in ("0", "1"):
                         raise KgError(f"case_sensitive must be 0 or 1, not {flag!r}", str(path), line)
-                    aliases = tuple(a.strip() for a in strip_markup(row.get("aliases") or "")[0].split("|") if a.strip())
+                    aliases = tuple(a.strip() for a in markup.strip_markup(row.get("aliases") or "")[0].split("|") if a.strip())
                     out.append(Concept(entity_key(label), label, t, aliases,  # type: ignore[arg-type]
                                        flag == "1",
                                        (row.get("source") or ("curated" if user else path.stem)).strip()))

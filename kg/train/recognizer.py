@@ -195,10 +195,10 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
             n_tokens += len(x)
             for fx, label in entities:
                 proposal.append([fx], [label])
-        proposal.set_params({"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations})
+        penalties = {"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations}
+        proposal.set_params(penalties)
         proposal.train(str(staging / "proposed.crfsuite"))
-        params = {"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations,
-                  "feature.possible_transitions": True}
+        params = {**penalties, "feature.possible_transitions": True}
         log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRF"
             + (f"s ({config.folds} held out, then the second pass beside the first; {jobs} processes) ..."
                if config.passes == 2 else " ..."))
