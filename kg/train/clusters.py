@@ -11,6 +11,10 @@ still looks like its kind. Made in three steps, with numpy only:
    ``dim``-dimensional vector per word;
 3. spherical k-means of the vectors at several granularities (32, 128 and 512 clusters):
    each word gets one cluster id per granularity, coarse to fine.
+
+The matrix products run on one BLAS thread: float32 sums rounded in another order (OpenBLAS
+splits a product among its threads) gave other vectors, and so other clusters and another
+model, on a machine with another number of cores or ``OMP_NUM_THREADS``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 #: Cluster counts, coarse to fine.
 LEVELS = (32, 128, 512)
@@ -39,6 +44,7 @@ def arxiv_texts(path: Path, skip_ids: frozenset[str] = frozenset()) -> Iterator[
                 yield strip_markup(f"{r.get('title') or ''}\n\n{r.get('abstract') or ''}")[0]
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def word_vectors(texts: Iterable[str], n_words: int = 20000, dim: int = 100, window: int = 4,
                  seed: int = 0) -> tuple[list[str], np.ndarray]:
     """PPMI + SVD vectors (unit length) of the most frequent lower-cased words of ``texts``.
@@ -127,6 +133,7 @@ def cooccurrence(ids: np.ndarray, V: int, window: int, step: int = 2048) -> np.n
     return C
 
 
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def spherical_kmeans(X: np.ndarray, k: int, iterations: int = 25, seed: int = 0) -> np.ndarray:
     """Cluster of each row of ``X`` (unit vectors) among ``k`` by cosine similarity."""
     rng = np.random.default_rng(seed)

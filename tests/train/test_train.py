@@ -82,16 +82,16 @@ def test_kg_train_writes_a_model_the_pipeline_uses(shared, one_pass, tmp_path):
     assert {m.rule for m in mentions} == {"learned"}
     assert "Oolong" in {m.text for m in mentions}
     # seeded: the same data and settings give the same files, in processes with different hash
-    # seeds (the order of a set of features once followed it). Both are new processes with the
-    # same environment: the word vectors' matrix products round differently with another number
-    # of BLAS threads, and a Dask cluster started by an earlier test sets OMP_NUM_THREADS=1 in
-    # this process's environment, not in its already loaded BLAS.
+    # seeds (the order of a set of features once followed it) and different numbers of BLAS
+    # threads (float32 products summed in another order once gave other word vectors, so other
+    # clusters and weights)
     runs = []
-    for seed in ("1", "12345"):
+    for seed, threads in (("1", "1"), ("12345", "2")):
         runs.append(tmp_path / f"seed-{seed}")
         subprocess.run([sys.executable, "-m", "kg", "train", "--shared", str(shared), "--out", str(runs[-1]), "-q",
                         "--no-project-annotations", "--max-iterations", "25"], check=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed})
+                       env={**os.environ, "PYTHONHASHSEED": seed, "OMP_NUM_THREADS": threads,
+                            "OPENBLAS_NUM_THREADS": threads})
     for name in ("model.crfsuite", "proposed.crfsuite", "clusters.tsv", "config.cfg"):
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
 
