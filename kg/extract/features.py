@@ -26,6 +26,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
+from typing import NamedTuple
 
 from kg.extract.heads import HEAD_TYPES
 from kg.extract.tokens import TokenView
@@ -65,11 +66,10 @@ class WordFeatures:
     def __init__(self, clusters: Mapping[str, Sequence[str]], max_words: int = 200_000):
         self.clusters = clusters
         self.max_words = max_words
-        self._cache: dict[str, tuple[list[str], str, str, bool]] = {}
+        self._cache: dict[str, Word] = {}
 
-    def get(self, word: str) -> tuple[list[str], str, str, bool]:
-        """(features of the word, its shape, its finest cluster or "", whether it is written
-        like a name)."""
+    def get(self, word: str) -> Word:
+        """What the word gives (a :class:`Word`)."""
         hit = self._cache.get(word)
         if hit is None:
             if len(self._cache) > self.max_words:
@@ -77,7 +77,7 @@ class WordFeatures:
             hit = self._cache[word] = self._compute(word)
         return hit
 
-    def _compute(self, word: str) -> tuple[list[str], str, str, bool]:
+    def _compute(self, word: str) -> Word:
         low = word.lower()
         shape = word_shape(word)
         f = ["b", "w=" + low, "s=" + shape, "p3=" + low[:3], "x2=" + low[-2:], "x3=" + low[-3:], "x4=" + low[-4:]]
@@ -91,7 +91,22 @@ class WordFeatures:
             f.append("space")
         levels = self.clusters.get(low, ())
         f.extend(f"c{i}={c}" for i, c in enumerate(levels))
-        return f, shape, levels[-1] if levels else "", is_name_like(word)
+        cluster = levels[-1] if levels else ""
+        return Word(f, shape, cluster, is_name_like(word), ("-1w=" + low, "-1s=" + shape, "-1c=" + cluster),
+                    ("+1w=" + low, "+1s=" + shape, "+1c=" + cluster), "-2w=" + low, "+2w=" + low)
+
+
+class Word(NamedTuple):
+    """What a word gives, as the token itself and as a neighbour (made once per word type)."""
+
+    features: list[str]  #: its own features
+    shape: str
+    cluster: str  #: its finest cluster, or ""
+    name_like: bool  #: :func:`is_name_like`
+    left: tuple[str, str, str]  #: word, shape and cluster as the token before ("-1w=...")
+    right: tuple[str, str, str]  #: the same as the token after ("+1w=...")
+    left2: str  #: the word two before ("-2w=...")
+    right2: str  #: the word two after ("+2w=...")
 
 
 def mention_spans(tk: TokenView, mentions: Iterable) -> list[TaggedSpan]:
@@ -193,30 +208,31 @@ def token_features(tk: TokenView, words: WordFeatures, title_end: int,
             if w in shorts or (w[-1:] == "s" and w[:-1] in shorts):
                 tags[i].append("abuse")
     # the neighbours see the type tags (not the sources)
-    near = [[t for t in ts if not t.startswith("vsrc")] for ts in tags]
+    near_l = [["-1" + t for t in ts if not t.startswith("vsrc")] if ts else ts for ts in tags]
+    near_r = [["+1" + t for t in ts if not t.startswith("vsrc")] if ts else ts for ts in tags]
     info = [words.get(w) for w in text]
-    docf = document_context(tk, abbreviations, words.clusters, [x[3] for x in info])
-    starts = tk.sent_start
+    docf = document_context(tk, abbreviations, words.clusters, [x.name_like for x in info])
+    starts = tk.sent_start or [False] * n
     out = []
+    last = n - 1
     for i in range(n):
-        own = info[i][0]
-        f = own + tags[i] + docf[i]
+        f = info[i].features + tags[i] + docf[i]
         if i < title_end:
             f.append("title")
-        if starts and starts[i]:
+        if starts[i]:
             f.append("sstart")
         if i:
-            _, sh, cl, _ = info[i - 1]
-            f += ("-1w=" + lower[i - 1], "-1s=" + sh, "-1c=" + cl, "bg-=" + lower[i - 1] + "|" + lower[i])
-            f += ["-1" + t for t in near[i - 1]]
-            f.append("-2w=" + lower[i - 2] if i > 1 else "-2w=<s>")
+            f += info[i - 1].left
+            f.append("bg-=" + lower[i - 1] + "|" + lower[i])
+            f += near_l[i - 1]
+            f.append(info[i - 2].left2 if i > 1 else "-2w=<s>")
         else:
             f += ("-1w=<s>", "-2w=<s>")
-        if i + 1 < n:
-            _, sh, cl, _ = info[i + 1]
-            f += ("+1w=" + lower[i + 1], "+1s=" + sh, "+1c=" + cl, "bg+=" + lower[i] + "|" + lower[i + 1])
-            f += ["+1" + t for t in near[i + 1]]
-            f.append("+2w=" + lower[i + 2] if i + 2 < n else "+2w=</s>")
+        if i < last:
+            f += info[i + 1].right
+            f.append("bg+=" + lower[i] + "|" + lower[i + 1])
+            f += near_r[i + 1]
+            f.append(info[i + 2].right2 if i + 1 < last else "+2w=</s>")
         else:
             f += ("+1w=</s>", "+2w=</s>")
         out.append(f)
