@@ -405,17 +405,45 @@ def bilou(n: int, spans: Iterable[TaggedSpan]) -> list[str]:
 #: ("MobileNet-V1|ResNet-50|ViT-B/16" lists three models).
 SEPARATORS = frozenset({"|", ";"})
 
+#: Brackets, each with its partner. A tagged span that holds one without its partner ran over
+#: the edge of a parenthesis ("Open-Vocabulary Detection (3D OVD", "DBEAN): Dual-Directional
+#: Context-Aware Representation Learning"), and no name does: the names are its parts.
+BRACKETS = {"(": ")", "[": "]", ")": "(", "]": "["}
+
 
 def split_at_separators(text: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
-    """The parts of the token range [start, end) between :data:`SEPARATORS` (none empty)."""
-    parts, s = [], start
+    """The parts of the token range [start, end) between :data:`SEPARATORS` and the
+    :data:`BRACKETS` that have no partner inside the range, without the punctuation at their
+    edges (none empty). Brackets pair across tokens ("f(x" + ")"); one without a partner cuts
+    only where its token is all punctuation. A range with nothing to cut is returned whole."""
+    cuts, opened = [], []
     for i in range(start, end):
-        if text[i] in SEPARATORS:
-            if i > s:
-                parts.append((s, i))
-            s = i + 1
-    if end > s:
-        parts.append((s, end))
+        w = text[i]
+        if w in SEPARATORS:
+            cuts.append(i)
+            continue
+        for ch in w:
+            if ch == "(" or ch == "[":
+                opened.append((i, ch))
+            elif ch == ")" or ch == "]":
+                if opened and opened[-1][1] == BRACKETS[ch]:
+                    opened.pop()
+                else:
+                    cuts.append(i)
+    cuts.extend(i for i, _ in opened)
+    cuts = sorted({i for i in cuts if text[i] in SEPARATORS or not any(ch.isalnum() for ch in text[i])})
+    if not cuts:
+        return [(start, end)]
+    parts, s = [], start
+    for i in [*cuts, end]:
+        e = i
+        while s < e and not any(ch.isalnum() for ch in text[s]):
+            s += 1  # ": Dual-Directional ..." after "(DBEAN)"
+        while e > s and not any(ch.isalnum() for ch in text[e - 1]):
+            e -= 1
+        if e > s:
+            parts.append((s, e))
+        s = i + 1
     return parts
 
 

@@ -20,7 +20,9 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
 
 Tagging runs the first CRF, then (when the model has one) the second over the first one's
 output, whose spans are the result. From the tagged spans to mentions: a span whose confidence
-(the mean marginal probability of its labels) is below ``min_confidence`` is dropped; each span
+(the mean marginal probability of its labels) is below ``min_confidence`` is dropped; a span
+that runs over a separator or a bracket without its partner is cut there into the names on
+either side (:func:`kg.extract.features.split_at_separators`); each span
 takes the concept of a vocabulary term or of a rule-found mention with exactly its extent (so
 "CNNs" still joins "convolutional neural network"), else a key of its own; a short form takes
 its long form's concept; and all mentions of one concept in a paper take the type with the
@@ -157,6 +159,12 @@ def tag_spans(tagger, features: list[list[str]]) -> tuple[list[str], list[tuple[
     return labels, spans, [sum(tagger.marginal(labels[i], i) for i in range(s, e)) / (e - s) for s, e, _ in spans]
 
 
+def _written_as_name(word: str) -> bool:
+    """A capital after the first letter, or a digit ("SSA", "GPT-4", "InSAR"): a word that
+    names something on its own."""
+    return any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
+
+
 def model_dir(path: str | Path | None = None) -> Path:
     """The model folder ``path`` names; the packaged model when it is None."""
     return Path(path) if path else DEFAULT_MODEL
@@ -187,13 +195,14 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5) -> 
     for start, end, typ, conf in model.tag(features, tk.lower):
         if conf < min_confidence:
             continue
-        for s, e in split_at_separators(text, start, end):
+        parts = split_at_separators(text, start, end)
+        for s, e in parts:
             while s < e and space[s]:
                 s += 1
             while e > s and space[e - 1]:
                 e -= 1
-            if e <= s:
-                continue
+            if e <= s or e - s == 1 and len(parts) > 1 and not _written_as_name(text[s]):
+                continue  # a plain word ("module", "Analysis") was tagged only as a part of the whole
             hit = known.get((s, e))
             if hit is None:
                 label = name_label(tk.span_text(s, e).rstrip("."))

@@ -46,6 +46,20 @@ def test_a_span_over_a_separator_is_the_names_either_side(nlp):
     parts = [" ".join(words[s:e]) for s, e in split_at_separators(words, 2, len(words) - 1)]
     assert parts == ["MobileNet - V1", "ResNet-50", "ViT - B/16"]
     assert split_at_separators(["|", "BERT", ";"], 0, 3) == [(1, 2)]
+    # a span that runs over a bracket without its partner (arXiv 2503.20682, 2503.15469)
+    for text, first, parts in [
+        ("The task of LiDAR-based 3D Open-Vocabulary Detection (3D OVD) requires", "LiDAR",
+         ["LiDAR-based 3D Open-Vocabulary Detection", "3D OVD"]),
+        ("Dynamic Bi-Elman Attention Networks (DBEAN): Dual-Directional Context-Aware Representation Learning for",
+         "DBEAN", ["DBEAN", "Dual-Directional Context-Aware Representation Learning"]),
+    ]:
+        doc = nlp.tokenizer(text)
+        s = [t.text for t in doc].index(first)
+        got = split_at_separators([t.text for t in doc], s, len(doc) - 2 if first == "LiDAR" else len(doc) - 1)
+        assert [doc[a:b].text for a, b in got] == parts
+    # brackets that pair stay, also across tokens ("BigO(Bench)"); a word is never cut
+    assert split_at_separators(["BigO(Bench", ")", "[", "x", "]"], 0, 5) == [(0, 5)]
+    assert split_at_separators(["x", "Coarse-to-Re(fine"], 0, 2) == [(0, 2)]
     assert split_at_separators(["a", "b"], 0, 2) == [(0, 2)]
 
 
