@@ -72,6 +72,9 @@ SYMBOLS = {
     "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł",
     "oe": "œ", "OE": "Œ", "deg": "°", "textdegree": "°",
 }
+#: Of :data:`SYMBOLS`, those read only in braces (``{\deg}``): bare, math uses them too
+#: (``$\deg(f)$``, the degree of a polynomial).
+BRACED_ONLY = frozenset({"deg"})
 _GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
           "sigma tau upsilon phi chi psi omega").split()
 #: Commands that math names are written with (``$\pi_0$``, ``$\ell_2$``, ``$360^\circ$``).
@@ -264,7 +267,7 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
                 pos = end
                 continue
             sym = _SYMBOL.match(text, i)
-            if sym is not None and sym.group(1) in SYMBOLS and sym.group(1) != "deg":  # "$\\deg(f)$"
+            if sym is not None and sym.group(1) in SYMBOLS and sym.group(1) not in BRACED_ONLY:
                 write(SYMBOLS[sym.group(1)], i, sym.end())
                 pos = sym.end()
                 continue

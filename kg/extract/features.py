@@ -208,8 +208,9 @@ def token_features(tk: TokenView, words: WordFeatures, title_end: int,
             if w in shorts or (w[-1:] == "s" and w[:-1] in shorts):
                 tags[i].append("abuse")
     # the neighbours see the type tags (not the sources)
-    near_l = [["-1" + t for t in ts if not t.startswith("vsrc")] if ts else ts for ts in tags]
-    near_r = [["+1" + t for t in ts if not t.startswith("vsrc")] if ts else ts for ts in tags]
+    near = [[t for t in ts if not t.startswith("vsrc")] if ts else ts for ts in tags]
+    near_l = [["-1" + t for t in ts] if ts else ts for ts in near]
+    near_r = [["+1" + t for t in ts] if ts else ts for ts in near]
     info = [words.get(w) for w in text]
     docf = document_context(tk, abbreviations, words.clusters, [x.name_like for x in info])
     starts = tk.sent_start or [False] * n
@@ -405,10 +406,15 @@ def bilou(n: int, spans: Iterable[TaggedSpan]) -> list[str]:
 #: ("MobileNet-V1|ResNet-50|ViT-B/16" lists three models).
 SEPARATORS = frozenset({"|", ";"})
 
-#: Brackets, each with its partner. A tagged span that holds one without its partner ran over
-#: the edge of a parenthesis ("Open-Vocabulary Detection (3D OVD", "DBEAN): Dual-Directional
-#: Context-Aware Representation Learning"), and no name does: the names are its parts.
-BRACKETS = {"(": ")", "[": "]", ")": "(", "]": "["}
+#: Closing brackets and the opening ones they pair with. A tagged span that holds a bracket
+#: without its partner ran over the edge of a parenthesis ("Open-Vocabulary Detection (3D OVD",
+#: "DBEAN): Dual-Directional Context-Aware Representation Learning"), and no name does: the
+#: names are its parts.
+BRACKETS = {")": "(", "]": "["}
+
+
+def _has_alnum(word: str) -> bool:
+    return any(ch.isalnum() for ch in word)
 
 
 def split_at_separators(text: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
@@ -425,21 +431,21 @@ def split_at_separators(text: Sequence[str], start: int, end: int) -> list[tuple
         for ch in w:
             if ch == "(" or ch == "[":
                 opened.append((i, ch))
-            elif ch == ")" or ch == "]":
+            elif ch in BRACKETS:
                 if opened and opened[-1][1] == BRACKETS[ch]:
                     opened.pop()
                 else:
                     cuts.append(i)
     cuts.extend(i for i, _ in opened)
-    cuts = sorted({i for i in cuts if text[i] in SEPARATORS or not any(ch.isalnum() for ch in text[i])})
+    cuts = sorted({i for i in cuts if not _has_alnum(text[i])})  # (a separator has none)
     if not cuts:
         return [(start, end)]
     parts, s = [], start
     for i in [*cuts, end]:
         e = i
-        while s < e and not any(ch.isalnum() for ch in text[s]):
+        while s < e and not _has_alnum(text[s]):
             s += 1  # ": Dual-Directional ..." after "(DBEAN)"
-        while e > s and not any(ch.isalnum() for ch in text[e - 1]):
+        while e > s and not _has_alnum(text[e - 1]):
             e -= 1
         if e > s:
             parts.append((s, e))
