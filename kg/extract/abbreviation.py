@@ -7,6 +7,7 @@ component that applies it to a Doc and stores pairs in ``doc._.abbreviations``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
@@ -23,12 +24,22 @@ _INTRO = {"i.e.", "i.e", "ie", "namely", "called", "dubbed", "termed", "aka", "o
 def find_long_form(short: str, candidate: str) -> int | None:
     """Start offset in ``candidate`` of the long form that ``short`` abbreviates, or None.
 
-    Every alphanumeric character of ``short`` must appear in ``candidate`` in order, matched
-    from the right; the first one must start a word.
+    When the last words of ``candidate`` (split at spaces and hyphens) begin with the letters
+    of ``short``, one word per letter (a plural "s" left out), they are the long form (from the
+    start of the first one's hyphenated compound).
+    Otherwise every alphanumeric character of ``short`` must appear in ``candidate`` in order,
+    matched from the right, the first one at the start of a word (Schwartz and Hearst), which
+    takes the shortest such form: for "SSA" in "Structured Sparse Attention" it would be
+    "Sparse Attention", whose "s" is inside a word.
 
     >>> find_long_form("GNNs", "a high-efficiency Graph Neural Networks")
     18
+    >>> find_long_form("SSA", "we study Structured Sparse Attention")
+    9
     """
+    start = _initials_start(short, candidate)
+    if start is not None:
+        return start
     s_i, l_i = len(short) - 1, len(candidate) - 1
     while s_i >= 0:
         c = short[s_i].lower()
@@ -43,6 +54,26 @@ def find_long_form(short: str, candidate: str) -> int | None:
         l_i -= 1
         s_i -= 1
     return candidate.rfind(" ", 0, l_i + 1) + 1
+
+
+def _initials_start(short: str, candidate: str) -> int | None:
+    """Start offset of the last words of ``candidate`` whose first letters spell ``short``."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    if short[-1:] == "s" and len(letters) > 2 and short[-2:-1].isupper():
+        letters.pop()  # "GNNs"
+    if len(letters) < 2 or not all(c.isalpha() for c in letters):
+        return None
+    words = [m for m in _WORD.finditer(candidate)]
+    if len(words) < len(letters):
+        return None
+    last = words[len(words) - len(letters):]
+    if all(w.group()[0].lower() == c for w, c in zip(last, letters)):
+        # from the start of the whole word: "Multi-Modal Large Language Models (MLLMs)"
+        return candidate.rfind(" ", 0, last[0].start()) + 1
+    return None
+
+
+_WORD = re.compile(r"[^\s-]+")
 
 
 def is_short_form(text: str) -> bool:
@@ -92,6 +123,8 @@ def _long_form_span(doc: Doc, short: str, window_end: int, sent_start: int) -> t
             return None
     if tk.lower[s] in _LEADING_WORDS:
         s += 1
+    while s < e and not any(ch.isalnum() for ch in text[s]):
+        s += 1  # "(LLM)-Guided Evolution (GE)": not "-Guided Evolution"
     return (s, e) if s < e and not tk.span_text(s, e).lower() == short.lower() else None
 
 

@@ -135,6 +135,8 @@ def _abbreviation_candidates(doc: Doc, vocab: Vocabulary, by_span: dict) -> list
             s += 1
         while s > 0 and (tk.text[s] == "-" or tk.text[s - 1] == "-") and not tk.ws[s - 1]:
             s -= 1  # "Analog In-[memory Computing] (IMC)": the whole compound
+        while e - s > 1 and not any(ch.isalnum() for ch in tk.text[s]):
+            s += 1  # "(LLM)-[Guided Evolution] (GE)": not from the bracket
         long = doc[s:e]
         long_text, short_text = tk.span_text(s, e), tk.span_text(short.start, short.end)
         if e <= s or vocab.is_generic(long_text) or vocab.is_generic(short_text):

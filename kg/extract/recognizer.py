@@ -159,7 +159,7 @@ def tag_spans(tagger, features: list[list[str]]) -> tuple[list[str], list[tuple[
     return labels, spans, [sum(tagger.marginal(labels[i], i) for i in range(s, e)) / (e - s) for s, e, _ in spans]
 
 
-def _written_as_name(word: str) -> bool:
+def _names_on_its_own(word: str) -> bool:
     """A capital after the first letter, or a digit ("SSA", "GPT-4", "InSAR"): a word that
     names something on its own."""
     return any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
@@ -201,7 +201,7 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5) -> 
                 s += 1
             while e > s and space[e - 1]:
                 e -= 1
-            if e <= s or e - s == 1 and len(parts) > 1 and not _written_as_name(text[s]):
+            if e <= s or e - s == 1 and len(parts) > 1 and not _names_on_its_own(text[s]):
                 continue  # a plain word ("module", "Analysis") was tagged only as a part of the whole
             hit = known.get((s, e))
             if hit is None:

@@ -28,6 +28,21 @@ def test_find_long_form():
     assert find_long_form("XYZ", "nothing matching here") is None
 
 
+def test_the_words_whose_initials_spell_the_short_form_are_the_long_form(detector):
+    # Schwartz and Hearst alone take the shortest form whose letters match: "Policy Optimization"
+    # (the "p" of "Optimization"), "Modal Large Language Models" (arXiv 2503.19523, 2503.13646)
+    assert find_long_form("PPO", "by reinvestigating the principles behind Proximal Policy Optimization") == len(
+        "by reinvestigating the principles behind ")
+    assert find_long_form("SSA", "optimized by using Salp Swarm Algorithm") == len("optimized by using ")
+    text = ("Finally, by reinvestigating the principles behind Proximal Policy Optimization (PPO), we pinpoint areas "
+            "needing adjustment. Our analysis shows that state-of-the-art Multi-Modal Large Language Models (MLLMs) "
+            "on these benchmarks achieve remarkably high performance.")
+    assert pairs(detector, text) == [("Proximal Policy Optimization", "PPO"),
+                                     ("Multi-Modal Large Language Models", "MLLMs")]
+    # not one word per letter: Schwartz and Hearst as before
+    assert find_long_form("VAE", "we train a Variational AutoEncoder") == len("we train a ")
+
+
 def test_short_form_shape():
     assert is_short_form("GNNs") and is_short_form("DeepONets") and is_short_form("G-SSNNs")
     assert not is_short_form("2019") and not is_short_form("e.g.") and not is_short_form("x")

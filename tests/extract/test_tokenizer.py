@@ -50,6 +50,34 @@ def test_a_parenthesis_after_a_word_is_split_off_before_a_capital(tok):
         "f(x", ")", "and", "ResNet(50", ")", "and", "log", "(", "N", ")"]
 
 
+def test_a_closing_parenthesis_before_a_word_is_split_off(tok, nlp):
+    from kg.extract.abbreviation import find_abbreviations
+
+    # arXiv 2503.12567, 2503.14209, 2504.04861: spaCy kept "GAN)-based", "SSA).SSA", "LGA)/gated"
+    assert words(tok, "Network (GAN)-based single")[1:] == ["(", "GAN", ")", "-", "based", "single"]
+    assert words(tok, "Salp Swarm Algorithm (SSA).SSA intelligently")[3:] == [
+        "(", "SSA", ")", ".", "SSA", "intelligently"]
+    assert words(tok, "line graph attention (LGA)/gated attention")[3:] == ["(", "LGA", ")", "/", "gated", "attention"]
+    # spaCy's emoticon "):" (arXiv 2503.15469's title)
+    assert words(tok, "Attention Networks (DBEAN): Dual-Directional")[2:6] == ["(", "DBEAN", ")", ":"]
+    # what stays: a parenthesis closed before a space or punctuation, and inside a formula
+    assert words(tok, "(CNN). Then f(x) and (a) b") == ["(", "CNN", ")", ".", "Then", "f(x", ")", "and", "(", "a",
+                                                          ")", "b"]
+    for text, long, short in [
+        ("this study develops a Generative Adversarial Network (GAN)-based single-stage defense strategy for "
+         "traffic sign classification.", "Generative Adversarial Network", "GAN"),
+        ("with the weights optimized by using Salp Swarm Algorithm (SSA).SSA intelligently explores the weight "
+         "space.", "Salp Swarm Algorithm", "SSA"),
+        ("Dynamic Bi-Elman Attention Networks (DBEAN): Dual-Directional Context-Aware Representation Learning for "
+         "Enhanced Text Classification", "Dynamic Bi-Elman Attention Networks", "DBEAN"),
+    ]:
+        pairs = {(lf.text, sf.text) for lf, sf in find_abbreviations(nlp(text))}
+        assert (long, short) in pairs, pairs
+    # a long form after "(LLM)-" starts at its first word, not at the bracket or the hyphen (arXiv 2504.02280)
+    got = entities(nlp, "The Large Language Model (LLM)-Guided Evolution (GE) framework transformed this approach.")
+    assert ("Method", "guided evolution") in got and not any(name[0] in ")-" for _, name in got), got
+
+
 def test_an_abbreviation_defined_without_a_space_or_after_a_tie_is_found(nlp):
     from kg.extract.abbreviation import find_abbreviations
     from kg.markup import strip_markup

@@ -58,6 +58,13 @@ def test_numbers_inside_names_are_not_values():
     assert _values("ResNet-50 and GPT-4 on CIFAR-10 with mAP@0.5") == []
 
 
+def test_the_numbers_of_a_ratio_are_not_values():
+    # arXiv 2605.04885 (the results dev set): "42" is no result of the class ratio
+    s = "whose HS label yields a 58:42 class ratio. The split is 8:1:1, rates as high as 2.15:1, and 93.1% recall."
+    assert _values(s) == ["93.1%"]
+    assert _values("mAP@0.5:0.95 of 41.2 at 10:30") == ["41.2"]
+
+
 def test_a_number_past_a_floats_range_is_no_value():
     assert parse_value("9" * 400 + "%") is None
     assert parse_value("1" + "0" * 20) is not None
