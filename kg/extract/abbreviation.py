@@ -121,8 +121,8 @@ def _long_form_span(doc: Doc, short: str, window_end: int, sent_start: int) -> t
         s = ws[-1] + 1
         if s >= e:
             return None
-    if tk.lower[s] in _LEADING_WORDS:
-        s += 1
+    if tk.lower[s] in _LEADING_WORDS and not (text[s + 1:s + 2] == ["-"] and not tk.ws[s]):
+        s += 1  # "the", "of"; not the first word of a compound ("In-Context Learning (ICL)")
     while s < e and not any(ch.isalnum() for ch in text[s]):
         s += 1  # "(LLM)-Guided Evolution (GE)": not "-Guided Evolution"
     return (s, e) if s < e and not tk.span_text(s, e).lower() == short.lower() else None

@@ -5,7 +5,8 @@ What counts as a result follows ``../shared/gold/results/RESULTS-GUIDELINES.md``
 per sentence (:func:`find_results`, a pure function over the text, its sentence spans and the
 entity mentions the pipeline found):
 
-1. **Values** (:func:`kg.extract.values.find_values`): numbers with their unit, ranges and "±".
+1. **Values** (:func:`kg.extract.values.find_values`): numbers with their unit, ranges and "±";
+   not the numbers of a ratio written with a colon ("a 58:42 class ratio").
 2. **Guards**: a number inside an entity name ("ResNet-50", "GPT-4", "mAP@0.5"), a year, a size
    ("7B", "10k"), a setting or count ("100 epochs", "3 datasets", "4-bit", "top-5", "p < 0.05"),
    a share of the data ("10% of the labels") is no result. A whole number without a unit must

@@ -43,6 +43,21 @@ def test_the_words_whose_initials_spell_the_short_form_are_the_long_form(detecto
     assert find_long_form("VAE", "we train a Variational AutoEncoder") == len("we train a ")
 
 
+def test_a_compound_that_starts_with_a_function_word_is_the_whole_long_form(detector):
+    # "in", "on", "the" are dropped at the start of a long form, but not as the first word of a
+    # compound (arXiv 2503.16022, 2503.17436, 2503.14832; "-context learning" before)
+    for text, long in [
+        ("In-context learning (ICL) has transformed the use of large language models.", "In-context learning"),
+        ("RISC-V-based architectures are paving the way for efficient On-Device Learning (ODL) in smart edge "
+         "devices.", "On-Device Learning"),
+        ("methodologies operate under the closed-world assumption, presuming that incoming data remains "
+         "in-distribution (ID).", "in-distribution"),
+    ]:
+        assert [lf for lf, _ in pairs(detector, text)] == [long]
+    assert pairs(detector, "We train on the ImageNet Large Scale Visual Recognition Challenge (ILSVRC) data.") == [
+        ("ImageNet Large Scale Visual Recognition Challenge", "ILSVRC")]
+
+
 def test_short_form_shape():
     assert is_short_form("GNNs") and is_short_form("DeepONets") and is_short_form("G-SSNNs")
     assert not is_short_form("2019") and not is_short_form("e.g.") and not is_short_form("x")
