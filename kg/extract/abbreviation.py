@@ -21,6 +21,10 @@ _OPENERS = {"(": ")", "[": "]"}
 _INTRO = {"i.e.", "i.e", "ie", "namely", "called", "dubbed", "termed", "aka", "or"}
 
 
+#: A word of a long form: the parts of a hyphenated compound are words of their own.
+_WORD = re.compile(r"[^\s-]+")
+
+
 def find_long_form(short: str, candidate: str) -> int | None:
     """Start offset in ``candidate`` of the long form that ``short`` abbreviates, or None.
 
@@ -63,7 +67,7 @@ def _initials_start(short: str, candidate: str) -> int | None:
         letters.pop()  # "GNNs"
     if len(letters) < 2 or not all(c.isalpha() for c in letters):
         return None
-    words = [m for m in _WORD.finditer(candidate)]
+    words = list(_WORD.finditer(candidate))
     if len(words) < len(letters):
         return None
     last = words[len(words) - len(letters):]
@@ -71,9 +75,6 @@ def _initials_start(short: str, candidate: str) -> int | None:
         # from the start of the whole word: "Multi-Modal Large Language Models (MLLMs)"
         return candidate.rfind(" ", 0, last[0].start()) + 1
     return None
-
-
-_WORD = re.compile(r"[^\s-]+")
 
 
 def is_short_form(text: str) -> bool:
