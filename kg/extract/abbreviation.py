@@ -21,6 +21,8 @@ _OPENERS = {"(": ")", "[": "]"}
 _INTRO = {"i.e.", "i.e", "ie", "namely", "called", "dubbed", "termed", "aka", "or"}
 
 
+#: Quotation marks (and the "$" of math) around a long form, which are not part of it.
+_QUOTES = "\"'`$\u201c\u201d\u2018\u2019"
 #: A word of a long form: the parts of a hyphenated compound are words of their own.
 _WORD = re.compile(r"[^\s-]+")
 
@@ -71,7 +73,7 @@ def _initials_start(short: str, candidate: str) -> int | None:
     if len(words) < len(letters):
         return None
     last = words[len(words) - len(letters):]
-    if all(w.group()[0].lower() == c for w, c in zip(last, letters)):
+    if all(w.group().lstrip(_QUOTES)[:1].lower() == c for w, c in zip(last, letters)):
         # from the start of the whole word: "Multi-Modal Large Language Models (MLLMs)"
         return candidate.rfind(" ", 0, last[0].start()) + 1
     return None
@@ -122,10 +124,15 @@ def _long_form_span(doc: Doc, short: str, window_end: int, sent_start: int) -> t
         s = ws[-1] + 1
         if s >= e:
             return None
-    if tk.lower[s] in _LEADING_WORDS and not (text[s + 1:s + 2] == ["-"] and not tk.ws[s]):
-        s += 1  # "the", "of"; not the first word of a compound ("In-Context Learning (ICL)")
+    if tk.lower[s] in _LEADING_WORDS and not (text[s + 1:s + 2] == ["-"] and not tk.ws[s]) \
+            and tk.lower[s][0] != short[0].lower():
+        # "the", "of"; not the first word of a compound ("In-Context Learning (ICL)") or one the
+        # short form spells ("In Situ Hybridization (ISH)", "The Onion Router (TOR)")
+        s += 1
     while s < e and not any(ch.isalnum() for ch in text[s]):
         s += 1  # "(LLM)-Guided Evolution (GE)": not "-Guided Evolution"
+    while e > s and not text[e - 1].strip(_QUOTES):
+        e -= 1  # the closing quotation mark of a quoted long form ('the "Out-Of-Distribution" (OOD)')
     return (s, e) if s < e and not tk.span_text(s, e).lower() == short.lower() else None
 
 

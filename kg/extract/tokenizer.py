@@ -13,7 +13,8 @@ the names research papers coin.
 * A closing parenthesis before a word is split off, and a hyphen, full stop or slash after it
   ("(LLM)-based" -> "(" + "LLM" + ")" + "-" + "based", "(SSA).SSA", "(LGA)/gated"), so that the
   abbreviation is found and the word after it stands alone; spaCy kept "LLM)-based" as one
-  token (2.2% of arXiv abstracts write one so).
+  token (2.2% of arXiv abstracts write one so). A parenthesis opened inside the same token
+  stays: "SE(3)-Transformer", "CIFAR-10(0)-LT".
 * spaCy's emoticons with a bracket ("):", "8)", ":(") are not kept as tokens: "(DBEAN): Dual-..."
   is "(" + "DBEAN" + ")" + ":" + ..., so that the abbreviation is found (0.8% of arXiv abstracts
   write "): "; none writes an emoticon).
@@ -63,13 +64,35 @@ def _suffix_search(default):
     return search
 
 
+def _infix_finditer(default):
+    """spaCy's infix search, except that a closing parenthesis (and a hyphen, full stop or slash
+    after it) is not split off when the same piece of text opened it: "SE(3)-Transformer" and
+    "CIFAR-10(0)-LT" stay whole, while "LLM)-based" (its "(" already split off as a prefix) and
+    "Network(GAN)-based" (its "(" split here, before a capital) are split."""
+
+    def finditer(text: str):
+        matches = list(default(text))
+        if ")" not in text:
+            return matches
+        split_at = {m.start() for m in matches if m.group() == "("}
+        out = []
+        for m in matches:
+            close = m.start() if m.group() == ")" else m.start() - 1 if text[m.start() - 1:m.start()] == ")" else -1
+            if close >= 0 and any(ch == "(" and i not in split_at for i, ch in enumerate(text[:close])):
+                continue  # "SE(3)-": the parenthesis is inside a name
+            out.append(m)
+        return out
+
+    return finditer
+
+
 def customize(nlp: Language) -> Language:
     """Give ``nlp`` the project's tokenizer rules (see the module docstring); returns ``nlp``."""
     tokenizer = nlp.tokenizer
     tokenizer.suffix_search = _suffix_search(tokenizer.suffix_search)
     tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if not _BRACKET.search(k)}
-    tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"\|", _PAREN_AFTER_WORD, _CLOSE_BEFORE_WORD,
-                                                      _AFTER_CLOSE]).finditer
+    tokenizer.infix_finditer = _infix_finditer(compile_infix_regex(
+        [*nlp.Defaults.infixes, r"\|", _PAREN_AFTER_WORD, _CLOSE_BEFORE_WORD, _AFTER_CLOSE]).finditer)
     return nlp
 
 

@@ -26,9 +26,11 @@ _UNIT = (r"(?:" + _PCT + r"|\s?percent(?:age)?\s+points?|\s?percent|\s?p\.p\.|\s
 _ONE = rf"(?:[+\-−]\s?)?\$?(?:{_NUM})\$?(?:{_UNIT}\$?)?"
 #: A range ("16-28%", "6--15%", "1.4 to 3.5\%", "0.12~0.14 dB") or a value with its spread ("0.79 ± 0.03").
 _SEP = r"(?:\s?(?:-{1,2}|–|—|~)\s?|\s+to\s+|\s?(?:±|\$\\pm\$|\\pm)\s?)"
-#: A value; not a part of a ratio written with a colon ("a 58:42 class ratio", "an 8:1:1 split"),
-#: whose numbers are no results on their own.
-VALUE_RE = re.compile(rf"(?<![\w.@/^\-])(?<!\w[-.])(?<!\d:)(?:{_ONE})(?:{_SEP}(?:{_ONE}))?(?![\d.,]*:\d)")
+#: A value; not a part of a ratio written with a colon ("a 58:42 class ratio", "an 8:1:1 split",
+#: "1:10,000"), whose numbers are no results on their own, but after a name that ends in a digit
+#: ("F1:0.66"). The value is matched whole or not at all (an atomic group): "5-10:1" gives no "5".
+VALUE_RE = re.compile(rf"(?<![\w.@/^\-])(?<!\w[-.])(?<!(?<![A-Za-z])\d[:,])(?<![%x]:)"
+                      rf"(?>(?:{_ONE})(?:{_SEP}(?:{_ONE}))?)(?![\d.,]*:\d)")
 _NUMBER_RE = re.compile(_NUM)
 _PCT_RE = re.compile(r"%|percent|\bpp\b|p\.p\.|points?\b")
 _TIMES_RE = re.compile(r"\\times|×|(?<![A-Za-z])[xX](?![A-Za-z])|fold|times")

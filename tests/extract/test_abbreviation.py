@@ -56,6 +56,20 @@ def test_a_compound_that_starts_with_a_function_word_is_the_whole_long_form(dete
         assert [lf for lf, _ in pairs(detector, text)] == [long]
     assert pairs(detector, "We train on the ImageNet Large Scale Visual Recognition Challenge (ILSVRC) data.") == [
         ("ImageNet Large Scale Visual Recognition Challenge", "ILSVRC")]
+    # a function word the short form spells is its first word
+    assert pairs(detector, "In Situ Hybridization (ISH) images and The Onion Router (TOR) traffic") == [
+        ("In Situ Hybridization", "ISH"), ("The Onion Router", "TOR")]
+
+
+def test_a_long_form_is_read_without_brackets_and_quotation_marks_around_it(detector, nlp):
+    # quoted long forms (arXiv 2503.15886 writes Test Time Augmentation so) and one after "(LLM)-"
+    assert pairs(detector, 'with "Test Time Augmentation" (TTA) and the "Out-Of-Distribution" (OOD) data') == [
+        ("Test Time Augmentation", "TTA"), ("Out-Of-Distribution", "OOD")]
+    assert ("Guided Evolution", "GE") in pairs(  # (the project's tokenizer splits "LLM)-Guided")
+        nlp, "The Large Language Model (LLM)-Guided Evolution (GE) framework transformed this approach.")
+    # a plural short form spells the words without its "s"
+    assert pairs(detector, "trained with Proximal Policy Optimizations (PPOs) here") == [
+        ("Proximal Policy Optimizations", "PPOs")]
 
 
 def test_short_form_shape():

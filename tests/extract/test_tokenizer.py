@@ -60,6 +60,12 @@ def test_a_closing_parenthesis_before_a_word_is_split_off(tok, nlp):
     assert words(tok, "line graph attention (LGA)/gated attention")[3:] == ["(", "LGA", ")", "/", "gated", "attention"]
     # spaCy's emoticon "):" (arXiv 2503.15469's title)
     assert words(tok, "Attention Networks (DBEAN): Dual-Directional")[2:6] == ["(", "DBEAN", ")", ":"]
+    # directly before a word too ("1)We"), but not when the token opened it: names with a bracket
+    # inside stay whole (arXiv: "SE(3)-Transformer", "CIFAR-10(0)-LT", "MLVU(VS)-Eval")
+    assert words(tok, "1)We")[:3] == ["1", ")", "We"]
+    assert words(tok, "SE(3)-Transformer on CIFAR-10(0)-LT and MLVU(VS)-Eval") == [
+        "SE(3)-Transformer", "on", "CIFAR-10(0)-LT", "and", "MLVU(VS)-Eval"]
+    assert words(tok, "Network(GAN)-based")[:5] == ["Network", "(", "GAN", ")", "-"]
     # what stays: a parenthesis closed before a space or punctuation, and inside a formula
     assert words(tok, "(CNN). Then f(x) and (a) b") == ["(", "CNN", ")", ".", "Then", "f(x", ")", "and", "(", "a",
                                                           ")", "b"]

@@ -63,6 +63,10 @@ def test_the_numbers_of_a_ratio_are_not_values():
     s = "whose HS label yields a 58:42 class ratio. The split is 8:1:1, rates as high as 2.15:1, and 93.1% recall."
     assert _values(s) == ["93.1%"]
     assert _values("mAP@0.5:0.95 of 41.2 at 10:30") == ["41.2"]
+    # no part of a ratio either (the value is matched whole or not at all)
+    assert _values("a 1:10,000 scale, a 5-10:1 mix, an 80%:20% split and 2.5x:1") == []
+    # a name that ends in a digit is no ratio
+    assert _values("with F1:0.66 on the test set") == ["0.66"]
 
 
 def test_a_number_past_a_floats_range_is_no_value():
