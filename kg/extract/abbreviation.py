@@ -125,9 +125,9 @@ def _long_form_span(doc: Doc, short: str, window_end: int, sent_start: int) -> t
         if s >= e:
             return None
     if tk.lower[s] in _LEADING_WORDS and not (text[s + 1:s + 2] == ["-"] and not tk.ws[s]) \
-            and tk.lower[s][0] != short[0].lower():
-        # "the", "of"; not the first word of a compound ("In-Context Learning (ICL)") or one the
-        # short form spells ("In Situ Hybridization (ISH)", "The Onion Router (TOR)")
+            and not (text[s][0].isupper() and text[s][0] == short[0]):
+        # "the", "of"; not the first word of a compound ("In-Context Learning (ICL)") or a capital
+        # the short form spells ("In Situ Hybridization (ISH)", "The Cancer Genome Atlas (TCGA)")
         s += 1
     while s < e and not any(ch.isalnum() for ch in text[s]):
         s += 1  # "(LLM)-Guided Evolution (GE)": not "-Guided Evolution"
