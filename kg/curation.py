@@ -31,12 +31,12 @@ import hashlib
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.config import CurationConfig, ExtractConfig
 from kg.errors import KgError, path_text
-from kg.model import Extraction, Mention
+from kg.model import Extraction, Mention, Result
 
 KINDS = ("vocab", "stoplist", "merge")
 #: Where a build keeps copies of its curation files (inside OUT/.kg-cache/).
@@ -125,7 +125,8 @@ class Curation:
 
     def apply(self, ex: Extraction) -> Extraction:
         """The extraction with stopped entities' mentions dropped and merged ones renamed (its
-        evaluations, the dataset-metric pairs of a sentence, follow its mentions)."""
+        evaluations, the dataset-metric pairs of a sentence, follow its mentions; its results
+        stay, with merged entities' keys renamed)."""
         if not self or not ex.mentions:
             return ex
         from kg.extract.pipeline import _evaluations
@@ -151,7 +152,19 @@ class Curation:
         if not changed:
             return ex
         mentions = tuple(out)
-        return Extraction(ex.paper, mentions, ex.sentences, _evaluations(mentions))
+        return Extraction(ex.paper, mentions, ex.sentences, _evaluations(mentions), self._results(ex.results))
+
+    def _results(self, results: tuple[Result, ...]) -> tuple[Result, ...]:
+        """The results with the keys of merged entities renamed (a stopped entity's key stays: it
+        joins no entity, as a result's metric that is no entity does)."""
+        if not self.merge:
+            return results
+        out = []
+        for r in results:
+            keys = {f: self.merge[k][0] for f in ("metric_key", "dataset_key", "system_key")
+                    if (k := getattr(r, f)) and k in self.merge}
+            out.append(replace(r, **keys) if keys else r)
+        return tuple(out)
 
     def entity_name(self, key: str, name: str) -> str:
         """The name `kg extract` writes for an entity of a paper: a merged entity's canonical

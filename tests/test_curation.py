@@ -166,3 +166,23 @@ def test_extract_applies_the_curation(tmp_path, files, capsys):
     assert only and all(any(e["name"] == "CIFAR-10" for e in p["entities"]) for p in only)
     assert len(out["plain"]) == len(out["curated"])  # every paper is kept
     assert read_merges(d / "merge.txt") == [(1, "CIFAR-100", "CIFAR-10")]
+
+
+def test_curation_keeps_the_results(files):
+    """Curating a paper's entities keeps its results (an earlier version dropped every result of
+    a paper whose mentions a stop list or merge changed), with merged entities' keys renamed."""
+    from kg.extract import extract, make_pipeline
+    from kg.read import read_papers
+
+    _, pages, c1, _ = files
+    curation = load_curation(c1, FAST)
+    plain = list(extract(read_papers(pages), make_pipeline(FAST)))
+    curated = [curation.apply(ex) for ex in plain]
+    changed = [(a, b) for a, b in zip(plain, curated) if a is not b and a.results]
+    assert changed  # papers with results whose entities the curation changed
+    for a, b in changed:
+        assert len(b.results) == len(a.results)
+        for ra, rb in zip(a.results, b.results):
+            assert (ra.value, ra.metric, ra.dataset) == (rb.value, rb.metric, rb.dataset)
+            assert rb.dataset_key == ("cifar 10" if ra.dataset_key == "cifar 100" else ra.dataset_key)
+    assert any(ra.dataset_key == "cifar 100" for a, _ in changed for ra in a.results)
