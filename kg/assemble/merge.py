@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.assemble.spelling import one_per_spelling, rekey, spelling_merges
 from kg.atomic import atomic_write, umask
 from kg.model import ENTITY_TYPES, Entity, Extraction, Paper
 
@@ -57,6 +58,8 @@ class Spool:
         self.finalize = finalize
         self.memory_limit = memory_limit
         self._saved = False
+        #: key -> the key it merges into, applied as the spool is read (:mod:`kg.assemble.spelling`)
+        self.merges: dict[str, str] = {}
 
     def append(self, ex: Extraction) -> None:
         if self._saved:
@@ -127,13 +130,13 @@ class Spool:
             raise
 
     def __iter__(self) -> Iterator[Extraction]:
-        fin = self.finalize
+        fin, merges = self.finalize, self.merges
         for ex in self._raw():
             if fin is not None:
                 paper = fin(ex.paper)
                 if paper is not ex.paper:
                     ex = Extraction(paper, ex.mentions, ex.sentences, ex.evaluations, ex.results)
-            yield ex
+            yield rekey(ex, merges) if merges else ex
 
     def close(self) -> None:
         """Remove the spill file (the spool is empty afterwards)."""
@@ -258,6 +261,29 @@ class _PairCounter:
         self._codes = self._counts = np.zeros(0, dtype=np.int64)
         return Cooccurrence(self.keys, codes >> 32, codes & 0xFFFFFFFF, counts, min_weight)
 
+    def merge(self, merges: Mapping[str, str]) -> None:
+        """Count the pairs of a key that ``merges`` names as pairs of the key it merges into
+        (each paper counted its keys once per spelling: :func:`kg.assemble.spelling.one_per_spelling`)."""
+        self._flush()
+        self._compact()
+        moved = {self.index[k]: self._id(c) for k, c in merges.items() if k in self.index}
+        if not moved or not len(self._codes):
+            return
+        to = np.arange(len(self.keys), dtype=np.int64)
+        for i, j in moved.items():
+            to[i] = j
+        a, b = to[self._codes >> 32], to[self._codes & 0xFFFFFFFF]
+        codes = (np.minimum(a, b) << 32) | np.maximum(a, b)
+        self._codes, inverse = np.unique(codes, return_inverse=True)
+        self._counts = np.bincount(inverse.ravel(), weights=self._counts, minlength=len(self._codes)).astype(np.int64)
+
+    def _id(self, key: str) -> int:
+        i = self.index.get(key)
+        if i is None:
+            i = self.index[key] = len(self.keys)
+            self.keys.append(key)
+        return i
+
 
 @dataclass
 class KnowledgeGraph:
@@ -307,7 +333,9 @@ def assemble(extractions: Iterable[Extraction], finalize: Callable[[Paper], Pape
 
     An entity's type is the one most of its mentions carry (vocabulary mentions count
     double); its label is the vocabulary label if any mention has one, else its most frequent
-    label; its alternative labels are the other surface forms seen.
+    label; its alternative labels are the other surface forms seen. Keys that differ only in
+    their spaces merge into one (:mod:`kg.assemble.spelling`): the spool's extractions are read
+    with the merged keys, and co-occurrence counts each paper once per merged pair.
 
     Parameters
     ----------
@@ -328,9 +356,11 @@ def assemble(extractions: Iterable[Extraction], finalize: Callable[[Paper], Pape
     proposed_by: dict[str, list[str]] = defaultdict(list)
     pairs = _PairCounter()
     mention_count = empty = 0
+    order: list[str] = []  # paper ids in input order
     for ex in extractions:
         spool.append(ex)
         pid = ex.paper.id
+        order.append(pid)
         keys: dict[str, None] = {}
         mention_count += len(ex.mentions)
         for m in ex.mentions:
@@ -346,7 +376,24 @@ def assemble(extractions: Iterable[Extraction], finalize: Callable[[Paper], Pape
                 proposed_by[m.key].append(pid)
         if not keys:
             empty += 1
-        pairs.add(keys)
+        pairs.add(one_per_spelling(keys) if len(keys) > 1 else keys)
+    merges = spelling_merges({k: len(ps) for k, ps in papers.items()}, vocab_label)
+    if merges:
+        # an entity's papers stay in input order: the position of each paper of a key that merges
+        merged = {p for pair in merges.items() for k in pair for table in (papers, proposed_by) for p in table.get(k, ())}
+        position = {p: i for i, p in enumerate(order) if p in merged}
+        for alias, key in merges.items():
+            types[key].update(types.pop(alias))
+            labels[key].update(labels.pop(alias))
+            surfaces[key].update(surfaces.pop(alias))
+            if alias in vocab_label:
+                vocab_label.setdefault(key, vocab_label.pop(alias))
+            for table in (papers, proposed_by):
+                ids = table.pop(alias, None)
+                if ids:
+                    table[key] = sorted(set(table[key]).union(ids), key=position.__getitem__)
+    spool.merges = merges
+    pairs.merge(merges)
     is_large = len(spool) > large
     order = {t: i for i, t in enumerate(ENTITY_TYPES)}
     entities = {}
