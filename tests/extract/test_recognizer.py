@@ -94,3 +94,20 @@ def test_a_missing_model_is_one_clear_error(tmp_path):
     with pytest.raises(KgError, match="not a trained recognizer"):
         make_pipeline(ExtractConfig(recognizer_model=tmp_path / "nothing"))
 
+
+
+def test_a_verb_form_names_the_process(learned_nlp):
+    """Annotators name what a paper calls "fine-tuned" or "pre-trained" by the process
+    (fine-tuning, pretraining): so does the recognizer, through the vocabulary's concept of the
+    gerund. arXiv abstracts of ../shared/data/arxiv/ (2503.15781, 2503.17646)."""
+    papers = [Paper(id="2503.15781", title="", abstract=(
+        "To address this, we propose a meta-curriculum training framework. The resulting model is then "
+        "fine-tuned on the downstream tasks.")),
+              Paper(id="2503.17646", title="", abstract=(
+        "ViLA is first pre-trained on audio data in an unsupervised manner and then fine-tuned with a minimal "
+        "amount of in-domain vibration data. We show that pre-training on audio improves fault diagnosis."))]
+    found = [m for ex in extract(papers, learned_nlp) for m in ex.mentions]
+    verbs = [m for m in found if m.text in ("fine-tuned", "pre-trained")]
+    assert verbs
+    assert all(m.key == {"fine-tuned": "fine tuning", "pre-trained": "pretraining"}[m.text] for m in verbs)
+    assert all(m.label in ("fine-tuning", "pretraining") and m.in_vocabulary for m in verbs)
