@@ -113,31 +113,6 @@ def entity_key(text: str) -> str:
     return _WS.sub(" ", t).strip()
 
 
-#: The end of a participle or a verb's base form ("tuned", "tune"): two letters and "ed" or a
-#: single "e" ("degree" is no verb form of "degreing").
-_VERB_END = re.compile(r"(?<=[A-Za-z]{2})(?:ed|(?<![eE])e)$", re.IGNORECASE)
-
-
-def gerund_form(text: str) -> str | None:
-    """A name with its last word (or the last part of a hyphenated one) as a gerund, or None
-    when it ends in neither "-ed" nor "-e".
-
-    The annotations name what a paper calls "fine-tuned" or "fine-tune" by the process,
-    "fine-tuning": :mod:`kg.extract.recognizer` names such a span by the vocabulary concept
-    of this form when there is one.
-
-    >>> gerund_form("fine-tuned"), gerund_form("Instruction-Tuned"), gerund_form("fine-tune")
-    ('fine-tuning', 'Instruction-Tuning', 'fine-tuning')
-    >>> gerund_form("LoRA") is None
-    True
-    """
-    m = _VERB_END.search(text)
-    if m is None:
-        return None
-    ing = "ING" if text[m.start() - 1:m.start()].isupper() and m.group().isupper() else "ing"
-    return text[:m.start()] + ing
-
-
 def slug(key: str) -> str:
     """URL-safe form of a key for IRIs and file names ([a-z0-9._-])."""
     s = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-")

@@ -16,6 +16,9 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
     proposed.crfsuite a classifier of each entity: proposed by the paper or used
                       (a maximum-entropy model: the same library, sequences of one item)
     clusters.tsv      word -> cluster ids, coarse to fine (kg.train.clusters)
+    names.tsv         what the annotations name a form of a type by ("fine-tuned" a Method:
+                      fine-tuning; "unsupervised": unsupervised learning; kg.train.names);
+                      optional: a model without it names each span as written
     meta.json         what it was trained on and how it scored
 
 Tagging runs the first CRF, then (when the model has one) the second over the first one's
@@ -24,8 +27,10 @@ output, whose spans are the result. From the tagged spans to mentions: a span wh
 that runs over a separator or a bracket without its partner is cut there into the names on
 either side (:func:`kg.extract.features.split_at_separators`); each span
 takes the concept of a vocabulary term or of a rule-found mention with exactly its extent (so
-"CNNs" still joins "convolutional neural network"), else, for a verb form, the concept of its
-gerund ("fine-tuned" is fine-tuning: :func:`named_process`), else a key of its own; a short form takes
+"CNNs" still joins "convolutional neural network"), else a key of its own; a span the vocabularies
+do not know, of a form and type the training annotations name by another name ("fine-tuned"
+by fine-tuning, "unsupervised" by unsupervised learning: ``names.tsv``), takes that name's
+concept (the vocabulary's when it has one); a short form takes
 its long form's concept; and all mentions of one concept in a paper take the type with the
 highest total confidence. Whether the paper proposes a Method, Architecture or Dataset is the
 classifier's call, from the entity's features (:func:`kg.extract.features.entity_features`);
@@ -49,10 +54,10 @@ from kg.extract.candidates import Candidate
 from kg.extract.entities import PROPOSABLE, to_mentions
 from kg.extract.features import (WordFeatures, entity_features, mention_spans, second_pass_features, spans_of,
                                  split_at_separators, token_features)
-from kg.extract.normalize import entity_key, gerund_form, name_label
+from kg.extract.normalize import entity_key, name_label
 from kg.extract.proposed import title_name
 from kg.extract.tokens import tokens
-from kg.extract.vocabulary import Concept, Vocabulary, load_vocabulary
+from kg.extract.vocabulary import Vocabulary, load_vocabulary
 from kg.model import ENTITY_TYPES
 
 #: The packaged model (written by ``kg train --out kg/models/arxiv-crf``).
@@ -61,6 +66,20 @@ RULE = "learned"
 
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
+
+
+def read_names(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """A names table (:func:`kg.train.names.write_names`): (form key, type) -> (name key, name
+    label); empty when the file is absent (a model trained before it existed)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            form, typ, key, label = line.rstrip("\n").split("\t")
+            out[form, typ] = (key, label)
+    return out
 
 
 def read_clusters(path: Path) -> dict[str, tuple[str, ...]]:
@@ -107,6 +126,10 @@ class RecognizerModel:
             except (OSError, ValueError) as e:
                 raise KgError(f"cannot load the recognizer ({e})", str(f)) from None
         self.words = WordFeatures(read_clusters(files[2]))
+        try:
+            self.names = read_names(self.path / "names.tsv")
+        except (OSError, ValueError) as e:
+            raise KgError(f"cannot load the recognizer's names ({e})", str(self.path / "names.tsv")) from None
 
     def tag(self, features: list[list[str]], lower: list[str]) -> list[tuple[int, int, str, float]]:
         """Typed spans of one document, the second pass's when the model has one.
@@ -178,25 +201,12 @@ def load_model(path: str | None = None) -> RecognizerModel:
     return RecognizerModel(model_dir(path))
 
 
-def named_process(label: str, vocab: Vocabulary | None) -> Concept | None:
-    """The vocabulary concept that a verb form no vocabulary knows names: "fine-tuned" and
-    "fine-tune" name fine-tuning, "pre-trained" pretraining (:func:`~kg.extract.normalize.gerund_form`).
-    In the training annotations a participle or verb form is named by the concept of its
-    gerund in 108 of 112 mentions ("fine-tuned" 35 times, "instruction-tuned" 11, "fine-tune" 16)."""
-    if vocab is None:
-        return None
-    form = gerund_form(label)
-    if form is None or vocab.lookup(label) is not None:
-        return None
-    return vocab.lookup(form)
-
-
 def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5,
               vocabulary: Vocabulary | None = None) -> tuple[list[Candidate], set[str]]:
     """The candidates the model tags in a Doc, with concepts and types settled, and the keys
     of those the paper proposes (see the module docstring); the candidates do not overlap.
     A tagged span whose confidence is below ``min_confidence`` is dropped; ``vocabulary``
-    names the verb forms of its processes (:func:`named_process`)."""
+    gives the concept of a name the model's names table gives a form."""
     tk = tokens(doc)
     vocab = [c for c in doc._.kg_candidates or () if c.rule.startswith("vocabulary")]
     rules = list(doc._.kg_mentions or ())
@@ -207,7 +217,7 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5,
     known = {(c.start, c.end): (c.key, c.label, True) for c in vocab if c.in_vocabulary}
     for (s, e, _t), m in zip(rule_spans, rules):
         known.setdefault((s, e), (m.key, m.label, m.in_vocabulary))
-    text, space = tk.text, tk.space
+    text, space, names = tk.text, tk.space, model.names
     found = []
     for start, end, typ, conf in model.tag(features, tk.lower):
         if conf < min_confidence:
@@ -225,8 +235,11 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5,
                 label = name_label(tk.span_text(s, e).rstrip("."))
                 if not label:
                     continue
-                concept = named_process(label, vocabulary)
-                hit = (concept.key, concept.label, True) if concept else (entity_key(label), label, False)
+                hit = (entity_key(label), label, False)
+            if not hit[2] and (hit[0], typ) in names:  # a form the annotations name otherwise
+                key, label = names[hit[0], typ]
+                concept = vocabulary.lookup(label) if vocabulary is not None else None
+                hit = (concept.key, concept.label, True) if concept is not None else (key, label, False)
             found.append([s, e, typ, conf, *hit])
     # a short form names its long form's concept
     by_span = {(f[0], f[1]): f for f in found}

@@ -14,9 +14,12 @@
    a first-pass CRF is trained without each fold, and each fold's papers are tagged by the CRF
    that did not see them (stacking). The CRFs train in parallel processes (``jobs``).
 
+5. What the annotations name each form by, where they name it otherwise in most papers
+   ("fine-tuned" by fine-tuning): :mod:`kg.train.names`.
+
 The result is a model folder: ``config.cfg`` (the settings and data below, as a spaCy
-config), ``model.crfsuite``, ``proposed.crfsuite``, ``clusters.tsv`` and ``meta.json`` (and
-``second.crfsuite`` with two passes). Everything is seeded; the same data and settings give the
+config), ``model.crfsuite``, ``proposed.crfsuite``, ``clusters.tsv``, ``names.tsv`` and
+``meta.json`` (and ``second.crfsuite`` with two passes). Everything is seeded; the same data and settings give the
 same files, whatever the number of processes or the hash seed.
 """
 
@@ -159,6 +162,7 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
 
     from kg.extract.features import WordFeatures
     from kg.train.clusters import arxiv_texts, word_clusters, word_vectors, write_clusters
+    from kg.train.names import learn_names, write_names
 
     if config.passes not in (1, 2):
         raise KgError(f"passes must be 1 or 2, not {config.passes}")
@@ -210,6 +214,7 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
                    "project_annotations": [p.name for p in D.project_annotation_files()]
                    if config.project_annotations else [],
                    "extra": [str(p) for p in extra], "clusters": "data/arxiv/arxiv_cs_daily_2025_2026.jsonl.gz"}
+        write_names(learn_names(records), staging / "names.tsv")
         (staging / "config.cfg").write_text(_config_text(config, sources), encoding="utf-8")
         meta = {"name": "arxiv-crf", "papers": len(records), "tokens": n_tokens, "passes": config.passes,
                 "seconds": round(time.perf_counter() - t0, 1), "final_loss": info.get("loss"),

@@ -36,14 +36,3 @@ def test_name_label_singularizes_common_phrases_not_proper_names(text, label):
     assert name_label(text) == label
     assert entity_key(label) == entity_key(text)
 
-
-def test_gerund_form_of_a_participle_or_verb():
-    from kg.extract.normalize import gerund_form
-
-    assert gerund_form("fine-tuned") == gerund_form("fine-tune") == "fine-tuning"
-    assert gerund_form("Fine-Tuned") == "Fine-Tuning"
-    assert gerund_form("instruction-tuned") == "instruction-tuning"
-    assert gerund_form("pre-trained") == "pre-training" and gerund_form("pretrained") == "pretraining"
-    assert gerund_form("teacher-forced") == "teacher-forcing"
-    for name in ("LoRA", "GPT-4o", "degree", "fine-tuning", "ed", "be"):  # no verb form to turn
-        assert gerund_form(name) is None, name

@@ -71,7 +71,7 @@ def test_kg_train_writes_a_model_the_pipeline_uses(shared, one_pass, tmp_path):
     out, printed = one_pass
     assert "training papers: 40" in printed
     assert {p.name for p in out.iterdir()} == {"config.cfg", "model.crfsuite", "proposed.crfsuite", "clusters.tsv",
-                                               "meta.json"}
+                                               "names.tsv", "meta.json"}
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["papers"] == 40 and meta["tokens"] > 5000 and meta["passes"] == 1
     cfg = (out / "config.cfg").read_text(encoding="utf-8")
@@ -92,7 +92,7 @@ def test_kg_train_writes_a_model_the_pipeline_uses(shared, one_pass, tmp_path):
                         "--no-project-annotations", "--max-iterations", "25"], check=True,
                        env={**os.environ, "PYTHONHASHSEED": seed, "OMP_NUM_THREADS": threads,
                             "OPENBLAS_NUM_THREADS": threads})
-    for name in ("model.crfsuite", "proposed.crfsuite", "clusters.tsv", "config.cfg"):
+    for name in ("model.crfsuite", "proposed.crfsuite", "clusters.tsv", "names.tsv", "config.cfg"):
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
 
 
@@ -100,7 +100,7 @@ def test_two_passes_add_a_second_crf_that_the_pipeline_runs(shared, one_pass, tm
     one, two = one_pass[0], tmp_path / "two"
     _train(shared, two, capsys, "--passes", "2", "--jobs", "2")
     assert {p.name for p in two.iterdir()} == {"config.cfg", "model.crfsuite", "second.crfsuite", "proposed.crfsuite",
-                                               "clusters.tsv", "meta.json"}  # no held-out CRF left behind
+                                               "clusters.tsv", "names.tsv", "meta.json"}  # no held-out CRF left behind
     assert json.loads((two / "meta.json").read_text(encoding="utf-8"))["passes"] == 2
     # the first pass is the one-pass model; the second pass changes what is tagged
     assert (two / "model.crfsuite").read_bytes() == (one / "model.crfsuite").read_bytes()
