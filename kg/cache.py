@@ -35,13 +35,14 @@ def fingerprint(config: ExtractConfig) -> str:
     """Identifies the extraction but for a user's vocabularies (``extra_vocab``, which the
     curation's fingerprint covers, :func:`kg.curation.fingerprint`): same fingerprints, same
     mentions for the same text. The files of the vocabularies and of the results' and rules'
-    word lists, the extraction code (a change to it, such as reading LaTeX markup, finds other
-    mentions; the version number alone is not bumped for each) and, unless ``--fast``, the
+    word lists, the extraction and curation code (a change to it, such as reading LaTeX markup, finds
+    other mentions; the version number alone is not bumped for each) and, unless ``--fast``, the
     recognizer's model count (a retrained model finds other mentions)."""
-    from kg import extract, markup
+    from kg import curation, extract, markup
 
     h = hashlib.sha1(f"{__version__}|{replace(config, extra_vocab=())!r}".encode())
     h.update(Path(markup.__file__).read_bytes())
+    h.update(Path(curation.__file__).read_bytes())  # (the cache holds the extractions as curated)
     folders = [Path(config.vocab_dir) if config.vocab_dir else ontology_dir() / "vocab", ontology_dir() / "lexicon",
                ontology_dir() / "results", Path(extract.__file__).parent]
     if config.use_recognizer:

@@ -12,6 +12,9 @@
   one of the canonical entity (its key, label and, when the vocabularies know it, type). Chains
   (``a -> b``, ``b -> c``) resolve to their end; a cycle is an error.
 
+A name on either list also acts on the spellings of its key that a build merges with it
+("EfficientNet" stops "Efficient Net": :mod:`kg.assemble.spelling`).
+
 Stop lists and merges apply to each paper's extraction after the pipeline (:meth:`Curation.apply`):
 stop list first, then merges, then the stop list again on the merged names. A build keeps a
 copy of each curation file and its hash in its ``--update`` cache (:func:`keep`, in
@@ -36,6 +39,7 @@ from pathlib import Path
 
 from kg.config import CurationConfig, ExtractConfig
 from kg.errors import KgError, path_text
+from kg.extract.normalize import spelling
 from kg.model import Extraction, Mention, Result
 
 KINDS = ("vocab", "stoplist", "merge")
@@ -115,19 +119,32 @@ class Curation:
     stop: frozenset[str] = frozenset()
     merge: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
     config: CurationConfig = field(default_factory=CurationConfig)
+    #: the same, by spelling: a build merges keys spelled alike (:mod:`kg.assemble.spelling`),
+    #: so a name stops or merges every spelling of its entity ("EfficientNet", "Efficient Net")
+    _stop_spellings: frozenset[str] = field(init=False, repr=False, compare=False)
+    _merge_spellings: dict[str, tuple[str, str, str | None]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._stop_spellings = frozenset(filter(None, map(spelling, self.stop)))
+        self._merge_spellings = {sp: target for key, target in self.merge.items() if (sp := spelling(key))}
 
     def __bool__(self) -> bool:
         return bool(self.stop or self.merge)
 
     def _stopped(self, m: Mention, entity_key) -> bool:
         stop = self.stop
-        return m.key in stop or entity_key(m.label) in stop or entity_key(m.text) in stop
+        return m.key in stop or entity_key(m.label) in stop or entity_key(m.text) in stop \
+            or spelling(m.key) in self._stop_spellings
+
+    def _target(self, m: Mention, entity_key) -> tuple[str, str, str | None] | None:
+        merge = self.merge
+        return merge.get(m.key) or merge.get(entity_key(m.label)) or self._merge_spellings.get(spelling(m.key))
 
     def apply(self, ex: Extraction) -> Extraction:
         """The extraction with stopped entities' mentions dropped and merged ones renamed (its
         evaluations, the dataset-metric pairs of a sentence, follow its mentions; its results
         stay, with merged entities' keys renamed)."""
-        if not self or not ex.mentions:
+        if not self or not (ex.mentions or ex.results):
             return ex
         from kg.extract.pipeline import _evaluations
 
@@ -139,7 +156,7 @@ class Curation:
             if self.stop and self._stopped(m, entity_key):
                 changed = True
                 continue
-            target = self.merge.get(m.key) or self.merge.get(entity_key(m.label)) if self.merge else None
+            target = self._target(m, entity_key) if self.merge else None
             if target is not None:
                 key, label, typ = target
                 m2 = m._replace(key=key, label=label, type=typ or m.type)
@@ -149,10 +166,12 @@ class Curation:
                     if self.stop and m.key in self.stop:
                         continue
             out.append(m)
-        if not changed:
+        results = self._results(ex.results)
+        if not changed and results == ex.results:
             return ex
-        mentions = tuple(out)
-        return Extraction(ex.paper, mentions, ex.sentences, _evaluations(mentions), self._results(ex.results))
+        mentions = tuple(out) if changed else ex.mentions
+        return Extraction(ex.paper, mentions, ex.sentences, _evaluations(mentions) if changed else ex.evaluations,
+                          results)
 
     def _results(self, results: tuple[Result, ...]) -> tuple[Result, ...]:
         """The results with the keys of merged entities renamed (a stopped entity's key stays: it
@@ -161,8 +180,9 @@ class Curation:
             return results
         out = []
         for r in results:
-            keys = {f: self.merge[k][0] for f in ("metric_key", "dataset_key", "system_key")
-                    if (k := getattr(r, f)) and k in self.merge}
+            keys = {f: t[0] for f in ("metric_key", "dataset_key", "system_key")
+                    if (k := getattr(r, f)) and (t := self.merge.get(k) or self._merge_spellings.get(spelling(k)))
+                    and t[0] != k}
             out.append(replace(r, **keys) if keys else r)
         return tuple(out)
 

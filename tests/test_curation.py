@@ -186,3 +186,26 @@ def test_curation_keeps_the_results(files):
             assert (ra.value, ra.metric, ra.dataset) == (rb.value, rb.metric, rb.dataset)
             assert rb.dataset_key == ("cifar 10" if ra.dataset_key == "cifar 100" else ra.dataset_key)
     assert any(ra.dataset_key == "cifar 100" for a, _ in changed for ra in a.results)
+
+
+def test_a_name_stops_or_merges_every_spelling_of_its_entity(tmp_path, learned_nlp):
+    """A build merges keys spelled alike ("EfficientNet", "Efficient Net": kg.assemble.spelling),
+    so a stop list or merge file that names one spelling acts on all of them (the default
+    pipeline finds both in the sample)."""
+    from kg.config import sample_corpus_dir
+    from kg.extract import extract
+    from kg.read import Corpus
+
+    plain = list(extract(Corpus([sample_corpus_dir()]), learned_nlp))
+    assert {"efficientnet", "efficient net"} <= {m.key for ex in plain for m in ex.mentions}
+    (tmp_path / "stop.txt").write_text("EfficientNet\n", encoding="utf-8")
+    (tmp_path / "merge.txt").write_text("EfficientNet -> MobileNet\n", encoding="utf-8")
+    stop = load_curation(CurationConfig(stoplist=(tmp_path / "stop.txt",)), ExtractConfig())
+    merge = load_curation(CurationConfig(merge=(tmp_path / "merge.txt",)), ExtractConfig())
+    stopped = [stop.apply(ex) for ex in plain]
+    assert not {"efficientnet", "efficient net"} & {m.key for ex in stopped for m in ex.mentions}
+    merged = [merge.apply(ex) for ex in plain]
+    renamed = [m for a, b in zip(plain, merged) for ma, m in zip(a.mentions, b.mentions)
+               if ma.key in ("efficientnet", "efficient net")]
+    assert renamed and {m.key for m in renamed} == {"mobilenet"}
+    assert not {"efficientnet", "efficient net"} & {m.key for ex in merged for m in ex.mentions}

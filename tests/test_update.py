@@ -179,3 +179,21 @@ def test_the_pipelines_fingerprint_covers_the_extraction_code(tmp_path, monkeypa
     (code / "rules.py").write_text((code / "rules.py").read_text(encoding="utf-8") + "\n# changed\n",
                                    encoding="utf-8")
     assert cache.fingerprint(fast) != before
+
+
+def test_the_pipelines_fingerprint_covers_the_curation_code(tmp_path, monkeypatch):
+    """The cache holds the extractions as curated: a change to how curation applies (as keeping
+    a paper's results was) makes the cache of an earlier build another pipeline's."""
+    import shutil
+
+    import kg.curation
+    from kg.config import ExtractConfig
+
+    code = tmp_path / "curation.py"
+    shutil.copy(kg.curation.__file__, code)
+    monkeypatch.setattr(kg.curation, "__file__", str(code))
+    fast = ExtractConfig(use_recognizer=False)
+    before = cache.fingerprint(fast)
+    assert cache.fingerprint(fast) == before
+    code.write_text(code.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert cache.fingerprint(fast) != before

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.config import ontology_dir
-from kg.extract.normalize import entity_key
+from kg.extract.normalize import entity_key, spelling
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def leaderboards(entries: Iterable[Entry], dataset: str | None = None, metric: s
     for i, want in ((0, dataset), (1, metric)):
         if want:
             wk = entity_key(want)
-            exact = [k for k in keys if k[i] == wk]
+            exact = [k for k in keys if k[i] == wk] or [k for k in keys if spelling(wk) and spelling(k[i]) == spelling(wk)]
             keys = exact or [k for k in keys if want.lower() in labels[k][i].lower() or wk in k[i]]
     boards = []
     for k in keys:

@@ -356,11 +356,11 @@ def assemble(extractions: Iterable[Extraction], finalize: Callable[[Paper], Pape
     proposed_by: dict[str, list[str]] = defaultdict(list)
     pairs = _PairCounter()
     mention_count = empty = 0
-    order: list[str] = []  # paper ids in input order
+    paper_ids: list[str] = []  # in input order
     for ex in extractions:
         spool.append(ex)
         pid = ex.paper.id
-        order.append(pid)
+        paper_ids.append(pid)
         keys: dict[str, None] = {}
         mention_count += len(ex.mentions)
         for m in ex.mentions:
@@ -381,7 +381,7 @@ def assemble(extractions: Iterable[Extraction], finalize: Callable[[Paper], Pape
     if merges:
         # an entity's papers stay in input order: the position of each paper of a key that merges
         merged = {p for pair in merges.items() for k in pair for table in (papers, proposed_by) for p in table.get(k, ())}
-        position = {p: i for i, p in enumerate(order) if p in merged}
+        position = {p: i for i, p in enumerate(paper_ids) if p in merged}
         for alias, key in merges.items():
             types[key].update(types.pop(alias))
             labels[key].update(labels.pop(alias))

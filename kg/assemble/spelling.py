@@ -6,12 +6,16 @@ An entity key already equates case, plurals, hyphens and spaces
 (:func:`kg.extract.normalize.entity_key`), but a name written with neither a hyphen nor a space
 where another paper has one gets a key of its own. Within one paper the text decides; across
 papers assembly merges the keys that spell the same letters and digits (their
-:func:`spelling`) into one: the key of a vocabulary concept if one of them is, else the key
+:func:`kg.extract.normalize.spelling`) into one: the key of a vocabulary concept if one of them is, else the key
 most papers use, else the one with more spaces (a readable IRI), else the first in sorted
-order. In the first 5,000 arXiv abstracts of ``../shared/data/arxiv/`` the packaged
-recognizer gives 26,047 keys, 135 of them such second spellings of another (132 names, 194
-papers): "gpt4o" beside "gpt 4o" (4 and 125 papers), "llama3" beside "llama 3", "math 500"
-beside "math500", "finetuned" beside "fine tuned".
+order; two keys that are both vocabulary concepts ("a 3d", A*3D, and "a3d", A3D) are two
+things, and no key merges into either. A space between two digits stays ("qwen3 4b" and
+"qwen 34b" are two models). The key, and so the entity's IRI, is chosen anew by each build: a
+build with more papers may come to prefer another spelling. Curation names every spelling
+(:class:`kg.curation.Curation`). In the first 5,000 arXiv abstracts of ``../shared/data/arxiv/``
+the packaged recognizer gives 25,778 keys, 149 of them such second spellings of another (in 221
+papers): "gpt4o" beside "gpt 4o" (4 and 125 papers), "llama3" beside "llama 3", "sam 2" beside
+"sam2".
 """
 
 from __future__ import annotations
@@ -19,17 +23,11 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import replace
 
+from kg.extract.normalize import spelling
 from kg.model import Evaluation, Extraction
 
-#: Spellings shorter than this merge nothing: "r 2" and "r2", "a 1" and "a1" may name other things.
-MIN_SPELLING = 3
+__all__ = ["one_per_spelling", "rekey", "spelling", "spelling_merges"]
 
-
-def spelling(key: str) -> str | None:
-    """What a key spells without its spaces ("gpt 4o" -> "gpt4o"); None for a spelling too short
-    to merge on (:data:`MIN_SPELLING`)."""
-    s = key.replace(" ", "")
-    return s if len(s) >= MIN_SPELLING else None
 
 
 def one_per_spelling(keys: Iterable[str]) -> list[str]:
@@ -75,9 +73,13 @@ def spelling_merges(papers: Mapping[str, int], vocabulary: Container[str] = ()) 
             groups.setdefault(s, []).append(key)
     out: dict[str, str] = {}
     for keys in groups.values():
-        if len(keys) > 1:
-            keep = min(keys, key=lambda k: (k not in vocabulary, -papers[k], -k.count(" "), k))
-            out.update((k, keep) for k in keys if k != keep)
+        if len(keys) < 2:
+            continue
+        known = [k for k in keys if k in vocabulary]
+        if len(known) > 1:
+            continue  # two concepts the vocabularies tell apart ("A*3D" and "A3D"): no telling which
+        keep = known[0] if known else min(keys, key=lambda k: (-papers[k], -k.count(" "), k))
+        out.update((k, keep) for k in keys if k != keep)
     return out
 
 

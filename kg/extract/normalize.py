@@ -113,6 +113,25 @@ def entity_key(text: str) -> str:
     return _WS.sub(" ", t).strip()
 
 
+#: Spellings shorter than this merge nothing: "r 2" and "r2", "a 1" and "a1" may name other things.
+MIN_SPELLING = 3
+#: A space that does not stand between two digits ("qwen3 4b" and "qwen 34b" are two models).
+_SPELLING_SPACE = re.compile(r"(?<![0-9]) | (?![0-9])")
+
+
+def spelling(key: str) -> str | None:
+    """What an entity key spells without its spaces ("gpt 4o" -> "gpt4o", "llama 3 8b" ->
+    "llama3 8b": a space between two digits stays); None for a spelling too short to tell
+    names apart (:data:`MIN_SPELLING`). Keys of one spelling are one entity across papers
+    (:mod:`kg.assemble.spelling`).
+
+    >>> spelling("gpt 4o") == spelling("gpt4o"), spelling("r 2")
+    (True, None)
+    """
+    s = _SPELLING_SPACE.sub("", key) if " " in key else key
+    return s if len(s) >= MIN_SPELLING else None
+
+
 def slug(key: str) -> str:
     """URL-safe form of a key for IRIs and file names ([a-z0-9._-])."""
     s = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-")

@@ -76,8 +76,13 @@ def read_names(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
         return {}
     out = {}
     with open(path, encoding="utf-8") as f:
-        for line in f:
-            form, typ, key, label = line.rstrip("\n").split("\t")
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            row = line.rstrip("\n").split("\t")
+            if len(row) != 4 or row[1] not in ENTITY_TYPES or not all(row):
+                raise KgError("not a names row (form key, type, name key, name label, tab-separated)", str(path), n)
+            form, typ, key, label = row
             out[form, typ] = (key, label)
     return out
 
@@ -128,7 +133,7 @@ class RecognizerModel:
         self.words = WordFeatures(read_clusters(files[2]))
         try:
             self.names = read_names(self.path / "names.tsv")
-        except (OSError, ValueError) as e:
+        except (OSError, UnicodeDecodeError) as e:
             raise KgError(f"cannot load the recognizer's names ({e})", str(self.path / "names.tsv")) from None
 
     def tag(self, features: list[list[str]], lower: list[str]) -> list[tuple[int, int, str, float]]:
@@ -239,7 +244,8 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5,
             if not hit[2] and (hit[0], typ) in names:  # a form the annotations name otherwise
                 key, label = names[hit[0], typ]
                 concept = vocabulary.lookup(label) if vocabulary is not None else None
-                hit = (concept.key, concept.label, True) if concept is not None else (key, label, False)
+                hit = (concept.key, concept.label, True) if concept is not None and concept.type == typ \
+                    else (key, label, False)
             found.append([s, e, typ, conf, *hit])
     # a short form names its long form's concept
     by_span = {(f[0], f[1]): f for f in found}

@@ -43,3 +43,14 @@ def test_boards_rank_best_first_in_each_direction_and_filter():
     assert [e.paper_id for e in b.entries] == ["b"]
     assert leaderboards(entries, metric="fid")[0].dataset == "CIFAR-10"
     assert leaderboards(entries, dataset="no such dataset") == []
+
+
+def test_a_board_is_found_by_another_spelling_of_its_dataset():
+    """A build merges "MVTec AD" and "MVTecAD" (kg.assemble.spelling): asking for either finds the
+    board; a spelling of its own (a space between digits) does not."""
+    entries = [_e("MVTec AD", "AUROC", "99.1%", 99.1, "%", "a"), _e("MVTec AD", "AUROC", "98.2%", 98.2, "%", "b"),
+               _e("Qwen 34B bench", "accuracy", "50%", 50.0, "%", "c")]
+    for name in ("MVTecAD", "mvtec-ad", "MVTec AD"):
+        (b,) = leaderboards(entries, dataset=name)
+        assert b.dataset == "MVTec AD", name
+    assert leaderboards(entries, dataset="Qwen3 4B bench") == []

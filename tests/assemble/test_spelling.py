@@ -15,6 +15,8 @@ from kg.read import Corpus
 def test_spelling_is_the_key_without_spaces_and_none_when_short():
     assert spelling("gpt 4o") == spelling("gpt4o") == spelling("gpt4 o") == "gpt4o"
     assert spelling("rein forcement learning") == spelling("reinforcement learning")
+    assert spelling("llama 3 8b") == spelling("llama3 8b") == "llama3 8b"
+    assert spelling("qwen3 4b") != spelling("qwen 34b")  # a space between two digits stays
     assert spelling("r 2") is None and spelling("a1") is None  # "R 2" and "R2" may be two things
 
 
@@ -28,7 +30,8 @@ def test_the_key_most_papers_use_wins():
 def test_a_vocabulary_concept_wins_then_spaces_then_sorted_order():
     assert spelling_merges({"math500": 6, "math 500": 7}, {"math500"}) == {"math 500": "math500"}
     assert spelling_merges({"mvtecad": 4, "mvtec ad": 4}) == {"mvtecad": "mvtec ad"}  # the readable key
-    assert spelling_merges({"videomme": 4, "video mme": 4}, {"videomme", "video mme"}) == {"videomme": "video mme"}
+    # two vocabulary concepts are two things ("A*3D" and "A3D"), and nothing merges into either
+    assert spelling_merges({"a 3d": 2, "a3d": 3, "a3 d": 1}, {"a 3d", "a3d"}) == {}
     assert spelling_merges({"ab c": 1, "a bc": 1}) == {"ab c": "a bc"}  # a tie of everything: sorted order
 
 

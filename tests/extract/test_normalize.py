@@ -35,4 +35,3 @@ def test_slug_is_url_safe():
 def test_name_label_singularizes_common_phrases_not_proper_names(text, label):
     assert name_label(text) == label
     assert entity_key(label) == entity_key(text)
-

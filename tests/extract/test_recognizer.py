@@ -98,8 +98,9 @@ def test_a_missing_model_is_one_clear_error(tmp_path):
 
 def test_a_verb_form_names_the_process(learned_nlp):
     """Annotators name what a paper calls "fine-tuned" or "pre-trained" by the process
-    (fine-tuning, pretraining): so does the recognizer, through the vocabulary's concept of the
-    gerund. arXiv abstracts of ../shared/data/arxiv/ (2503.15781, 2503.17646)."""
+    (fine-tuning, pretraining): so does the recognizer, through the model's names table and the
+    vocabulary's concept of that name. arXiv abstracts of ../shared/data/arxiv/ (2503.15781,
+    2503.17646)."""
     papers = [Paper(id="2503.15781", title="", abstract=(
         "To address this, we propose a meta-curriculum training framework. The resulting model is then "
         "fine-tuned on the downstream tasks.")),
@@ -111,3 +112,41 @@ def test_a_verb_form_names_the_process(learned_nlp):
     assert verbs
     assert all(m.key == {"fine-tuned": "fine tuning", "pre-trained": "pretraining"}[m.text] for m in verbs)
     assert all(m.label in ("fine-tuning", "pretraining") and m.in_vocabulary for m in verbs)
+
+
+def test_a_learned_name_takes_a_vocabulary_concept_only_of_its_type(learned_nlp, monkeypatch):
+    """The names table says what a form of a type is called; the vocabulary's concept of that
+    name joins only when the concept has the same type (else the entity keeps the name without
+    the vocabulary's backing, which counts double in the graph's type vote)."""
+    model = learned_nlp.get_pipe("kg_recognizer").model
+    paper = Paper(id="2503.15781", title="", abstract=(
+        "To address this, we propose a meta-curriculum training framework. The resulting model is then "
+        "fine-tuned on the downstream tasks."))
+
+    def tuned(names):
+        monkeypatch.setattr(model, "names", names)
+        return [m for m in next(extract([paper], learned_nlp)).mentions if m.text == "fine-tuned"]
+
+    (m,) = tuned({("fine tuned", "Method"): ("fine tuning", "fine-tuning")})
+    assert (m.key, m.label, m.in_vocabulary) == ("fine tuning", "fine-tuning", True)
+    (m,) = tuned({("fine tuned", "Method"): ("imagenet", "ImageNet")})  # a Dataset in the vocabulary
+    assert (m.key, m.label, m.in_vocabulary) == ("imagenet", "ImageNet", False)
+    (m,) = tuned({})
+    assert (m.key, m.in_vocabulary) == ("fine tuned", False)
+
+
+def test_a_bad_names_table_is_one_clear_error(tmp_path):
+    import shutil
+
+    from kg.extract.recognizer import read_names
+
+    model = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL, model)
+    with open(model / "names.tsv", "a", encoding="utf-8") as f:
+        f.write("\nfine tuned\tMetod\tfine tuning\tfine-tuning\n")
+    lines = (model / "names.tsv").read_text(encoding="utf-8").count("\n")
+    with pytest.raises(KgError, match="not a names row") as e:
+        read_names(model / "names.tsv")
+    assert str(e.value).startswith(f"{model / 'names.tsv'}:{lines}: ")
+    with pytest.raises(KgError, match="not a names row"):
+        RecognizerModel(model)
