@@ -134,11 +134,15 @@ class Curation:
     def _stopped(self, m: Mention, entity_key) -> bool:
         stop = self.stop
         return m.key in stop or entity_key(m.label) in stop or entity_key(m.text) in stop \
-            or spelling(m.key) in self._stop_spellings
+            or not m.in_vocabulary and spelling(m.key) in self._stop_spellings
 
     def _target(self, m: Mention, entity_key) -> tuple[str, str, str | None] | None:
+        """Where a mention merges to: its key's, its label's or (unless it is a vocabulary
+        concept, which a build never merges with another: :mod:`kg.assemble.spelling`) its
+        spelling's merge."""
         merge = self.merge
-        return merge.get(m.key) or merge.get(entity_key(m.label)) or self._merge_spellings.get(spelling(m.key))
+        return merge.get(m.key) or merge.get(entity_key(m.label)) \
+            or (None if m.in_vocabulary else self._merge_spellings.get(spelling(m.key)))
 
     def apply(self, ex: Extraction) -> Extraction:
         """The extraction with stopped entities' mentions dropped and merged ones renamed (its
@@ -152,6 +156,7 @@ class Curation:
 
         out = []
         changed = False
+        renamed: dict[str, str] = {}  # a merged mention's key -> its new key, for the results
         for m in ex.mentions:
             if self.stop and self._stopped(m, entity_key):
                 changed = True
@@ -162,27 +167,28 @@ class Curation:
                 m2 = m._replace(key=key, label=label, type=typ or m.type)
                 if m2 != m:
                     changed = True
+                    renamed[m.key] = key
                     m = m2
                     if self.stop and m.key in self.stop:
                         continue
             out.append(m)
-        results = self._results(ex.results)
+        results = self._results(ex.results, renamed)
         if not changed and results == ex.results:
             return ex
         mentions = tuple(out) if changed else ex.mentions
         return Extraction(ex.paper, mentions, ex.sentences, _evaluations(mentions) if changed else ex.evaluations,
                           results)
 
-    def _results(self, results: tuple[Result, ...]) -> tuple[Result, ...]:
-        """The results with the keys of merged entities renamed (a stopped entity's key stays: it
-        joins no entity, as a result's metric that is no entity does)."""
+    def _results(self, results: tuple[Result, ...], renamed: dict[str, str]) -> tuple[Result, ...]:
+        """The results with the keys of merged entities renamed as the paper's mentions were
+        (``renamed``), or by the merges where no mention has the key; a stopped entity's key
+        stays: it joins no entity, as a result's metric that is no entity does."""
         if not self.merge:
             return results
         out = []
         for r in results:
-            keys = {f: t[0] for f in ("metric_key", "dataset_key", "system_key")
-                    if (k := getattr(r, f)) and (t := self.merge.get(k) or self._merge_spellings.get(spelling(k)))
-                    and t[0] != k}
+            keys = {f: new for f in ("metric_key", "dataset_key", "system_key")
+                    if (k := getattr(r, f)) and (new := renamed.get(k) or self.merge.get(k, (k,))[0]) != k}
             out.append(replace(r, **keys) if keys else r)
         return tuple(out)
 

@@ -209,3 +209,21 @@ def test_a_name_stops_or_merges_every_spelling_of_its_entity(tmp_path, learned_n
                if ma.key in ("efficientnet", "efficient net")]
     assert renamed and {m.key for m in renamed} == {"mobilenet"}
     assert not {"efficientnet", "efficient net"} & {m.key for ex in merged for m in ex.mentions}
+
+
+def test_a_spelling_never_reaches_another_vocabulary_concept(tmp_path, learned_nlp):
+    """"A*3D" and "A3D" are two datasets of the vocabularies, spelled alike: a build keeps them
+    apart (kg.assemble.spelling), and so does a stop list or merge that names one of them."""
+    from kg.extract import extract
+    from kg.model import Paper
+
+    paper = Paper(id="x", title=None, abstract=(
+        "We evaluate 3D detectors on the A*3D dataset and on KITTI, and video anomaly detection on the A3D dataset."))
+    ex = next(extract([paper], learned_nlp))
+    assert {"a 3d", "a3d"} <= {m.key for m in ex.mentions}
+    (tmp_path / "stop.txt").write_text("A3D\n", encoding="utf-8")
+    (tmp_path / "merge.txt").write_text("A3D -> KITTI\n", encoding="utf-8")
+    stopped = load_curation(CurationConfig(stoplist=(tmp_path / "stop.txt",)), ExtractConfig()).apply(ex)
+    assert "a3d" not in {m.key for m in stopped.mentions} and "a 3d" in {m.key for m in stopped.mentions}
+    merged = load_curation(CurationConfig(merge=(tmp_path / "merge.txt",)), ExtractConfig()).apply(ex)
+    assert [m.key for m in merged.mentions if m.text in ("A*3D", "A3D")] == ["a 3d", "kitti"]
