@@ -1,6 +1,6 @@
 """One entity per name however papers space it: "GPT-4o" and "GPT4o", "Llama 3" and "LLaMA3",
-"MATH-500" and "MATH500", "fine-tuned" and "finetuned", "rein- forcement learning" broken
-across a line.
+"MATH-500" and "MATH500", "Stable Diffusion" and "StableDiffusion", "rein- forcement learning"
+broken across a line.
 
 An entity key already equates case, plurals, hyphens and spaces
 (:func:`kg.extract.normalize.entity_key`), but a name written with neither a hyphen nor a space
