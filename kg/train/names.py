@@ -79,4 +79,3 @@ def write_names(names: Mapping[tuple[str, str], tuple[str, str]], path: Path) ->
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for form in sorted(names):
             f.write("\t".join((*form, *names[form])) + "\n")
-
