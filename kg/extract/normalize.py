@@ -100,14 +100,42 @@ def name_label(text: str) -> str:
     return singular_phrase(t)
 
 
+def ascii_letters(text: str) -> str:
+    """Letters outside ASCII as the ASCII letters a key can hold: an accent goes ("Fréchet" ->
+    "Frechet", "Loève" -> "Loeve"), a Latin letter keeps its base ("Bjøntegaard" ->
+    "Bjontegaard"), a Greek letter is its name ("τ-bench" -> "tau-bench", "μKE" -> "muKE");
+    anything else stays (and :func:`entity_key` drops it)."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if ch.isascii() or not ch.isalpha():
+            if not unicodedata.combining(ch):
+                out.append(ch)
+            continue
+        name = unicodedata.name(ch, "")
+        if name.startswith(("LATIN SMALL LETTER ", "LATIN CAPITAL LETTER ")) and len(name.split()[3]) == 1:
+            base = name.split()[3]  # "LATIN SMALL LETTER O WITH STROKE" -> "o"
+            out.append(base.lower() if "SMALL" in name else base)
+        elif name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")) and len(name.split()) == 4:
+            word = name.split()[3].lower()  # "GREEK SMALL LETTER TAU" -> "tau"
+            out.append(word if "SMALL" in name else word.capitalize())
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 @lru_cache(maxsize=1 << 16)
 def entity_key(text: str) -> str:
-    """Normalized key of a surface form: lower case, singular, hyphens and spaces equal.
+    """Normalized key of a surface form: lower case, singular, hyphens and spaces equal, in ASCII
+    letters (:func:`ascii_letters`: "Fréchet" and "Frechet" are one key, "τ-bench" is not "bench").
 
     >>> entity_key("Convolutional Neural Networks") == entity_key("convolutional-neural network")
     True
+    >>> entity_key("Fréchet Inception Distance"), entity_key("τ-bench")
+    ('frechet inception distance', 'tau bench')
     """
-    t = singular_phrase(text).lower()
+    t = ascii_letters(singular_phrase(text)).lower()
     t = t.replace("-", " ")
     t = _NON_KEY.sub(" ", t)
     return _WS.sub(" ", t).strip()

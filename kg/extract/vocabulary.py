@@ -368,7 +368,7 @@ def _cache_file(vocab_dir: Path, extra: Iterable[Path] = ()) -> Path | None:
     return Path(base) / f"vocabulary-{h.hexdigest()[:16]}.pickle" if base else None
 
 
-_FORMAT = 6  # bump when Vocabulary's pickled shape changes
+_FORMAT = 7  # bump when Vocabulary's pickled shape (or entity_key, which keys it) changes
 
 
 @lru_cache(maxsize=4)
