@@ -34,7 +34,7 @@ import hashlib
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import CurationConfig, ExtractConfig
@@ -185,12 +185,8 @@ class Curation:
         stays: it joins no entity, as a result's metric that is no entity does."""
         if not self.merge:
             return results
-        out = []
-        for r in results:
-            keys = {f: new for f in ("metric_key", "dataset_key", "system_key")
-                    if (k := getattr(r, f)) and (new := renamed.get(k) or self.merge.get(k, (k,))[0]) != k}
-            out.append(replace(r, **keys) if keys else r)
-        return tuple(out)
+        merge = self.merge
+        return tuple(r.with_keys(lambda k: renamed.get(k) or merge.get(k, (k,))[0]) for r in results)
 
     def entity_name(self, key: str, name: str) -> str:
         """The name `kg extract` writes for an entity of a paper: a merged entity's canonical

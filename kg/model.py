@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import operator
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal, NamedTuple
 
 from kg.errors import printable
@@ -163,6 +164,13 @@ class Result:
     system: str | None = None  #: the model or method that reached it, as written, or None
     system_key: str | None = None
     proposed: bool = False  #: the paper's own method or model reached it
+
+    def with_keys(self, rename: Callable[[str], str]) -> Result:
+        """This result with its entity keys (metric, dataset, system) passed through ``rename``;
+        itself when none changes."""
+        keys = {f: new for f in ("metric_key", "dataset_key", "system_key")
+                if (k := getattr(self, f)) and (new := rename(k)) != k}
+        return replace(self, **keys) if keys else self
 
 
 @_fast_pickle

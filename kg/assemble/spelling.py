@@ -21,13 +21,11 @@ papers): "gpt4o" beside "gpt 4o" (4 and 125 papers), "llama3" beside "llama 3", 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
-from dataclasses import replace
 
 from kg.extract.normalize import spelling
 from kg.model import Evaluation, Extraction
 
 __all__ = ["one_per_spelling", "rekey", "spelling", "spelling_merges"]
-
 
 
 def one_per_spelling(keys: Iterable[str]) -> list[str]:
@@ -98,10 +96,7 @@ def rekey(ex: Extraction, merges: Mapping[str, str]) -> Extraction:
                                           for e in evaluations))
     results = ex.results
     if any(r.metric_key in merges or r.dataset_key in merges or r.system_key in merges for r in results):
-        results = tuple(replace(r, metric_key=get(r.metric_key, r.metric_key),
-                                dataset_key=get(r.dataset_key, r.dataset_key) if r.dataset_key else r.dataset_key,
-                                system_key=get(r.system_key, r.system_key) if r.system_key else r.system_key)
-                        for r in results)
+        results = tuple(r.with_keys(lambda k: get(k, k)) for r in results)
     if mentions is ex.mentions and evaluations is ex.evaluations and results is ex.results:
         return ex
     return Extraction(ex.paper, mentions, ex.sentences, evaluations, results)

@@ -113,13 +113,15 @@ def ascii_letters(text: str) -> str:
             if not unicodedata.combining(ch):
                 out.append(ch)
             continue
-        name = unicodedata.name(ch, "")
-        if name.startswith(("LATIN SMALL LETTER ", "LATIN CAPITAL LETTER ")) and len(name.split()[3]) == 1:
-            base = name.split()[3]  # "LATIN SMALL LETTER O WITH STROKE" -> "o"
-            out.append(base.lower() if "SMALL" in name else base)
-        elif name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")) and len(name.split()) == 4:
-            word = name.split()[3].lower()  # "GREEK SMALL LETTER TAU" -> "tau"
-            out.append(word if "SMALL" in name else word.capitalize())
+        parts = unicodedata.name(ch, "").split()  # "LATIN SMALL LETTER O WITH STROKE"
+        if len(parts) < 4 or parts[1] not in ("SMALL", "CAPITAL") or parts[2] != "LETTER":
+            out.append(ch)
+            continue
+        small, letter = parts[1] == "SMALL", parts[3]
+        if parts[0] == "LATIN" and len(letter) == 1:  # "ø" -> "o"
+            out.append(letter.lower() if small else letter)
+        elif parts[0] == "GREEK" and len(parts) == 4:  # "τ" -> "tau"
+            out.append(letter.lower() if small else letter.capitalize())
         else:
             out.append(ch)
     return "".join(out)
