@@ -2,12 +2,15 @@
 
     python benchmarks/extract_speed.py [N] [--model DIR]   # first N abstracts of the arXiv sample (default 5000)
 
-Prints seconds per stage of the default pipeline (each over all the pre-tokenized Docs; the
-LaTeX markup removal that comes before tokenization is one; the learned recognizer is the last), abstracts per second and the ratio to `spacy.blank("en")`
-tokenization of the same texts, measured side by side in this process; then each mode as
-`kg extract` runs it (texts streamed through `nlp.pipe`): `--fast` (the rules) and the default,
-each with and without result extraction (`kg_results`), in turn over short slices of the texts
-(CPU time of this process), and what results add to each mode: the median of the per-slice ratios.
+Prints the time of bare `spacy.blank("en")` tokenization of the texts (the baseline) and of the
+project's tokenizer (:mod:`kg.extract.tokenizer`); seconds per stage of the default pipeline
+(each over all the pre-tokenized Docs; the LaTeX markup removal that comes before tokenization
+is one; the learned recognizer is the last), abstracts per second and the ratio to the
+baseline, measured side by side in this process; then each mode as `kg extract` runs it (texts
+streamed through `nlp.pipe`): `--fast` (the rules) and the default, each with and without
+result extraction (`kg_results`), in turn over short slices of the texts (CPU time of this
+process), abstracts per CPU second with results and the ratio to the baseline, and what results
+add to each mode: the median of the per-slice ratios.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ ARXIV = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv" / "arx
 
 def main() -> None:
     import argparse
+
+    import spacy
 
     from kg.config import ExtractConfig
     from kg.extract import make_pipeline
@@ -42,12 +47,20 @@ def main() -> None:
             texts.append(f"{r['title']}\n\n{r['abstract']}")
             if len(texts) >= n:
                 break
+    bare = spacy.blank("en")
+    for x in texts[:200]:  # warm up
+        bare.make_doc(x)
+    t = time.perf_counter()
+    for x in texts:
+        bare.make_doc(x)
+    base = time.perf_counter() - t
+    print(f"{'tokenize (spacy.blank)':24s} {base:7.2f} s  {n / base:8.0f} abstracts/s  (the baseline)")
     nlp = make_pipeline(ExtractConfig(recognizer_model=args.model))
     list(nlp.pipe(texts[:200]))  # warm up
     t = time.perf_counter()
     docs = [nlp.make_doc(x) for x in texts]
     tok = time.perf_counter() - t
-    print(f"{'tokenize (spacy.blank)':24s} {tok:7.2f} s  {n / tok:8.0f} abstracts/s")
+    print(f"{'tokenize (kg tokenizer)':24s} {tok:7.2f} s  {n / tok:8.0f} abstracts/s  ({tok / base:.2f}x)")
     t = time.perf_counter()
     clean = [strip_markup(x)[0] for x in texts]
     dt = time.perf_counter() - t
@@ -61,7 +74,7 @@ def main() -> None:
         total += dt
         print(f"{name:24s} {dt:7.2f} s")
     print(f"{'sum of the stages':24s} {total:7.2f} s  {n / total:8.0f} abstracts/s  "
-          f"({total / tok:.2f}x tokenization)")
+          f"({total / base:.2f}x tokenization)")
     # What kg extract runs: texts streamed through nlp.pipe (each component takes batches of 64),
     # with and without results. On a shared machine both wall and CPU time swing with the other
     # processes' load, by more than the difference measured; so the two pipelines of a mode run
@@ -86,7 +99,9 @@ def main() -> None:
                 ratios.append(took[1] / took[0])
         ratios.sort()
         median = ratios[len(ratios) // 2]
-        print(f"{mode:20s} without results {totals[0]:7.2f} s CPU, with {totals[1]:7.2f} s CPU; "
+        per_s = n * max(1, args.rounds) / totals[1]
+        print(f"{mode:20s} without results {totals[0]:7.2f} s CPU, with {totals[1]:7.2f} s CPU "
+              f"({per_s:.0f} abstracts/s, {n / base / per_s:.2f}x tokenization); "
               f"results add {100 * (median - 1):+.1f}% (median of {len(ratios)} slice ratios, "
               f"quartiles {ratios[len(ratios) // 4]:.3f}-{ratios[3 * len(ratios) // 4]:.3f})")
 

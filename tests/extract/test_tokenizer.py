@@ -137,3 +137,22 @@ def test_a_list_of_models_joined_by_bars_is_each_model(nlp, learned_nlp):
         got = entities(pipeline, text)
         assert {name for typ, name in got if typ == "Architecture"} <= models, got
         assert not any("|" in name for _, name in got)
+
+
+def test_a_new_word_gets_the_attributes_extraction_reads_and_no_others():
+    import spacy
+
+    from kg.extract.tokens import LexemeTable
+
+    text = "We train 12 ResNet-50 models, e.g. on ImageNet-1K, in Zürich: 3.5% fewer FLOPs than ViT-B/16."
+    every = blank()  # the same tokenizer, with every attribute of spaCy's English computed
+    every.vocab.lex_attr_getters = spacy.blank("en").vocab.lex_attr_getters
+    doc, full = blank()(text), every(text)
+    # the token view reads the same text and flags as with every attribute computed
+    rows = LexemeTable(doc.vocab).rows([t.orth for t in doc])
+    assert rows == LexemeTable(full.vocab).rows([t.orth for t in full])
+    assert [t.lower_ for t in doc] == [t.lower_ for t in full]
+    assert rows[2] == ("12", "12", 0, 0, 0, 1, 0) and rows[0][3] == 1  # like_num; "We" is a stop word
+    new = doc[11]  # a word no tokenizer exception made a lexeme of before the getters were cut
+    assert new.text == "Zürich" and new.shape_ == "" and not new.is_title  # not computed: nothing reads them
+    assert full[11].shape_ == "Xxxxx"
