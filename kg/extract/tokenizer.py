@@ -7,9 +7,14 @@ the names research papers coin.
   "Flickr30K", "ImageNet-1K"); an amount ("10K") is split as before.
 * A full stop after a digit and a capital is split off ("... on ADE20K." -> "ADE20K" + "."):
   spaCy kept it on the token, so the name was missed at a sentence end and the sentence did not end.
-* An opening parenthesis right after a word and before a capital is split off
-  ("Models(LLMs)" -> "Models" + "(" + "LLMs" + ")"), so that the abbreviation is found; spaCy
-  kept "Models(LLMs" as one token. "f(x)" and "ResNet(50)" stay as they were.
+* A pair of parentheses around letters or digits inside a word stays on it ("SE(3)",
+  "BigO(Bench)", "ResNet(50)", "f(x)", "O(N^2)"): spaCy split off the closing one, leaving
+  "SE(3" + ")". An opening parenthesis is split off (with its partner) after a word of two
+  lower-case letters and before a capital ("Models(LLMs)" -> "Models" + "(" + "LLMs" + ")"), so
+  that the abbreviation is found, and after a name (two letters or digits) and before a capital
+  or digit when nothing in the word closes it ("FiSCo(Fine-grained Semantic Computation)",
+  "Qwen2.5-VL(3B and 7B)", "CoT(Chain-of-Thought)"): spaCy kept "Models(LLMs", "FiSCo(Fine" and
+  "CoT(Chain" as one token. These read 473 of the 74,728 arXiv abstracts otherwise.
 * A closing parenthesis before a word is split off, and a hyphen, full stop or slash after it
   ("(LLM)-based" -> "(" + "LLM" + ")" + "-" + "based", "(SSA).SSA", "(LGA)/gated"), so that the
   abbreviation is found and the word after it stands alone; spaCy kept "LLM)-based" as one
@@ -47,6 +52,14 @@ LEXEME_ATTRS = frozenset({LOWER, IS_ALPHA, IS_STOP, IS_PUNCT, LIKE_NUM, IS_SPACE
 _NAME_DIGITS = re.compile(r"[A-Za-z]-?[0-9]+$")
 #: An opening parenthesis between a word (two lower-case letters) and a capital: "Models(LLMs)".
 _PAREN_AFTER_WORD = r"(?<=[a-z]{2})\((?=[A-Z])"
+_WORD_PAREN = re.compile(_PAREN_AFTER_WORD)
+#: What a pair of parentheses that stays inside a word holds: letters, digits and "_^.%'*"
+#: ("SE(3)", "O(N^2)", "model(s)"), where no infix splits ("O(10^6)", "CoT(Chain-of-Thought)").
+_INSIDE_WORD = re.compile(r"[\w^.%'*]+")
+#: An opening parenthesis between a name (two letters or digits) and a capital or digit, with no
+#: closing one left in the piece of text (a pair that stays was not split off as a suffix):
+#: "FiSCo(Fine-grained ...)", "Qwen2.5-VL(3B and 7B)", "CoT(Chain-of-Thought)".
+_PAREN_AFTER_NAME = r"(?<=[A-Za-z0-9]{2})\((?=[A-Z0-9][^)]*$)"
 #: A closing parenthesis after a letter or digit and before a word, or before a hyphen, full
 #: stop or slash and a word: "(LLM)-based", "(SSA).SSA", "1)We".
 _CLOSE_BEFORE_WORD = r"(?<=[A-Za-z0-9])\)(?=[-./]?[A-Za-z])"
@@ -58,17 +71,26 @@ _BRACKET = re.compile(r"[()\[\]]")
 _CODE_FULL_STOP = re.compile(r"(?<=[0-9][A-Z])\.$")
 
 
-def _suffix_search(default):
-    """spaCy's suffix search, except for a unit after a coined name's digits and with a full stop
-    after a digit and a capital."""
+def _suffix_search(default, infixes):
+    """spaCy's suffix search, except for a unit after a coined name's digits, with a full stop
+    after a digit and a capital, and without a closing parenthesis whose partner is inside the
+    word ("SE(3)"); ``infixes`` is the tokenizer's infix ``finditer``."""
 
     def search(text: str):
         m = _CODE_FULL_STOP.search(text)
         if m is not None:
             return m
         m = default(text)
-        if m is not None and m.group().isalpha() and _NAME_DIGITS.search(text, 0, m.start()):
+        if m is None:
+            return None
+        if m.group().isalpha() and _NAME_DIGITS.search(text, 0, m.start()):
             return None  # "RoadSeg10K": the "K" is part of the name
+        if m.group() == ")":
+            i = text.rfind("(", 0, m.start())
+            inside = text[i + 1:m.start()]
+            if i > 0 and text[i - 1].isalnum() and _INSIDE_WORD.fullmatch(inside) \
+                    and not _WORD_PAREN.match(text, i) and next(infixes(inside), None) is None:
+                return None  # "SE(3)", "BigO(Bench)": the pair is part of the word ("Models(LLMs)" is not)
         return m
 
     return search
@@ -99,10 +121,11 @@ def _infix_finditer(default):
 def customize(nlp: Language) -> Language:
     """Give ``nlp`` the project's tokenizer rules (see the module docstring); returns ``nlp``."""
     tokenizer = nlp.tokenizer
-    tokenizer.suffix_search = _suffix_search(tokenizer.suffix_search)
+    infixes = compile_infix_regex([*nlp.Defaults.infixes, r"\|", _PAREN_AFTER_WORD, _PAREN_AFTER_NAME,
+                                   _CLOSE_BEFORE_WORD, _AFTER_CLOSE]).finditer
+    tokenizer.suffix_search = _suffix_search(tokenizer.suffix_search, infixes)
     tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if not _BRACKET.search(k)}
-    tokenizer.infix_finditer = _infix_finditer(compile_infix_regex(
-        [*nlp.Defaults.infixes, r"\|", _PAREN_AFTER_WORD, _CLOSE_BEFORE_WORD, _AFTER_CLOSE]).finditer)
+    tokenizer.infix_finditer = _infix_finditer(infixes)
     nlp.vocab.lex_attr_getters = {k: v for k, v in nlp.vocab.lex_attr_getters.items() if k in LEXEME_ATTRS}
     return nlp
 

@@ -2,10 +2,10 @@
 
 The vocabularies are data (``ontology/vocab/*.csv``, one row per concept: ``label, type,
 aliases, case_sensitive, source``; see ``ontology/vocab/README.md``). :class:`Vocabulary`
-loads them; the ``kg_vocabulary`` component matches every label and alias with two
-``PhraseMatcher`` s (case-insensitive on ``LOWER``, case-sensitive on ``ORTH`` for acronyms
-and ambiguous words) and appends :class:`~kg.extract.candidates.Candidate` s to
-``doc._.kg_candidates``.
+loads them; the ``kg_vocabulary`` component matches every label and alias by walking tries of
+their tokens (:class:`VocabularyMatcher`: exact text for acronyms and ambiguous words, lower
+case otherwise, and in lower case the exact forms written as names) and appends
+:class:`~kg.extract.candidates.Candidate` s to ``doc._.kg_candidates``.
 """
 
 from __future__ import annotations

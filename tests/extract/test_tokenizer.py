@@ -46,8 +46,7 @@ def test_a_parenthesis_after_a_word_is_split_off_before_a_capital(tok):
     # arXiv 2503.12446
     assert words(tok, "Encoder-free multimodal large language models(MLLMs) eliminate")[-5:] == [
         "models", "(", "MLLMs", ")", "eliminate"]
-    assert words(tok, "f(x) and ResNet(50) and log(N)") == [
-        "f(x", ")", "and", "ResNet(50", ")", "and", "log", "(", "N", ")"]
+    assert words(tok, "f(x) and ResNet(50) and log(N)") == ["f(x)", "and", "ResNet(50)", "and", "log", "(", "N", ")"]
 
 
 def test_a_closing_parenthesis_before_a_word_is_split_off(tok, nlp):
@@ -67,8 +66,8 @@ def test_a_closing_parenthesis_before_a_word_is_split_off(tok, nlp):
         "SE(3)-Transformer", "on", "CIFAR-10(0)-LT", "and", "MLVU(VS)-Eval"]
     assert words(tok, "Network(GAN)-based")[:5] == ["Network", "(", "GAN", ")", "-"]
     # what stays: a parenthesis closed before a space or punctuation, and inside a formula
-    assert words(tok, "(CNN). Then f(x) and (a) b") == ["(", "CNN", ")", ".", "Then", "f(x", ")", "and", "(", "a",
-                                                          ")", "b"]
+    assert words(tok, "(CNN). Then f(x) and (a) b") == ["(", "CNN", ")", ".", "Then", "f(x)", "and", "(", "a", ")",
+                                                          "b"]
     for text, long, short in [
         ("this study develops a Generative Adversarial Network (GAN)-based single-stage defense strategy for "
          "traffic sign classification.", "Generative Adversarial Network", "GAN"),
@@ -82,6 +81,31 @@ def test_a_closing_parenthesis_before_a_word_is_split_off(tok, nlp):
     # a long form after "(LLM)-" starts at its first word, not at the bracket or the hyphen (arXiv 2504.02280)
     got = entities(nlp, "The Large Language Model (LLM)-Guided Evolution (GE) framework transformed this approach.")
     assert ("Method", "guided evolution") in got and not any(name[0] in ")-" for _, name in got), got
+
+
+def test_a_pair_of_parentheses_inside_a_name_stays_and_one_opened_before_a_space_is_split(tok, nlp, learned_nlp):
+    from kg.extract.abbreviation import find_abbreviations
+
+    # spaCy split off the closing parenthesis: "SE(3" + ")", "BigO(Bench" + ")" (arXiv 2503.15242)
+    assert words(tok, "SE(3), SO(3) and O(N^2) in BigO(Bench). (BigO(Bench))") == [
+        "SE(3)", ",", "SO(3)", "and", "O(N^2)", "in", "BigO(Bench)", ".", "(", "BigO(Bench)", ")"]
+    # around what an infix splits, or nothing, the pair does not stay: "CoT(Chain-of-Thought)"
+    assert words(tok, "CoT(Chain-of-Thought) and P(i,j) in O(10^6) f()") == [
+        "CoT", "(", "Chain", "-", "of", "-", "Thought", ")", "and", "P(i", ",", "j", ")", "in", "O(10", "^", "6", ")",
+        "f", "(", ")"]
+    # a name, then its long form in parentheses without a space (arXiv 2506.19028, 2503.20215)
+    for text, long, short in [
+        ("To address these challenges, we propose FiSCo(Fine-grained Semantic Computation), a novel statistical "
+         "framework to evaluate group-level fairness in LLMs.", "Fine-grained Semantic Computation", "FiSCo"),
+        ("We propose a novel position embedding approach, named TMRoPE(Time-aligned Multimodal RoPE).",
+         "Time-aligned Multimodal RoPE", "TMRoPE"),
+    ]:
+        assert (long, short) in {(lf.text, sf.text) for lf, sf in find_abbreviations(nlp(text))}
+    text = ("We introduce BigO(Bench), a novel coding benchmark designed to evaluate the capabilities of generative "
+            "language models in understanding and generating code with specified time and space complexities.")
+    for pipeline in (nlp, learned_nlp):
+        assert ("Dataset", "bigo(bench)") in entities(pipeline, text)
+    assert words(tok, "Qwen2.5-VL(3B and 7B)")[2:5] == ["VL", "(", "3B"]
 
 
 def test_an_abbreviation_defined_without_a_space_or_after_a_tie_is_found(nlp):
