@@ -420,7 +420,7 @@ def _has_alnum(word: str) -> bool:
 def split_at_separators(text: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
     """The parts of the token range [start, end) between :data:`SEPARATORS` and the
     :data:`BRACKETS` that have no partner inside the range, without the punctuation at their
-    edges (none empty). Brackets pair across tokens ("f(x" + ")"); one without a partner cuts
+    edges (none empty). Brackets pair across tokens ("P(i" + "," + "j" + ")"); one without a partner cuts
     only where its token is all punctuation. A range with nothing to cut is returned whole."""
     cuts, opened = [], []
     for i in range(start, end):

@@ -43,8 +43,9 @@ from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM, LOWER
 from spacy.language import Language
 from spacy.util import compile_infix_regex
 
-#: The lexical attributes extraction reads (:class:`kg.extract.tokens.LexemeTable`): the only
-#: ones a new word's lexeme is given.
+#: The lexical attributes extraction reads (the flags of :class:`kg.extract.tokens.LexemeTable`,
+#: and ``token.lower_`` in the abbreviation finder, the vocabularies and the word clusters):
+#: the only ones a new word's lexeme is given.
 LEXEME_ATTRS = frozenset({LOWER, IS_ALPHA, IS_STOP, IS_PUNCT, LIKE_NUM, IS_SPACE})
 
 #: Digits right after a letter or a name and its hyphen: the end of a coined name's stem
@@ -54,7 +55,8 @@ _NAME_DIGITS = re.compile(r"[A-Za-z]-?[0-9]+$")
 _PAREN_AFTER_WORD = r"(?<=[a-z]{2})\((?=[A-Z])"
 _WORD_PAREN = re.compile(_PAREN_AFTER_WORD)
 #: What a pair of parentheses that stays inside a word holds: letters, digits and "_^.%'*"
-#: ("SE(3)", "O(N^2)", "model(s)"), where no infix splits ("O(10^6)", "CoT(Chain-of-Thought)").
+#: ("SE(3)", "O(N^2)", "model(s)"; not "CoT(Chain-of-Thought)"), where no infix splits (not
+#: "O(10^6)").
 _INSIDE_WORD = re.compile(r"[\w^.%'*]+")
 #: An opening parenthesis between a name (two letters or digits) and a capital or digit, with no
 #: closing one left in the piece of text (a pair that stays was not split off as a suffix):

@@ -83,7 +83,7 @@ def test_a_closing_parenthesis_before_a_word_is_split_off(tok, nlp):
     assert ("Method", "guided evolution") in got and not any(name[0] in ")-" for _, name in got), got
 
 
-def test_a_pair_of_parentheses_inside_a_name_stays_and_one_opened_before_a_space_is_split(tok, nlp, learned_nlp):
+def test_a_pair_of_parentheses_inside_a_name_stays_and_one_not_closed_in_the_word_is_split(tok, nlp, learned_nlp):
     from kg.extract.abbreviation import find_abbreviations
 
     # spaCy split off the closing parenthesis: "SE(3" + ")", "BigO(Bench" + ")" (arXiv 2503.15242)
