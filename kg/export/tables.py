@@ -5,7 +5,10 @@ Rows stream from the graph (:mod:`kg.export.sinks`) to the files as the papers p
 memory stays flat however many papers there are; :func:`frame` gives a DataFrame of rows for
 interactive use, and ``pandas.read_csv`` reads the files with the right column types. Cells
 that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
-prefixed with a single quote, the OWASP-recommended neutralization.
+prefixed with a single quote, the OWASP-recommended neutralization; so are cells whose quotes
+come before such a character ("'=x" is written "''=x"), so that removing one leading quote
+from a cell that starts with quotes and then one of those characters gives back the text
+exactly (the tables otherwise wrote "=x" and "'=x" alike).
 """
 
 from __future__ import annotations
@@ -32,15 +35,17 @@ RESULT_COLUMNS = ["paper_id", "metric", "metric_key", "value", "number", "number
 
 
 def safe_cell(v):
-    """Neutralize spreadsheet formulas in text cells; other values pass through."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
+    """Neutralize spreadsheet formulas in text cells (see the module docstring); other values
+    pass through."""
+    if isinstance(v, str) and v.lstrip("'").startswith(_FORMULA_START):
         return "'" + v
     return v
 
 
 def _safe(s: str | None) -> str | None:
     """:func:`safe_cell` for a cell known to be text or empty (the row builders' fast path)."""
-    return "'" + s if s and s.startswith(_FORMULA_START) else s
+    return "'" + s if s and (s.startswith(_FORMULA_START) or s[0] == "'" and s.lstrip("'").startswith(
+        _FORMULA_START)) else s
 
 
 # Rows are tuples in the order of their COLUMNS, text cells already neutralized, so the

@@ -136,8 +136,9 @@ def mark_in_sentence(sentence: str, text: str | None, start: int, end: int, surf
 
 
 def _unquote(cell: str) -> str:
-    """Undo kg.export.tables' spreadsheet-formula guard on a cell of ``mentions.csv``."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START else cell
+    """Undo kg.export.tables' spreadsheet-formula guard on a cell of ``mentions.csv``: one
+    quote before quotes and a formula character ("'=x" for "=x", "''=x" for "'=x")."""
+    return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in _FORMULA_START else cell
 
 
 class Lookup:
