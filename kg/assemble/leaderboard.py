@@ -129,7 +129,8 @@ def leaderboards(entries: Iterable[Entry], dataset: str | None = None, metric: s
     for i, want in ((0, dataset), (1, metric)):
         if want:
             wk = entity_key(want)
-            exact = [k for k in keys if k[i] == wk] or [k for k in keys if spelling(wk) and spelling(k[i]) == spelling(wk)]
+            sp = spelling(wk)
+            exact = [k for k in keys if k[i] == wk] or [k for k in keys if sp and spelling(k[i]) == sp]
             keys = exact or [k for k in keys if want.lower() in labels[k][i].lower() or wk in k[i]]
     boards = []
     for k in keys:

@@ -37,9 +37,7 @@ RESULT_COLUMNS = ["paper_id", "metric", "metric_key", "value", "number", "number
 def safe_cell(v):
     """Neutralize spreadsheet formulas in text cells (see the module docstring); other values
     pass through."""
-    if isinstance(v, str) and v.lstrip("'").startswith(_FORMULA_START):
-        return "'" + v
-    return v
+    return _safe(v) if isinstance(v, str) else v
 
 
 def _safe(s: str | None) -> str | None:
