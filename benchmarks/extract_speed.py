@@ -11,6 +11,10 @@ streamed through `nlp.pipe`): `--fast` (the rules) and the default, each with an
 result extraction (`kg_results`), in turn over short slices of the texts (CPU time of this
 process), abstracts per CPU second with results and the ratio to the baseline's CPU time, and what results
 add to each mode: the median of the per-slice ratios.
+
+Everything runs with the garbage collector tuned as a build and `kg extract` run extraction
+(:func:`kg.gctune.use_bulk_gc`; `--default-gc` keeps Python's default thresholds, which cost
+the rules 20-25% more time: until 2026-12-07 this benchmark measured with those).
 """
 
 from __future__ import annotations
@@ -38,7 +42,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="slices the texts are cut into for the with/without "
                     "comparison (default 5)")
     ap.add_argument("--rounds", type=int, default=2, help="passes over the slices (default 2)")
+    ap.add_argument("--default-gc", action="store_true", help="keep Python's default collector thresholds "
+                    "(default: those of a build, kg.gctune.use_bulk_gc)")
     args = ap.parse_args()
+    if not args.default_gc:
+        from kg.gctune import use_bulk_gc
+
+        use_bulk_gc()  # as in the workers of kg build and kg extract
     n = args.n
     texts = []
     with gzip.open(ARXIV, "rt", encoding="utf-8") as f:

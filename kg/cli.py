@@ -15,6 +15,7 @@ from pathlib import Path
 from kg import __version__
 from kg.config import DEFAULT_FORMATS, EXPORT_FORMATS, ON_REQUEST_FORMATS, READERS, BuildConfig, CurationConfig, ExtractConfig
 from kg.errors import KgError, path_text, printable
+from kg.gctune import bulk_gc
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
 FAST_HELP = ("rules only: vocabularies, abbreviations and pattern rules without the learned recognizer; "
@@ -126,7 +127,9 @@ def cmd_extract(args) -> int:
     curation = load_curation(_curation_config(args), config)
     corpus = Corpus(args.inputs, reader=args.reader, encoding=args.encoding)
     n = 0
-    with atomic_write(Path(args.output)) as f:
+    # (bulk_gc: the collector tuned as in a build, which the workers of a pool set for themselves;
+    # it matters with --jobs 1, where this process extracts)
+    with bulk_gc(), atomic_write(Path(args.output)) as f:
         for ex in curation.apply_all(extract_parallel(corpus, config, args.jobs or min(default_jobs(), 2))):
             ents = [{"name": curation.entity_name(e["key"], e["name"]),
                      **{k: e[k] for k in ("type", "mentions", "proposed", "confidence")}}
@@ -156,7 +159,8 @@ def cmd_eval(args) -> int:
     if args.format == "scierc":
         from kg.evaluate.scierc import score_scierc
 
-        sc = score_scierc(args.gold, nlp)
+        with bulk_gc():
+            sc = score_scierc(args.gold, nlp)
         print(format_score(sc, f"SciERC mention-level (exact span and type): {args.gold}"))
     else:
         gold = load_gold(args.gold)
@@ -171,7 +175,8 @@ def cmd_eval(args) -> int:
                 raise KgError(f"no paper of the gold file is in the arXiv {args.split} split", str(args.gold))
         papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g.get("abstract") or "")
                   for g in gold]
-        preds = {ex.paper.id: paper_entities(ex) for ex in extract(papers, nlp)}
+        with bulk_gc():
+            preds = {ex.paper.id: paper_entities(ex) for ex in extract(papers, nlp)}
         sc = score(gold, preds)
         print(format_score(sc, f"entity-level (GUIDELINES.md section 9): {args.gold}"))
     if args.errors:
@@ -196,7 +201,8 @@ def _eval_results(args) -> int:
     elif args.split:
         raise KgError("--results takes --split even or odd (the results dev set has no arXiv split)")
     papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g["abstract"]) for g in gold]
-    preds = {ex.paper.id: paper_results(ex) for ex in extract(papers, make_pipeline(_extract_config(args)))}
+    with bulk_gc():
+        preds = {ex.paper.id: paper_results(ex) for ex in extract(papers, make_pipeline(_extract_config(args)))}
     sc = score_results(gold, preds, load_vocabulary())
     part = f" ({args.split} papers)" if args.split else ""
     print(format_results_score(sc, f"results (RESULTS-GUIDELINES.md matching rule): {args.results}{part}"))
