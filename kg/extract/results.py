@@ -219,7 +219,6 @@ _DIGIT_RE = re.compile(r"\d")
 _OWN_RE = re.compile(r"\b(?:our|we|proposed)\b", re.I)
 _NEXT_WORD_RE = re.compile(r"\s*([A-Za-z][\w\-]*)")
 _ON_BEFORE_RE = re.compile(r"\b(?:on|in|for|of|across|over)\s+(?:the\s+)?(?:\S+\s+)?$")
-_DIGITS_RE = re.compile(r"\d+")
 _SPREAD_BEFORE_RE = re.compile(r"(?:±|\\pm|\+/-)[\s$]*$")
 _SHORT_FORM_RE = re.compile(r"\s*\(([A-Z][\w\-]{1,15})\)")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
@@ -340,8 +339,9 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
     """
     lex = lexicon or load_lexicon()
     starts = [a for a, _ in sentence_spans]
-    # only sentences with a digit can report a result: find them in one pass over the text
-    with_digits = sorted({bisect_right(starts, m.start()) - 1 for m in _DIGITS_RE.finditer(text)} - {-1})
+    # only sentences with a digit can report a result (a digit between one start and the next)
+    ends = starts[1:] + [len(text)]
+    with_digits = [k for k, (a, b) in enumerate(zip(starts, ends)) if _DIGIT_RE.search(text, a, b)]
     if not with_digits:
         return ()
     mentions = sorted(mentions, key=lambda m: m.start)

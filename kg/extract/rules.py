@@ -57,6 +57,8 @@ PHRASE_HEADS = {w: "Task" for w in """detection classification segmentation reco
 #: "... neural network" is an Architecture family ("random neural network"); a bare
 #: "adjective network" ("target network", "wider network") is not.
 NETWORK_HEADS = frozenset({"network", "net"})
+#: The words the head-noun phrases are looked for at.
+_PHRASE_HEAD_WORDS = frozenset(PHRASE_HEADS) | NETWORK_HEADS
 _ADJECTIVES = frozenset("""small large big tiny huge deep shallow wide wider narrow complex simple
     basic comprehensive poor faithful comparable sufficient dedicated adaptive learned
     deterministic efficient accurate high low higher lower good bad great best better worse
@@ -571,7 +573,7 @@ def find_rule_candidates(doc: Doc, vocab: Vocabulary) -> list[Candidate]:
     out.extend(_example_candidates(tk, sing, vocab, known_candidates))
     # -- head-noun phrases -------------------------------------------------------------------
     vocab_ends = {c.end for c in known_candidates}
-    for i in indices_in(sing, PHRASE_HEADS.keys() | NETWORK_HEADS, sing_set):  # (other words meet "continue")
+    for i in indices_in(sing, _PHRASE_HEAD_WORDS, sing_set):  # (other words meet "continue")
         head_type = PHRASE_HEADS.get(sing[i])
         if sing[i] in NETWORK_HEADS and i > 0 and lower[i - 1] == "neural":
             head_type, i_mod = "Architecture", i - 1
