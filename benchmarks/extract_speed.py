@@ -13,8 +13,9 @@ process), abstracts per CPU second with results and the ratio to the baseline's 
 add to each mode: the median of the per-slice ratios.
 
 Everything runs with the garbage collector tuned as a build and `kg extract` run extraction
-(:func:`kg.gctune.use_bulk_gc`; `--default-gc` keeps Python's default thresholds, which cost
-the rules 20-25% more time: until 2026-12-07 this benchmark measured with those).
+(:func:`kg.gctune.use_bulk_gc`; `--default-gc` keeps Python's default thresholds, with which
+`--fast` took about 10% more CPU time in fresh processes, and the default mode the same: until
+2026-12-07 this benchmark measured with those).
 """
 
 from __future__ import annotations
