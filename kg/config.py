@@ -79,8 +79,13 @@ class ExtractConfig:
     vocab_dir: Path | None = None  #: None: ontology_dir() / "vocab"
     use_rules: bool = True  #: pattern rules for names no vocabulary knows
     use_abbreviations: bool = True
-    #: mentions below this confidence are dropped: the rules' candidates and the recognizer's spans
+    #: the rules' candidates below this confidence are dropped (in both modes: in the default one
+    #: the rules' mentions are features of the recognizer, as it was trained)
     min_confidence: float = 0.5
+    #: the learned recognizer's spans below this confidence (the mean marginal probability of their
+    #: labels) are dropped: the knob between precision and recall (`--min-confidence`; 0.7, the
+    #: lowest limit whose precision out of fold was 0.75, see the README's Quality section)
+    recognizer_min_confidence: float = 0.7
     use_recognizer: bool = True  #: the learned recognizer (off: `--fast`, the rules alone)
     recognizer_model: Path | None = None  #: None: the packaged kg/models/arxiv-crf (kg train)
     use_results: bool = True  #: find the results abstracts report (kg/extract/results.py)

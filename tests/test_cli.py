@@ -128,6 +128,36 @@ def test_extract_writes_each_id_exactly_as_the_input_wrote_it(tmp_path, sample_d
         assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ids
 
 
+def test_min_confidence_keeps_the_recognizers_more_confident_entities(tmp_path, sample_dir):
+    # --min-confidence is the recognizer's limit (ExtractConfig.recognizer_min_confidence): a
+    # higher one keeps fewer entities, none below it; a lower one keeps some below the default
+    page = sorted(sample_dir.glob("*.txt"))[0]
+    found = {}
+    for limit in ("0.3", "0.9"):
+        out = tmp_path / f"pred-{limit}.jsonl"
+        assert main(["extract", str(page), "-o", str(out), "-q", "--jobs", "1", "--min-confidence", limit]) == 0
+        found[limit] = [e for line in out.read_text(encoding="utf-8").splitlines()
+                        for e in json.loads(line)["entities"]]
+    assert found["0.9"] and all(e["confidence"] >= 0.9 for e in found["0.9"])
+    assert len(found["0.9"]) < len(found["0.3"])
+    assert any(e["confidence"] < 0.7 for e in found["0.3"])  # (the default limit is 0.7)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--fast", "--min-confidence", "0.7"], "--min-confidence is the learned recognizer's limit"),
+    (["--no-rules", "--min-confidence", "0.7"], "--min-confidence is the learned recognizer's limit"),
+    (["--min-confidence", "1.5"], "argument --min-confidence: not a number from 0 to 1: '1.5'"),
+    (["--min-confidence", "nan"], "argument --min-confidence: not a number from 0 to 1: 'nan'"),
+])
+def test_min_confidence_errors_are_one_line(tmp_path, sample_dir, args, message):
+    page = sorted(sample_dir.glob("*.txt"))[0]
+    r = run("extract", str(page), "-o", str(tmp_path / "pred.jsonl"), *args)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert message in lines[-1] and "Traceback" not in r.stderr
+    assert not (tmp_path / "pred.jsonl").exists()
+
+
 def test_eval_agrees_with_the_reference_scorer(tmp_path, capsys):
     """kg eval and ../shared/gold/score.py give the same figures on the same predictions."""
     gold = shared_path("gold", "daily-papers-dev.jsonl")

@@ -59,7 +59,8 @@ def make_pipeline(config: ExtractConfig | None = None) -> Language:
     nlp.add_pipe("kg_entities", config={**vocab, "min_confidence": config.min_confidence})
     if config.use_recognizer:
         model = str(config.recognizer_model) if config.recognizer_model else None
-        nlp.add_pipe("kg_recognizer", config={**vocab, "model": model, "min_confidence": config.min_confidence})
+        nlp.add_pipe("kg_recognizer", config={**vocab, "model": model,
+                                              "min_confidence": config.recognizer_min_confidence})
     if config.use_results:
         nlp.add_pipe("kg_results")
     return nlp

@@ -23,7 +23,8 @@ A model is a folder (the packaged one is ``kg/models/arxiv-crf``)::
 
 Tagging runs the first CRF, then (when the model has one) the second over the first one's
 output, whose spans are the result. From the tagged spans to mentions: a span whose confidence
-(the mean marginal probability of its labels) is below ``min_confidence`` is dropped; a span
+(the mean marginal probability of its labels) is below ``min_confidence`` (0.7 by default:
+:attr:`kg.config.ExtractConfig.recognizer_min_confidence`, ``--min-confidence``) is dropped; a span
 that runs over a separator or a bracket without its partner is cut there into the names on
 either side (:func:`kg.extract.features.split_at_separators`); each span
 takes the concept of a vocabulary term or of a rule-found mention with exactly its extent (so
@@ -206,7 +207,7 @@ def load_model(path: str | None = None) -> RecognizerModel:
     return RecognizerModel(model_dir(path))
 
 
-def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5,
+def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.7,
               vocabulary: Vocabulary | None = None) -> tuple[list[Candidate], set[str]]:
     """The candidates the model tags in a Doc, with concepts and types settled, and the keys
     of those the paper proposes (see the module docstring); the candidates do not overlap.
@@ -282,7 +283,7 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.5,
     "kg_recognizer",
     assigns=["doc._.kg_mentions"],
     requires=["doc._.kg_mentions", "doc._.kg_candidates", "doc._.abbreviations", "doc._.title_end"],
-    default_config={"model": None, "min_confidence": 0.5, "vocab_dir": None, "extra_vocab": []},
+    default_config={"model": None, "min_confidence": 0.7, "vocab_dir": None, "extra_vocab": []},
 )
 def make_recognizer(nlp: Language, name: str, model: str | None, min_confidence: float,
                     vocab_dir: str | None, extra_vocab: list[str]) -> "Recognizer":

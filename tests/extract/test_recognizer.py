@@ -42,9 +42,9 @@ def test_default_mentions_come_from_the_recognizer_and_fast_ones_from_the_rules(
 
 
 def test_spans_below_min_confidence_are_dropped(learned_nlp, sample_dir):
-    """The recognizer keeps what it tags with at least ``ExtractConfig.min_confidence`` (0.5 by
-    default, as for the rules' candidates): the same papers (the sample corpus, which it never
-    trained on) without the limit give every kept span and some less confident ones."""
+    """The recognizer keeps what it tags with at least ``ExtractConfig.recognizer_min_confidence``
+    (0.7 by default): the same papers (the sample corpus, which it never trained on) without the
+    limit give every kept span and some less confident ones."""
     from kg.read import Corpus
 
     papers = list(Corpus([sample_dir]))[:60]
@@ -52,8 +52,9 @@ def test_spans_below_min_confidence_are_dropped(learned_nlp, sample_dir):
     unlimited = make_pipeline()
     unlimited.get_pipe("kg_recognizer").min_confidence = 0.0  # (the rules' own limit stays: same features)
     everything = [m for ex in extract(papers, unlimited) for m in ex.mentions]
-    assert kept and all(m.confidence >= 0.5 for m in kept)
-    assert any(m.confidence < 0.5 for m in everything)
+    limit = ExtractConfig().recognizer_min_confidence
+    assert kept and all(m.confidence >= limit for m in kept)
+    assert any(m.confidence < limit for m in everything)
     assert {(m.start, m.end) for m in kept} < {(m.start, m.end) for m in everything}
 
 
