@@ -143,17 +143,21 @@ def test_min_confidence_keeps_the_recognizers_more_confident_entities(tmp_path, 
     assert any(e["confidence"] < 0.7 for e in found["0.3"])  # (the default limit is 0.7)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--fast", "--min-confidence", "0.7"], "--min-confidence is the learned recognizer's limit"),
-    (["--no-rules", "--min-confidence", "0.7"], "--min-confidence is the learned recognizer's limit"),
-    (["--min-confidence", "1.5"], "argument --min-confidence: not a number from 0 to 1: '1.5'"),
-    (["--min-confidence", "nan"], "argument --min-confidence: not a number from 0 to 1: 'nan'"),
+@pytest.mark.parametrize("args,message,usage", [
+    (["--fast", "--min-confidence", "0.7"], "kg: error: --min-confidence is the learned recognizer's limit", False),
+    (["--no-rules", "--min-confidence", "0.7"], "kg: error: --min-confidence is the learned recognizer's limit", False),
+    (["--min-confidence", "1.5"], "argument --min-confidence: not a number from 0 to 1: '1.5'", True),
+    (["--min-confidence", "nan"], "argument --min-confidence: not a number from 0 to 1: 'nan'", True),
 ])
-def test_min_confidence_errors_are_one_line(tmp_path, sample_dir, args, message):
+def test_min_confidence_errors_are_one_line(tmp_path, sample_dir, args, message, usage):
     page = sorted(sample_dir.glob("*.txt"))[0]
     r = run("extract", str(page), "-o", str(tmp_path / "pred.jsonl"), *args)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
+    if usage:  # argparse's usage, then its one-line error
+        assert lines[0].startswith("usage: kg extract") and sum("error" in line for line in lines) == 1
+    else:
+        assert len(lines) == 1
     assert message in lines[-1] and "Traceback" not in r.stderr
     assert not (tmp_path / "pred.jsonl").exists()
 

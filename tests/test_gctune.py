@@ -52,6 +52,7 @@ def test_kg_extract_in_one_process_collects_in_bulk(tmp_path, monkeypatch):
     src.write_text("".join(json.dumps({"id": f"p{i}", "title": "A title", "abstract": "We train ResNet-50 on ImageNet."})
                            + "\n" for i in range(3)), encoding="utf-8")
     before = gc.get_threshold()
+    assert before[0] != BULK_THRESHOLD
     assert cli.main(["extract", str(src), "-o", str(tmp_path / "out.jsonl"), "--fast", "--jobs", "1", "--quiet"]) == 0
     assert seen == [BULK_THRESHOLD] * 3
     assert gc.get_threshold() == before

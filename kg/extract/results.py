@@ -216,6 +216,8 @@ _DETERMINERS = frozenset("a an the our its their this that these those".split())
 #: Units that name their metric (the key is that of the vocabulary's concept).
 _METRIC_UNITS = {"FPS": "frames per second", "fps": "frames per second"}
 _DIGIT_RE = re.compile(r"\d")
+#: The first digit of a run of digits (a search from a sentence's start sees the character before it).
+_RUN_START_RE = re.compile(r"(?<!\d)\d")
 _OWN_RE = re.compile(r"\b(?:our|we|proposed)\b", re.I)
 _NEXT_WORD_RE = re.compile(r"\s*([A-Za-z][\w\-]*)")
 _ON_BEFORE_RE = re.compile(r"\b(?:on|in|for|of|across|over)\s+(?:the\s+)?(?:\S+\s+)?$")
@@ -339,9 +341,9 @@ def find_results(text: str, sentence_spans: Sequence[tuple[int, int]], mentions:
     """
     lex = lexicon or load_lexicon()
     starts = [a for a, _ in sentence_spans]
-    # only sentences with a digit can report a result (a digit between one start and the next)
+    # only sentences where a run of digits starts can report a result (between one start and the next)
     ends = starts[1:] + [len(text)]
-    with_digits = [k for k, (a, b) in enumerate(zip(starts, ends)) if _DIGIT_RE.search(text, a, b)]
+    with_digits = [k for k, (a, b) in enumerate(zip(starts, ends)) if _RUN_START_RE.search(text, a, b)]
     if not with_digits:
         return ()
     mentions = sorted(mentions, key=lambda m: m.start)
