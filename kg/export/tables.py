@@ -4,11 +4,10 @@
 Rows stream from the graph (:mod:`kg.export.sinks`) to the files as the papers pass, so
 memory stays flat however many papers there are; :func:`frame` gives a DataFrame of rows for
 interactive use, and ``pandas.read_csv`` reads the files with the right column types. Cells
-that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
-prefixed with a single quote, the OWASP-recommended neutralization; so are cells whose quotes
-come before such a character ("'=x" is written "''=x"), so that removing one leading quote
-from a cell that starts with quotes and then one of those characters gives back the text
-exactly (the tables otherwise wrote "=x" and "'=x" alike).
+that a spreadsheet would run as a formula (starting with = + - @, tab or CR, after any quotes)
+are prefixed with a single quote, the OWASP-recommended neutralization, in a way that removing
+that quote gives back the text exactly (:mod:`kg.cells`: "'=x" is written "''=x"; the tables
+once wrote "=x" and "'=x" alike).
 """
 
 from __future__ import annotations
@@ -21,9 +20,8 @@ from typing import IO
 import pandas as pd
 
 from kg.atomic import atomic_write
+from kg.cells import guard as _safe  # (the row builders' fast path: a cell known to be text or None)
 from kg.export.sinks import Sink, write_one
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 PAPER_COLUMNS = ["id", "title", "abstract", "date", "date_text", "author_count", "authors", "url", "categories",
                  "upvotes", "sources", "entity_count"]
@@ -38,12 +36,6 @@ def safe_cell(v):
     """Neutralize spreadsheet formulas in text cells (see the module docstring); other values
     pass through."""
     return _safe(v) if isinstance(v, str) else v
-
-
-def _safe(s: str | None) -> str | None:
-    """:func:`safe_cell` for a cell known to be text or empty (the row builders' fast path)."""
-    return "'" + s if s and (s.startswith(_FORMULA_START) or s[0] == "'" and s.lstrip("'").startswith(
-        _FORMULA_START)) else s
 
 
 # Rows are tuples in the order of their COLUMNS, text cells already neutralized, so the

@@ -37,6 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.assemble.iris import paper_slug
+from kg.cells import unguard as _unquote  # (cells of mentions.csv, as kg.export.tables wrote them)
 from kg.config import RESOURCE_NS
 from kg.errors import KgError
 from kg.markup import clean_span, strip_markup
@@ -48,7 +49,6 @@ USES = {"Method": "usesMethod", "Architecture": "usesArchitecture", "Dataset": "
 ENTITY_NS = f"{RESOURCE_NS}entity/"
 PAPER_NS = f"{RESOURCE_NS}paper/"
 _ANY_USE = "|".join(f"kg:{p}" for p in USES.values())
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # cells kg.export.tables prefixed with a quote
 _SLUG = re.compile(r"[A-Za-z0-9._-]+")
 
 #: Defaults: co-occurring entities listed per type, evidence sentences (one per paper), suggestions.
@@ -133,12 +133,6 @@ def mark_in_sentence(sentence: str, text: str | None, start: int, end: int, surf
     if i < 0 and surface:
         i = sentence.lower().find(surface.lower())
     return [i, i + len(surface)] if i >= 0 else None
-
-
-def _unquote(cell: str) -> str:
-    """Undo kg.export.tables' spreadsheet-formula guard on a cell of ``mentions.csv``: one
-    quote before quotes and a formula character ("'=x" for "=x", "''=x" for "'=x")."""
-    return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in _FORMULA_START else cell
 
 
 class Lookup:
