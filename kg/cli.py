@@ -160,6 +160,11 @@ def cmd_extract(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    with bulk_gc():  # (it extracts in this process: the collector tuned as in a build's workers)
+        return _eval(args)
+
+
+def _eval(args) -> int:
     from kg.evaluate.gold import format_score, load_gold, score
     from kg.extract import extract, make_pipeline, paper_entities
     from kg.model import Paper
@@ -174,8 +179,7 @@ def cmd_eval(args) -> int:
     if args.format == "scierc":
         from kg.evaluate.scierc import score_scierc
 
-        with bulk_gc():
-            sc = score_scierc(args.gold, nlp)
+        sc = score_scierc(args.gold, nlp)
         print(format_score(sc, f"SciERC mention-level (exact span and type): {args.gold}"))
     else:
         gold = load_gold(args.gold)
@@ -190,8 +194,7 @@ def cmd_eval(args) -> int:
                 raise KgError(f"no paper of the gold file is in the arXiv {args.split} split", str(args.gold))
         papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g.get("abstract") or "")
                   for g in gold]
-        with bulk_gc():
-            preds = {ex.paper.id: paper_entities(ex) for ex in extract(papers, nlp)}
+        preds = {ex.paper.id: paper_entities(ex) for ex in extract(papers, nlp)}
         sc = score(gold, preds)
         print(format_score(sc, f"entity-level (GUIDELINES.md section 9): {args.gold}"))
     if args.errors:
@@ -216,8 +219,7 @@ def _eval_results(args) -> int:
     elif args.split:
         raise KgError("--results takes --split even or odd (the results dev set has no arXiv split)")
     papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g["abstract"]) for g in gold]
-    with bulk_gc():
-        preds = {ex.paper.id: paper_results(ex) for ex in extract(papers, make_pipeline(_extract_config(args)))}
+    preds = {ex.paper.id: paper_results(ex) for ex in extract(papers, make_pipeline(_extract_config(args)))}
     sc = score_results(gold, preds, load_vocabulary())
     part = f" ({args.split} papers)" if args.split else ""
     print(format_results_score(sc, f"results (RESULTS-GUIDELINES.md matching rule): {args.results}{part}"))
