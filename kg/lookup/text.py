@@ -30,6 +30,17 @@ def _p(text) -> str:
     return printable(str(text)) if text is not None else ""
 
 
+def unnamed_system(proposed: bool) -> str:
+    """What a result's system column says when the sentence names no system."""
+    return "the paper's own, not named" if proposed else "system not named"
+
+
+def _who(system: str | None, proposed: bool) -> str:
+    if not system:
+        return f"({unnamed_system(proposed)})"
+    return _p(system) + (" (the paper's own)" if proposed else "")
+
+
 def _paper(ref: dict) -> str:
     date = f" ({ref['date']})" if ref.get("date") else ""
     title = _p(ref.get("title")) or "(untitled)"
@@ -84,7 +95,7 @@ def format_entity(rec: dict) -> str:
         out.append(f"Results on {_p(b['dataset'])} / {_p(b['metric'])} ({b['direction']} is better; "
                    f"best {len(b['best'])} of {b['results']}):")
         for x in b["best"]:
-            who = _p(x["system"] or "") + (" (the paper's own)" if x["proposed"] else "")
+            who = _who(x["system"], x["proposed"])
             out += _wrap(f"{_p(x['value'])}  {who}  {_paper(x['paper'])}".replace("   ", "  "), "  ")
     if rec.get("leaderboards"):
         out.append("")

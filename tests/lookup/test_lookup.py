@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from collections import defaultdict
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from kg.assemble.iris import entity_iri, paper_iri
 from kg.cli import main
 from kg.lookup import Lookup, NotFound, mark_in_sentence, open_lookup
+from kg.lookup.page import record_page
 from kg.lookup.text import format_record
 from kg.markup import clean_span, strip_markup
 from kg.query import open_graph
@@ -211,3 +213,18 @@ def test_a_dataset_shows_the_leaderboards_of_its_results(lookup, build):
         best = max(nums) if b["direction"] == "higher" else min(nums)
         assert nums[0] == best or len({x["value"][-1] == "%" for x in b["best"]}) > 1  # (mixed units scale)
     assert "Results on " in format_record(rec)
+
+
+def test_a_result_whose_sentence_names_no_system_says_so(lookup, build):
+    results = pd.read_csv(build / "results.csv", keep_default_na=False, dtype=str)
+    unnamed = results[(results.kind == "absolute") & (results.dataset_key != "") & (results.system == "")]
+    assert len(unnamed), "the sample has results whose sentence names no system"
+    for key in unnamed.dataset_key.unique()[:5]:
+        rec = lookup.entity(str(entity_iri(key)), top=50)
+        rows = [x for b in rec["leaderboards"] for x in b["best"] if not x["system"]]
+        assert rows
+        text, page = format_record(rec), record_page(rec)
+        for x in rows:
+            said = "the paper's own, not named" if x["proposed"] else "system not named"
+            assert f"({said}) {x['paper']['id']}" in " ".join(text.split())
+            assert f'<span class="meta">{escape(said)}</span>' in page
