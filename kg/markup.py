@@ -20,24 +20,32 @@ What goes, and what stays:
   (:data:`DECLARATIONS`);
 - an accented letter becomes the letter it writes: ``Fr\\'echet`` and ``Fr{\\'e}chet`` ->
   "Fréchet", ``Schr\\"odinger``, ``\\c{c}``;
-- a tie (LaTeX's unbreakable space) after a word or number and before a parenthesis or a word
-  becomes a space: ``Chain-of-Thought~(CoT)`` -> "Chain-of-Thought (CoT)", so that the
+- a tie (LaTeX's unbreakable space) after a word, number or comma and before a parenthesis or a
+  word, or on either side of an arrow (below), becomes a space: ``Chain-of-Thought~(CoT)`` -> "Chain-of-Thought (CoT)", so that the
   abbreviation is found, and ``30.94~dB`` -> "30.94 dB" (a "~" elsewhere stays: ``~10 ms``,
   ``16~28``);
 - an escaped character becomes itself: ``\\%``, ``\\&``, ``\\_``, ``\\#``, ``\\$``, ``\\{``, ``\\}``;
-- a letter written as a command becomes itself: ``Bj{\\o}ntegaard`` -> "Bjøntegaard",
-  ``360{\\deg}`` -> "360°" (:data:`SYMBOLS`; ``\\deg`` only in braces, as math uses it too);
+- a letter or sign written as a command becomes itself: ``Bj{\\o}ntegaard`` -> "Bjøntegaard",
+  ``360{\\deg}`` -> "360°", ``\\textregistered`` -> "®" (:data:`SYMBOLS`; ``\\deg`` only in
+  braces, as math uses it too);
+- an abbreviation that conference style files define as a command becomes what it typesets:
+  ``\\eg`` -> "e.g.", ``\\etal`` -> "et al." (:data:`TEXT_MACROS`), and a tie after it a space;
+- a closing brace that closes nothing and follows a letter or digit goes: a typo such as
+  ``Net}work`` or ``CASME}^2``;
 - math that writes a name is read as the name: ``M$^{6}$Doc`` -> "M6Doc", ``$\\pi_0$`` -> "π0",
   ``$\\ell_2$-normalization`` -> "l2-normalization", ``$F_1$`` -> "F1", ``$\\text{SaPE}^2$`` ->
-  "SaPE2" (names in the annotations are written so). Such math holds only letters, digits, ``.``,
-  ``-``, ``[]``, super- and subscripts, braces, Greek letters, ``\\ell``, ``\\circ`` and font
-  commands (``\\text{...}``, ``\\mathrm{...}``), and a letter or degree sign unless a letter
-  is beside it (:func:`_name_math`); the name's span maps back to the whole math;
+  "SaPE2", ``A$^*$`` -> "A*" (names in the annotations are written so), in ``$...$`` or
+  ``\\(...\\)``. Such math holds only letters, digits, ``.``, ``-``, ``*``, ``[]``, super- and
+  subscripts, braces, Greek letters, ``\\ell``, ``\\circ``, ``\\circledR`` and font commands
+  (``\\text{...}``, ``\\mathrm{...}``), and a letter or degree sign unless a letter is beside it
+  (:func:`_name_math`); the name's span maps back to the whole math;
+- math that writes only an arrow is read as the arrow: ``En$\\rightarrow$De`` -> "En→De",
+  ``$\\to$`` -> "→" (:data:`ARROWS`; the tokenizer splits at an arrow);
 - everything else stays as written: other math (``$\\times$``, ``$\\mathcal{O}(n^2)$``,
   ``$85.3$``; numbers and their units are read by :mod:`kg.extract.values`; math is not parsed,
   so formatting and escapes inside ``$...$`` go as anywhere else: ``$99\\%$`` -> ``$99%$``), a
   line break ``\\\\``, a paper's own macros (``\\method``), and braces that no removed command
-  opened.
+  opened but that are closed.
 
 Unbalanced markup never fails: a formatting command whose argument does not close loses only
 the command, and a citation that does not close stays.
@@ -71,6 +79,19 @@ ESCAPED = frozenset("%&_#${}")
 SYMBOLS = {
     "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł",
     "oe": "œ", "OE": "Œ", "deg": "°", "textdegree": "°",
+    "textregistered": "®", "texttrademark": "™", "textcopyright": "©",
+}
+#: Abbreviations that conference style files (``cvpr.sty`` and its kin) define as commands:
+#: ``\eg`` typesets "e.g.", and takes no period after it twice (``\etal.`` -> "et al.").
+TEXT_MACROS = {
+    "eg": "e.g.", "Eg": "E.g.", "ie": "i.e.", "Ie": "I.e.", "etal": "et al.", "etc": "etc.",
+    "vs": "vs.", "wrt": "w.r.t.", "cf": "cf.", "Cf": "Cf.",
+}
+#: Math that writes only an arrow, read as the arrow: ``En$\rightarrow$De`` -> "En→De" (a
+#: language pair, a domain shift). Arrows up and down, which mark a metric's direction, stay.
+ARROWS = {
+    "rightarrow": "→", "to": "→", "longrightarrow": "→", "leftarrow": "←", "gets": "←",
+    "leftrightarrow": "↔", "Rightarrow": "⇒", "Leftarrow": "⇐", "Leftrightarrow": "⇔",
 }
 #: Of :data:`SYMBOLS`, those read only in braces (``{\deg}``): bare, math uses them too
 #: (``$\deg(f)$``, the degree of a polynomial).
@@ -82,7 +103,7 @@ MATH_SYMBOLS = {
     **{g: unicodedata.lookup("GREEK SMALL LETTER " + g.upper().replace("LAMB", "LAM")) for g in _GREEK},
     **{g.capitalize(): unicodedata.lookup("GREEK CAPITAL LETTER " + g.upper().replace("LAMB", "LAM")) for g in _GREEK},
     "varepsilon": "ε", "vartheta": "ϑ", "varphi": "φ", "varrho": "ϱ", "varsigma": "ς", "varpi": "ϖ",
-    "ell": "l", "circ": "°",
+    "ell": "l", "circ": "°", "circledR": "®",
 }
 #: Font commands inside math: their argument is kept (``$\text{SaPE}^2$`` -> "SaPE2").
 MATH_FONTS = frozenset({
@@ -106,18 +127,35 @@ _SYMBOL = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])(?:\{\})?")
 _BRACED_SYMBOL = re.compile(r"\{\\([A-Za-z]+)\}")
 #: A piece of math that writes a name: a letter, digit, ".", "-", "[", "]", a script mark, a
 #: brace or a command (checked against the tables by :func:`_name_math`).
-_MATH_PIECE = re.compile(r"\\([A-Za-z]+)|([^\W_]|[.\-\[\]])|([\^_{}])")
+_MATH_PIECE = re.compile(r"\\([A-Za-z]+)|([^\W_]|[.\-\[\]*])|([\^_{}])")
+_ARROW = re.compile(r"\$\s*\\([A-Za-z]+)\s*\$")
+_ARROW_CHARS = frozenset(ARROWS.values())
 
 
 def _name_math(text: str, i: int) -> tuple[int, list[tuple[str, int, int]]] | None:
     """When the ``$`` at ``i`` opens math that writes a name (module docstring): the index
-    after its closing ``$`` and the characters it writes, each with where it was written.
-    Math with no letter (or Greek letter, or degree sign) writes a name only beside a letter."""
+    after its closing ``$`` and the characters it writes, each with where it was written."""
     close = _DOLLAR.search(text, i + 1)
-    if close is None or close.start() == i + 1 or close.start() - i > 40:
+    if close is None:
         return None
-    end = close.start()
-    a, b = i + 1, end
+    return _math_name(text, i, i + 1, close.start(), close.end())
+
+
+def _paren_name_math(text: str, i: int) -> tuple[int, list[tuple[str, int, int]]] | None:
+    """:func:`_name_math` for math written ``\\(...\\)``, opened at ``i``."""
+    end = text.find("\\)", i + 2, i + 43)  # longer math is no name (_math_name)
+    if end < 0:
+        return None
+    return _math_name(text, i, i + 2, end, end + 2)
+
+
+def _math_name(text: str, i: int, a: int, end: int, after: int) -> tuple[int, list[tuple[str, int, int]]] | None:
+    """The name that the math opened at ``i`` writes, its inside ``text[a:end]`` and its
+    closing delimiter ``text[end:after]``: ``after`` and the name's characters, or None.
+    Math with no letter (or Greek letter, or degree sign) writes a name only beside a letter."""
+    if end == a or end - i > 40:
+        return None
+    b = end
     while a < b and text[a] == " ":
         a += 1
     while b > a and text[b - 1] == " ":
@@ -144,15 +182,15 @@ def _name_math(text: str, i: int) -> tuple[int, list[tuple[str, int, int]]] | No
         j = m.end()
     # digits alone are a name only beside a letter ("M$^{6}$Doc", "M3$^2$Diagram"); elsewhere a
     # number or its power ("$85.3$", "10$^{-15}$", "10$^6$ images")
-    named = i > 0 and text[i - 1].isalpha() or end + 1 < len(text) and text[end + 1].isalpha()
+    named = i > 0 and text[i - 1].isalpha() or after < len(text) and text[after].isalpha()
     if not out or not (letter or named):
         return None
-    # the name's first and last characters take the "$"s with them, so that its span maps back
-    # to whole math ("$F_1$-score", not "F_1$-score")
+    # the name's first and last characters take the delimiters with them, so that its span maps
+    # back to whole math ("$F_1$-score", not "F_1$-score")
     first, last = out[0], out[-1]
     out[0] = (first[0], i, first[2])
-    out[-1] = (last[0], out[-1][1], end + 1)
-    return end + 1, out
+    out[-1] = (last[0], out[-1][1], after)
+    return after, out
 
 
 def _closing_brace(text: str, i: int) -> int:
@@ -175,7 +213,8 @@ def _closing_brace(text: str, i: int) -> int:
 class CharMap(NamedTuple):
     """Where each character of a clean text comes from in the text as written: ``clean[i]``
     was written as ``text[starts[i]:ends[i]]`` ("é" as ``\\'e``, "%" as ``\\%``, most
-    characters as themselves). Both lists are non-decreasing."""
+    characters as themselves; the four characters of "e.g." all as ``\\eg``). Both lists are
+    non-decreasing."""
 
     starts: list[int]
     ends: list[int]
@@ -205,7 +244,7 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
     >>> original_span(chars, 11, 20)
     (19, 28)
     """
-    if "\\" not in text and "$" not in text and "~" not in text:
+    if "\\" not in text and "$" not in text and "~" not in text and "}" not in text:
         return text, None
     out: list[str] = []
     starts: list[int] = []
@@ -262,6 +301,13 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
                 keep(i, i + 2)
                 pos = i + 2
                 continue
+            if nxt == "(":  # inline math "\\(...\\)", read as "$...$" is
+                math = _paren_name_math(text, i)
+                if math is not None:
+                    pos, chars = math
+                    for c, a, b in chars:
+                        write(c, a, b)
+                    continue
             end = accent(i, i, False)
             if end >= 0:
                 pos = end
@@ -270,6 +316,16 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             if sym is not None and sym.group(1) in SYMBOLS and sym.group(1) not in BRACED_ONLY:
                 write(SYMBOLS[sym.group(1)], i, sym.end())
                 pos = sym.end()
+                continue
+            if sym is not None and sym.group(1) in TEXT_MACROS:
+                words = TEXT_MACROS[sym.group(1)]
+                if text.startswith(".", sym.end()):  # "\\etal." is "et al.", not "et al.."
+                    words = words[:-1]
+                write(words, i, sym.end())
+                pos = sym.end()
+                if text.startswith("~", pos):  # "\\eg~light": the tie is a space
+                    write(" ", pos, pos + 1)
+                    pos += 1
                 continue
             cite = _CITATION.match(text, i)
             if cite is not None and cite.group(1) in CITATIONS:
@@ -316,7 +372,10 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             keep(i, i + 1)
         elif ch == "~":
             before, after = (out[-1][-1:] if out else ""), text[i + 1:i + 2]
-            if (before.isalnum() or before == ")") and (after == "(" or after.isalpha()):
+            arrow = _ARROW.match(text, i + 1)
+            if ((before.isalnum() or before in "),") and (after == "(" or after.isalpha())
+                    or arrow is not None and arrow.group(1) in ARROWS and before.strip()
+                    or before in _ARROW_CHARS and after.strip()):
                 write(" ", i, i + 1)
             else:
                 keep(i, i + 1)
@@ -327,6 +386,11 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             if text.startswith("$$", i):  # display math stays as written
                 keep(i, i + 2)
                 pos = i + 2
+                continue
+            arrow = _ARROW.match(text, i)
+            if arrow is not None and arrow.group(1) in ARROWS:
+                write(ARROWS[arrow.group(1)], i, arrow.end())
+                pos = arrow.end()
                 continue
             math = _name_math(text, i)
             if math is None:  # other math stays as written (what is inside goes as anywhere)
@@ -339,8 +403,11 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
             for c, a, b in chars:
                 write(c, a, b)
         else:  # "}"
-            if closes and closes.pop():
-                continue
+            if closes:
+                if closes.pop():
+                    continue
+            elif text[i - 1:i].isalnum():  # it closes nothing, after a letter or digit: a typo
+                continue  # ("Net}work", "CASME}^2"), which goes
             keep(i, i + 1)
     keep(pos, len(text))
     clean = "".join(out)
@@ -363,7 +430,8 @@ def original_span(chars: CharMap | None, start: int, end: int) -> tuple[int, int
 
 def clean_span(chars: CharMap | None, start: int, end: int) -> tuple[int, int]:
     """The characters of the clean text written within ``text[start:end]``: the inverse of
-    :func:`original_span`."""
+    :func:`original_span`, but inside what one command writes as several characters ("e.g."
+    for ``\\eg``), which maps back only whole."""
     if chars is None:
         return start, end
     a = bisect_left(chars.starts, start)

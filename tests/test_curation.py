@@ -190,13 +190,14 @@ def test_curation_keeps_the_results(files):
 
 def test_a_name_stops_or_merges_every_spelling_of_its_entity(tmp_path, learned_nlp):
     """A build merges keys spelled alike ("EfficientNet", "Efficient Net": kg.assemble.spelling),
-    so a stop list or merge file that names one spelling acts on all of them (the default
-    pipeline finds both in the sample)."""
+    so a stop list or merge file that names one spelling acts on all of them (the sample, with
+    both spellings: :func:`tests.conftest.respelled`)."""
     from kg.config import sample_corpus_dir
     from kg.extract import extract
     from kg.read import Corpus
+    from tests.conftest import respelled
 
-    plain = list(extract(Corpus([sample_corpus_dir()]), learned_nlp))
+    plain = respelled(list(extract(Corpus([sample_corpus_dir()]), learned_nlp)))
     assert {"efficientnet", "efficient net"} <= {m.key for ex in plain for m in ex.mentions}
     (tmp_path / "stop.txt").write_text("EfficientNet\n", encoding="utf-8")
     (tmp_path / "merge.txt").write_text("EfficientNet -> MobileNet\n", encoding="utf-8")

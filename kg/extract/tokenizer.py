@@ -24,7 +24,8 @@ the names research papers coin.
   is "(" + "DBEAN" + ")" + ":" + ..., so that the abbreviation is found (0.8% of arXiv abstracts
   write "): "; none writes an emoticon).
 * A vertical bar separates tokens ("MobileNet-V1|ResNet-50|ViT-B/16" lists three models): no name
-  contains one.
+  contains one. So does an arrow, inside a word or at its edge ("En→De", "45.2→50.1", "A →B",
+  as :mod:`kg.markup` reads ``En$\\rightarrow$De``), so that a number on either side is read.
 
 The vocabularies are tokenized with it too, so that a name in a list and in a text split alike.
 
@@ -41,7 +42,7 @@ import re
 import spacy
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM, LOWER
 from spacy.language import Language
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 #: The lexical attributes extraction reads (the flags of :class:`kg.extract.tokens.LexemeTable`,
 #: and ``token.lower_`` in the abbreviation finder, the vocabularies and the word clusters):
@@ -120,12 +121,17 @@ def _infix_finditer(default):
     return finditer
 
 
+#: Arrows, which the tokenizer splits off wherever they stand ("En→De", "A →B").
+_ARROWS = r"[→←↔⇒⇐⇔]"
+
+
 def customize(nlp: Language) -> Language:
     """Give ``nlp`` the project's tokenizer rules (see the module docstring); returns ``nlp``."""
     tokenizer = nlp.tokenizer
-    infixes = compile_infix_regex([*nlp.Defaults.infixes, r"\|", _PAREN_AFTER_WORD, _PAREN_AFTER_NAME,
+    infixes = compile_infix_regex([*nlp.Defaults.infixes, r"\|", _ARROWS, _PAREN_AFTER_WORD, _PAREN_AFTER_NAME,
                                    _CLOSE_BEFORE_WORD, _AFTER_CLOSE]).finditer
-    tokenizer.suffix_search = _suffix_search(tokenizer.suffix_search, infixes)
+    tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, _ARROWS]).search
+    tokenizer.suffix_search = _suffix_search(compile_suffix_regex([*nlp.Defaults.suffixes, _ARROWS]).search, infixes)
     tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if not _BRACKET.search(k)}
     tokenizer.infix_finditer = _infix_finditer(infixes)
     nlp.vocab.lex_attr_getters = {k: v for k, v in nlp.vocab.lex_attr_getters.items() if k in LEXEME_ATTRS}

@@ -12,12 +12,15 @@ from kg.assemble.spelling import rekey
 from kg.config import sample_corpus_dir
 from kg.extract import extract, make_pipeline
 from kg.read import Corpus
+from tests.conftest import respelled
 
 
 @pytest.fixture(scope="module")
 def sample():
+    """The sample's extractions, with "EfficientNet" written "Efficient Net" in one paper
+    (:func:`tests.conftest.respelled`)."""
     corpus = Corpus([sample_corpus_dir()])
-    return list(extract(corpus, make_pipeline())), corpus.finalize
+    return respelled(list(extract(corpus, make_pipeline()))), corpus.finalize
 
 
 def _brute_force_pairs(extractions, merges=None) -> Counter:
@@ -102,7 +105,7 @@ def test_a_saved_spool_is_its_extractions_as_appended(sample, tmp_path):
 
 
 def test_names_spelled_with_and_without_spaces_are_one_entity(sample):
-    """"EfficientNet" and "Efficient Net" (two papers of the sample) are one entity, with the
+    """"EfficientNet" and "Efficient Net" (two papers of the sample, above) are one entity, with the
     vocabulary's key and label, both spellings, the papers of both, and no trace of the other
     key in the spool, the co-occurrence pairs or the entity table."""
     extractions, finalize = sample

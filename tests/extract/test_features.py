@@ -7,6 +7,7 @@ import pytest
 from kg.extract.features import (WordFeatures, bilou, document_context, is_name_like, second_pass_features, span_tags,
                                  spans_of, split_at_separators, token_features, word_shape)
 from kg.extract.tokens import tokens
+from kg.markup import strip_markup
 
 # From the arXiv abstract of "MatPredict" (2505.13201).
 TEXT = ("MatPredict: a dataset and benchmark for learning material properties\n\n"
@@ -46,6 +47,11 @@ def test_a_span_over_a_separator_is_the_names_either_side(nlp):
     parts = [" ".join(words[s:e]) for s, e in split_at_separators(words, 2, len(words) - 1)]
     assert parts == ["MobileNet - V1", "ResNet-50", "ViT - B/16"]
     assert split_at_separators(["|", "BERT", ";"], 0, 3) == [(1, 2)]
+    # steps in turn and directions (arXiv 2606.05259, 2603.13659: ``$\\rightarrow$`` as kg.markup reads it)
+    for text, parts in [("SFT$\\rightarrow$GRPO training", ["SFT", "GRPO training"]),
+                        ("mask-conditioned mask $\\rightarrow$ image generator", ["mask-conditioned mask", "image generator"])]:
+        doc = nlp.tokenizer(strip_markup(text)[0])
+        assert [doc[a:b].text for a, b in split_at_separators([t.text for t in doc], 0, len(doc))] == parts
     # a span that runs over a bracket without its partner (arXiv 2503.20682, 2503.15469)
     for text, first, parts in [
         ("The task of LiDAR-based 3D Open-Vocabulary Detection (3D OVD) requires", "LiDAR",
