@@ -163,8 +163,8 @@ def test_style_file_abbreviations_arrows_inline_math_and_brace_typos_read_as_typ
         clean, origin = strip_markup(text)
         assert clean == want
         _check_origin(text, clean, origin)
-    # other math in "\(...\)", arrows up and down (a metric's direction), a brace alone: as written
-    # and "\-", LaTeX's optional hyphen, which some abstracts use for a hyphen ("Real\-Estate10K")
+    # as written: other math in "\(...\)", arrows up and down (a metric's direction), a brace
+    # alone, and "\-", LaTeX's optional hyphen ("under-investi\-gated", but also "Real\-Estate10K")
     for text in [r"a cost of \(x^2 + y\) grows", r"PSNR$\uparrow$ and a } brace", r"under-investi\-gated"]:
         assert strip_markup(text) == (text, None)
     # the tokenizer splits at an arrow, so the numbers on either side are read

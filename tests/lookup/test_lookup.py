@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from html import escape
 from collections import defaultdict
+from html import escape
 
 import pandas as pd
 import pyoxigraph as ox
