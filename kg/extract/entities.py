@@ -24,6 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.config import ExtractConfig
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate, add_candidates
 from kg.extract.heads import EVALUATIVE, PROPOSAL_VERBS, guess_type
@@ -258,7 +259,7 @@ def is_task_modifier(lower: list[str], start: int, end: int, found_by_rule: bool
     return before in _PROCEDURE_BEFORE or before.endswith("-step") or after in _DETERMINERS
 
 
-def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = 0.5) -> list[Mention]:
+def resolve(doc: Doc, vocab: Vocabulary, min_confidence: float = ExtractConfig.min_confidence) -> list[Mention]:
     """Choose the mentions of a Doc from its candidates (see the module docstring)."""
     cands: list[Candidate] = list(doc._.kg_candidates or [])
     by_span = {(c.start, c.end): c for c in cands if c.rule.startswith("vocabulary")}
@@ -327,7 +328,7 @@ def to_mentions(doc: Doc, chosen: list[Candidate], proposed: set[str] | None = N
     "kg_entities",
     assigns=["doc._.kg_mentions"],
     requires=["doc._.kg_candidates", "doc._.abbreviations", "token.is_sent_start"],
-    default_config={"vocab_dir": None, "extra_vocab": [], "min_confidence": 0.5},
+    default_config={"vocab_dir": None, "extra_vocab": [], "min_confidence": ExtractConfig.min_confidence},
 )
 def make_resolver(nlp: Language, name: str, vocab_dir: str | None, extra_vocab: list[str],
                   min_confidence: float) -> "EntityResolver":

@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from kg.extract.heads import HEAD_TYPES
 from kg.extract.tokens import TokenView
+from kg.markup import ARROWS
 
 #: A span with a tag: (start token, end token exclusive, tag).
 TaggedSpan = tuple[int, int, str]
@@ -405,7 +406,7 @@ def bilou(n: int, spans: Iterable[TaggedSpan]) -> list[str]:
 #: Tokens no name contains: a tagged span that runs over one is the names on either side of it
 #: ("MobileNet-V1|ResNet-50|ViT-B/16" lists three models; "Search → Extract → Assess" is steps,
 #: "SFT→GRPO" two methods in turn, "En→De" a direction: no annotated name holds an arrow).
-SEPARATORS = frozenset({"|", ";", "→", "←", "↔", "⇒", "⇐", "⇔"})
+SEPARATORS = frozenset({"|", ";", *ARROWS.values()})
 
 #: Closing brackets and the opening ones they pair with. A tagged span that holds a bracket
 #: without its partner ran over the edge of a parenthesis ("Open-Vocabulary Detection (3D OVD",

@@ -48,7 +48,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.config import PACKAGE_DIR
+from kg.config import PACKAGE_DIR, ExtractConfig
 from kg.errors import KgError
 from kg.extract.batches import pipe_batches
 from kg.extract.candidates import Candidate
@@ -207,7 +207,7 @@ def load_model(path: str | None = None) -> RecognizerModel:
     return RecognizerModel(model_dir(path))
 
 
-def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.7,
+def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = ExtractConfig.recognizer_min_confidence,
               vocabulary: Vocabulary | None = None) -> tuple[list[Candidate], set[str]]:
     """The candidates the model tags in a Doc, with concepts and types settled, and the keys
     of those the paper proposes (see the module docstring); the candidates do not overlap.
@@ -283,7 +283,8 @@ def recognize(doc: Doc, model: RecognizerModel, min_confidence: float = 0.7,
     "kg_recognizer",
     assigns=["doc._.kg_mentions"],
     requires=["doc._.kg_mentions", "doc._.kg_candidates", "doc._.abbreviations", "doc._.title_end"],
-    default_config={"model": None, "min_confidence": 0.7, "vocab_dir": None, "extra_vocab": []},
+    default_config={"model": None, "min_confidence": ExtractConfig.recognizer_min_confidence, "vocab_dir": None,
+                    "extra_vocab": []},
 )
 def make_recognizer(nlp: Language, name: str, model: str | None, min_confidence: float,
                     vocab_dir: str | None, extra_vocab: list[str]) -> "Recognizer":

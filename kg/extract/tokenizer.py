@@ -44,6 +44,8 @@ from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM, LOWER
 from spacy.language import Language
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+from kg.markup import ARROWS
+
 #: The lexical attributes extraction reads (the flags of :class:`kg.extract.tokens.LexemeTable`,
 #: and ``token.lower_`` in the abbreviation finder, the vocabularies and the word clusters):
 #: the only ones a new word's lexeme is given.
@@ -121,8 +123,9 @@ def _infix_finditer(default):
     return finditer
 
 
-#: Arrows, which the tokenizer splits off wherever they stand ("En→De", "A →B").
-_ARROWS = r"[→←↔⇒⇐⇔]"
+#: Arrows (those :mod:`kg.markup` reads math as), which the tokenizer splits off wherever they stand
+#: ("En→De", "A →B").
+_ARROWS = "[" + "".join(sorted(set(ARROWS.values()))) + "]"
 
 
 def customize(nlp: Language) -> Language:

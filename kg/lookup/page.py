@@ -104,9 +104,10 @@ def entity_page(rec: dict) -> str:
             body.append(f"<h3>{_e(b['dataset'])} &middot; {_e(b['metric'])} <span class=\"meta\">({better} is "
                         f"better; best {len(b['best'])} of {b['results']})</span></h3><table>")
             for x in b["best"]:
-                system = (_e(x["system"]) + " <span class=\"meta\">(the paper's own)</span>" if x["system"] and x["proposed"]
-                          else _e(x["system"]) if x["system"]
-                          else f"<span class=\"meta\">{_e(unnamed_system(x['proposed']))}</span>")
+                if x["system"]:
+                    system = _e(x["system"]) + (" <span class=\"meta\">(the paper's own)</span>" if x["proposed"] else "")
+                else:
+                    system = f"<span class=\"meta\">{_e(unnamed_system(x['proposed']))}</span>"
                 body.append(f"<tr><td><b>{_e(x['value'])}</b></td><td>{system}</td>"
                             f"<td>{_paper_ref(x['paper'])}</td></tr>")
             body.append("</table>")
