@@ -87,6 +87,7 @@ def _curation_config(args) -> CurationConfig:
 def cmd_build(args) -> int:
     from kg.build import build
     from kg.extract import default_jobs
+    from kg.lookup.text import papers
 
     config = BuildConfig(
         inputs=tuple(args.inputs), out_dir=args.out, formats=args.format,
@@ -106,11 +107,11 @@ def cmd_build(args) -> int:
     types = {}
     for e in kg.entities.values():
         types[e.type] = types.get(e.type, 0) + 1
-    _print(f"read {r.entries} entries: {r.papers} papers ({r.duplicates} duplicates merged, "
+    _print(f"read {r.entries} {'entry' if r.entries == 1 else 'entries'}: {papers(r.papers)} ({r.duplicates} duplicates merged, "
            f"{r.untitled} untitled), {r.skipped} records skipped", quiet=q)
     _print(f"extracted {len(kg.entities)} entities "
            f"({', '.join(f'{n} {t}' for t, n in sorted(types.items()))}); "
-           f"{kg.mention_count} mentions; {kg.papers_without_entities} papers without entities",
+           f"{kg.mention_count} mentions; {papers(kg.papers_without_entities)} without entities",
            quiet=q)
     if not kg.evidence:
         _print(f"large build: co-occurrence edges need >= {kg.cooccurrence.min_weight} shared papers, and the RDF "

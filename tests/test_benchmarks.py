@@ -41,3 +41,15 @@ def test_extract_speed_benchmark_prints_every_component():
     out = _run(str(BENCHMARKS / "extract_speed.py"), "200")
     for name in ("tokenize", "kg_sentences", "kg_vocabulary", "kg_rules", "kg_entities", "x tokenization"):
         assert name in out, out
+
+
+def test_recognizer_folds_benchmark_scores_each_fold_and_the_mean():
+    shared_path("gold", "arxiv", "arxiv-annotated.jsonl")
+    out = _run(str(BENCHMARKS / "recognizer_folds.py"), "--papers", "80", "--folds", "2", "--max-iterations", "10",
+               "--limits", "0.5,0.7", "--jobs", "1")
+    assert out.startswith("80 training papers, 2 folds"), out
+    rows = re.findall(r"^\s+([01])\s+(0\.[57])\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out, re.M)
+    assert [(k, lim) for k, lim, *_ in rows] == [("0", "0.5"), ("0", "0.7"), ("1", "0.5"), ("1", "0.7")], out
+    # a CRF trained on 40 papers finds something on the other 40
+    assert all(0 < float(f1) <= 1 for *_, f1 in rows), out
+    assert "mean F1 at limit 0.7" in out

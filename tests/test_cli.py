@@ -43,6 +43,16 @@ def test_build_with_bad_record_exits_1_and_builds_the_rest(tmp_path, sample_dir)
     assert (tmp_path / "o" / "papers.csv").read_text().count("\n") >= 3
 
 
+def test_build_report_counts_one_paper_in_the_singular(tmp_path, capsys):
+    f = tmp_path / "one.jsonl"
+    f.write_text(json.dumps({"title": "Notes", "abstract": "We thank the reviewers for their comments."}) + "\n",
+                 encoding="utf-8")
+    assert main(["build", str(f), "--out", str(tmp_path / "o"), "--fast", "--format", "tables"]) == 0
+    out = capsys.readouterr().out
+    assert "read 1 entry: 1 paper (0 duplicates merged" in out
+    assert "; 1 paper without entities" in out
+
+
 @pytest.mark.parametrize("make,message", [
     (lambda d: d / "missing.jsonl", "no such file or folder"),
     (lambda d: (d / "empty.jsonl").write_text("") and d / "empty.jsonl" or d / "empty.jsonl", "empty file"),

@@ -14,7 +14,9 @@ features, the input of a linear-chain CRF:
 - document context: a name-like word ("MoniRefer", "GPT-4o") gets the head nouns that follow
   *any* of its occurrences ("MoniRefer dataset" types every "MoniRefer"), and a short form
   gets its long form's head word ("Graph Neural Networks (GNNs)": every "GNNs" sees
-  "networks").
+  "networks"), and a name gets the head noun of a description of it, wherever the abstract
+  gives one ("DOVE, a dynamic vision encoder": every "DOVE" sees "encoder"; "a benchmark
+  called X": every "X" sees "benchmark").
 
 What a word alone gives is computed once per word type and cached (:class:`WordFeatures`);
 that and building the lists as few times as possible is what keeps this fast.
@@ -28,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
 from typing import NamedTuple
 
-from kg.extract.heads import HEAD_TYPES
+from kg.extract.heads import DESCRIPTION_DETERMINERS, DESCRIPTION_ENDS, FRONTING_WORDS, HEAD_TYPES, NAMING_CUES
 from kg.extract.tokens import TokenView
 from kg.markup import ARROWS
 
@@ -131,6 +133,73 @@ def span_tags(n: int, spans: Iterable[TaggedSpan], prefix: str) -> list[list[str
     return tags
 
 
+def _head_word(low: str) -> str | None:
+    """The word, or its singular by a final "s", when it is a head noun of :data:`HEAD_TYPES`."""
+    if low in HEAD_TYPES:
+        return low
+    if low[-1:] == "s" and low[:-1] in HEAD_TYPES:
+        return low[:-1]
+    return None
+
+
+def described_as(tk: TokenView, i: int) -> str | None:
+    """The head noun of a description that follows the name at token ``i``: "DOVE, a dynamic
+    vision encoder that ..." -> "encoder", "MatPredict: a dataset and ..." -> "dataset",
+    "X (ABBR), the first benchmark for ..." -> "benchmark", "X is a ...", "X, which is a ...".
+    The last head noun of at most eight words after a determiner, before punctuation other than a
+    hyphen or a word that ends the phrase (:data:`DESCRIPTION_ENDS`); None when there is no such
+    description, or when the comma closes a sentence's introductory phrase ("For MNIST, the
+    teacher model achieves ...")."""
+    n, text, lower, punct = tk.n, tk.text, tk.lower, tk.punct
+    j = i + 1
+    if j < n and text[j] == "(":  # "X (ABBR), a ..."
+        for k in range(j + 1, min(j + 8, n)):
+            if text[k] == ")":
+                j = k + 1
+                break
+    if j >= n or not (text[j] in (",", ":") or lower[j] == "is"):
+        return None
+    if text[j] == "," and _in_fronted_phrase(tk, i):
+        return None
+    j += 1
+    if j + 1 < n and lower[j] in ("which", "that") and lower[j + 1] in ("is", "are"):
+        j += 2
+    if j >= n or lower[j] not in DESCRIPTION_DETERMINERS:
+        return None
+    head = None
+    for k in range(j + 1, min(j + 9, n)):
+        if (punct[k] and text[k] != "-") or lower[k] in DESCRIPTION_ENDS:
+            break
+        head = _head_word(lower[k]) or head
+    return head
+
+
+def _in_fronted_phrase(tk: TokenView, i: int) -> bool:
+    """Whether token ``i`` is in a sentence's introductory phrase ("For MNIST, ...": the sentence
+    opens with a word of :data:`FRONTING_WORDS` and has no comma before ``i``)."""
+    starts = tk.sent_start
+    s = i
+    while s > 0 and not (starts and starts[s]):
+        s -= 1
+    return s < i and tk.lower[s] in FRONTING_WORDS and "," not in tk.text[s:i]
+
+
+def named_as(tk: TokenView, i: int) -> str | None:
+    """The head noun that a name at token ``i`` is given to: "a framework called X", "a new
+    benchmark, X", "our model: X" -> "framework", "benchmark", "model" (the nearest of the three
+    words before "called", "named", ... (:data:`NAMING_CUES`), a comma or a colon)."""
+    text, lower, punct = tk.text, tk.lower, tk.punct
+    if i < 2 or not (lower[i - 1] in NAMING_CUES or text[i - 1] in (",", ":")):
+        return None
+    for k in range(i - 2, max(i - 5, -1), -1):
+        if punct[k] and text[k] != "-":
+            return None
+        head = _head_word(lower[k])
+        if head:
+            return head
+    return None
+
+
 def document_context(tk: TokenView, abbreviations: Iterable[tuple[tuple[int, int], tuple[int, int]]],
                      clusters: Mapping[str, Sequence[str]], name_like: Sequence[bool] | None = None) -> list[list[str]]:
     """Per token, what the whole document says of its word (see the module docstring);
@@ -151,6 +220,13 @@ def document_context(tk: TokenView, abbreviations: Iterable[tuple[tuple[int, int
                 break
         if i:
             c.add("dL=" + lower[i - 1])
+        if not punct[i]:
+            head = described_as(tk, i)
+            if head:
+                c.update(("dA=" + head, "dAt=" + HEAD_TYPES[head]))
+            head = named_as(tk, i)
+            if head:
+                c.update(("dB=" + head, "dBt=" + HEAD_TYPES[head]))
     out: list[list[str]] = [[] for _ in range(n)]
     for i in compress(range(n), name_like):
         c = ctx.get(text[i])

@@ -57,9 +57,19 @@ PROPOSAL_VERBS = frozenset("""propose proposes proposed introduce introduces int
     designed build builds built create creates created construct constructs constructed
     contribute contributes offer offers introducing proposing presenting devising""".split())
 NAMING_CUES = frozenset("dubbed called named termed coined".split())
+#: Words that open a description of a name after it ("DOVE, a dynamic vision encoder").
+DESCRIPTION_DETERMINERS = frozenset("a an the our this its".split())
+#: Words that end the head phrase of such a description ("a framework *for* ...", "an encoder
+#: *that* ...").
+DESCRIPTION_ENDS = frozenset("""for that which to with of in on by from and or via using based where who
+    trained designed built capable is are we it""".split())
 
 
 _PREPOSITIONS = frozenset("for of with via in on to using from by through towards".split())
+#: Words that open a sentence's introductory phrase, whose comma is no apposition: "For MNIST, the
+#: teacher model achieves 98%", "Unlike CLIP, our model ...".
+FRONTING_WORDS = _PREPOSITIONS | frozenset("""unlike compared beyond besides like after before across at over
+    under without while when although though as since whereas despite beside against""".split())
 
 
 def guess_type(words: list[str]) -> tuple[EntityType, float] | None:

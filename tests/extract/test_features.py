@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.features import (WordFeatures, bilou, document_context, is_name_like, second_pass_features, span_tags,
-                                 spans_of, split_at_separators, token_features, word_shape)
+from kg.extract.features import (WordFeatures, bilou, described_as, document_context, is_name_like, named_as,
+                                 second_pass_features, span_tags, spans_of, split_at_separators, token_features,
+                                 word_shape)
 from kg.extract.tokens import tokens
 from kg.markup import strip_markup
 
@@ -83,6 +84,47 @@ def test_a_name_takes_the_head_noun_after_any_of_its_occurrences(doc):
     # after it, but shares what the others have
     for i in firsts:
         assert "dR=dataset" in ctx[i]
+
+
+def test_a_name_takes_the_head_noun_of_a_description_of_it(nlp):
+    # From the arXiv abstracts of "Images are Worth Variable Length of Representations" (2506.03643)
+    # and MamBEV (2503.13858)
+    doc = nlp("To address this inefficiency, we propose DOVE, a dynamic vision encoder that produces a "
+              "variable number of visual tokens. Our results show that DOVE significantly reduces the average "
+              "number of tokens. In this paper, we propose a Mamba-based framework called MamBEV, which learns "
+              "unified Bird's Eye View (BEV) representations.")
+    tk = tokens(doc)
+    at = {w: [i for i, x in enumerate(tk.text) if x == w] for w in ("DOVE", "MamBEV", "BEV")}
+    assert described_as(tk, at["DOVE"][0]) == "encoder"  # the last head noun before "that"
+    assert described_as(tk, at["DOVE"][1]) is None  # "DOVE significantly ...": no description
+    assert named_as(tk, at["MamBEV"][0]) == "framework"
+    assert described_as(tk, at["MamBEV"][0]) is None  # ", which learns": no determiner
+    assert named_as(tk, at["BEV"][0]) is None and named_as(tk, at["DOVE"][0]) is None
+    ctx = document_context(tk, [], {})
+    for i in at["DOVE"]:  # every occurrence shares what one says
+        assert {"dA=encoder", "dAt=Architecture"} <= set(ctx[i])
+    assert {"dB=framework", "dBt=Method"} <= set(ctx[at["MamBEV"][0]])
+
+
+def test_a_description_may_follow_an_abbreviation_a_colon_or_is(nlp):
+    tk = tokens(nlp(TEXT))  # "MatPredict: a dataset and benchmark for ..."
+    assert described_as(tk, 0) == "dataset"  # the phrase ends at "and"
+    tk = tokens(nlp("We release RoadSeg10K (RS10K), the first benchmark for road segmentation. "
+                    "RS10K is a collection of aerial images."))
+    assert described_as(tk, tk.text.index("RoadSeg10K")) == "benchmark"
+    second = tk.text.index("RS10K", tk.text.index("RS10K") + 1)
+    assert described_as(tk, second) == "collection"  # "RS10K is a collection of ..."
+
+
+def test_a_sentences_introductory_phrase_is_no_description(nlp):
+    # From the sample's "Mamba base PKD for efficient knowledge compression": MNIST is no model
+    tk = tokens(nlp("The work's preliminary experiments use MNIST and CIFAR-10 as datasets. For MNIST, the "
+                    "teacher model achieves 98% accuracy. We evaluate on CIFAR-10, a dataset of small images."))
+    mnist = [i for i, w in enumerate(tk.text) if w == "MNIST"]
+    assert [described_as(tk, i) for i in mnist] == [None, None]
+    last = max(i for i, w in enumerate(tk.text) if w == "CIFAR-10")
+    assert described_as(tk, last) == "dataset"  # "We evaluate on CIFAR-10, a dataset of": not at the start
+    assert not any("dAt=Architecture" in f for f in document_context(tk, [], {})[mnist[1]])
 
 
 def test_a_short_form_gets_its_long_forms_head(doc):
