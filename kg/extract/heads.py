@@ -1,7 +1,9 @@
-"""Head nouns and cue words that tell an entity's type from its own words.
+"""Head nouns and cue words that tell an entity's type from its own words or from the words
+that describe it.
 
-Pure data and functions; used by the abbreviation resolver (a long form no vocabulary knows)
-and by the rules for names no vocabulary knows.
+Pure data and functions; used by the abbreviation resolver (a long form no vocabulary knows),
+by the rules for names no vocabulary knows, and by the learned recognizer's features (the head
+noun of a description of a name: :func:`kg.extract.features.described_as`).
 """
 
 from __future__ import annotations
