@@ -18,6 +18,7 @@ minutes on 2 cores for 4 folds of 3,030 papers. ``--papers N`` takes the first N
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import multiprocessing
 import shutil
 import sys
@@ -55,8 +56,9 @@ def main() -> None:
     if args.folds < 2 or not all(0 <= k < args.folds for k in folds_to_score):
         sys.exit(f"recognizer_folds: --folds must be at least 2 and --only among 0..{args.folds - 1}")
     cfg = R.TrainConfig()
-    params = {"c1": cfg.c1, "c2": cfg.c2, "max_iterations": args.max_iterations or cfg.max_iterations,
-              "feature.possible_transitions": True}
+    if args.max_iterations:
+        cfg = dataclasses.replace(cfg, max_iterations=args.max_iterations)
+    params = R.crf_params(cfg)
     t0 = time.perf_counter()
     records = D.training_records(args.shared)
     if args.papers:

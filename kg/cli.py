@@ -107,8 +107,8 @@ def cmd_build(args) -> int:
     types = {}
     for e in kg.entities.values():
         types[e.type] = types.get(e.type, 0) + 1
-    _print(f"read {r.entries} {'entry' if r.entries == 1 else 'entries'}: {papers(r.papers)} ({r.duplicates} duplicates merged, "
-           f"{r.untitled} untitled), {r.skipped} records skipped", quiet=q)
+    _print(f"read {r.entries} {'entry' if r.entries == 1 else 'entries'}: {papers(r.papers)} "
+           f"({r.duplicates} duplicates merged, {r.untitled} untitled), {r.skipped} records skipped", quiet=q)
     _print(f"extracted {len(kg.entities)} entities "
            f"({', '.join(f'{n} {t}' for t, n in sorted(types.items()))}); "
            f"{kg.mention_count} mentions; {papers(kg.papers_without_entities)} without entities",

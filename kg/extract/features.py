@@ -25,7 +25,7 @@ that and building the lists as few times as possible is what keeps this fast.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
 from typing import NamedTuple
@@ -177,10 +177,8 @@ def described_as(tk: TokenView, i: int) -> str | None:
 def _in_fronted_phrase(tk: TokenView, i: int) -> bool:
     """Whether token ``i`` is in a sentence's introductory phrase ("For MNIST, ...": the sentence
     opens with a word of :data:`FRONTING_WORDS` and has no comma before ``i``)."""
-    starts = tk.sent_start
-    s = i
-    while s > 0 and not (starts and starts[s]):
-        s -= 1
+    bounds = tk.sentence_bounds()
+    s = bounds[bisect_right(bounds, (i, tk.n)) - 1][0]
     return s < i and tk.lower[s] in FRONTING_WORDS and "," not in tk.text[s:i]
 
 

@@ -63,6 +63,16 @@ _SEQUENCES: list[tuple[list, list[str]]] = []
 _FOLDS: list[int] = []
 
 
+def crf_params(config: TrainConfig, transitions: bool = True) -> dict:
+    """python-crfsuite's training parameters for ``config``: its penalties and iterations, and
+    with ``transitions`` every label transition as a feature (the CRFs; the ``proposed``
+    classifier, over sequences of one item, has none)."""
+    params: dict = {"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations}
+    if transitions:
+        params["feature.possible_transitions"] = True
+    return params
+
+
 def _train_crf(job: tuple[str, int, dict]) -> dict:
     """Train a CRF on the sequences of every fold but ``job[1]`` (-1: all of them) with the
     parameters ``job[2]`` and save it to ``job[0]``; its last iteration's figures."""
@@ -199,10 +209,9 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
             n_tokens += len(x)
             for fx, label in entities:
                 proposal.append([fx], [label])
-        penalties = {"c1": config.c1, "c2": config.c2, "max_iterations": config.max_iterations}
-        proposal.set_params(penalties)
+        proposal.set_params(crf_params(config, transitions=False))
         proposal.train(str(staging / "proposed.crfsuite"))
-        params = {**penalties, "feature.possible_transitions": True}
+        params = crf_params(config)
         log(f"features: {n_tokens} tokens ({time.perf_counter() - t0:.0f} s); training the CRF"
             + (f"s ({config.folds} held out, then the second pass beside the first; {jobs} processes) ..."
                if config.passes == 2 else " ..."))
