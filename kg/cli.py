@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.config import DEFAULT_FORMATS, EXPORT_FORMATS, ON_REQUEST_FORMATS, READERS, BuildConfig, CurationConfig, ExtractConfig
-from kg.errors import KgError, path_text, printable
+from kg.errors import KgError, counted, path_text, printable
 from kg.gctune import bulk_gc
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FATAL = 0, 1, 2
@@ -107,11 +107,12 @@ def cmd_build(args) -> int:
     types = {}
     for e in kg.entities.values():
         types[e.type] = types.get(e.type, 0) + 1
-    _print(f"read {r.entries} {'entry' if r.entries == 1 else 'entries'}: {papers(r.papers)} "
-           f"({r.duplicates} duplicates merged, {r.untitled} untitled), {r.skipped} records skipped", quiet=q)
-    _print(f"extracted {len(kg.entities)} entities "
+    _print(f"read {counted(r.entries, 'entry', 'entries')}: {papers(r.papers)} "
+           f"({counted(r.duplicates, 'duplicate')} merged, {r.untitled} untitled), "
+           f"{counted(r.skipped, 'record')} skipped", quiet=q)
+    _print(f"extracted {counted(len(kg.entities), 'entity', 'entities')} "
            f"({', '.join(f'{n} {t}' for t, n in sorted(types.items()))}); "
-           f"{kg.mention_count} mentions; {papers(kg.papers_without_entities)} without entities",
+           f"{counted(kg.mention_count, 'mention')}; {papers(kg.papers_without_entities)} without entities",
            quiet=q)
     if not kg.evidence:
         _print(f"large build: co-occurrence edges need >= {kg.cooccurrence.min_weight} shared papers, and the RDF "
@@ -135,6 +136,7 @@ def cmd_build(args) -> int:
 def cmd_extract(args) -> int:
     from kg.atomic import atomic_write
     from kg.extract import default_jobs, extract_parallel, paper_entities, paper_results
+    from kg.lookup.text import papers
     from kg.read import Corpus
 
     from kg.curation import load_curation
@@ -156,7 +158,7 @@ def cmd_extract(args) -> int:
         if not corpus.records:  # nothing could be read: no predictions file
             raise corpus.unreadable()
     _report_problems(corpus.problems, corpus.skipped)
-    _print(f"wrote {n} papers to {printable(path_text(args.output))}", quiet=args.quiet)
+    _print(f"wrote {papers(n)} to {printable(path_text(args.output))}", quiet=args.quiet)
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""Errors that the command line reports as one clear line, never a traceback."""
+"""Errors that the command line reports as one clear line, never a traceback, and the helpers
+that word its messages and reports."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def counted(n: int, noun: str, plural: str | None = None, sep: str = "") -> str:
+    """A count and its noun, singular for one: ``counted(1, "entry", "entries")`` is ``1 entry``,
+    ``counted(2, "record")`` is ``2 records`` (``plural`` defaults to ``noun + "s"``); ``sep``
+    groups the digits (``","``: ``1,234 records``)."""
+    return f"{n:{sep}} {noun if n == 1 else plural or noun + 's'}"
 
 
 def path_text(path: object) -> str:

@@ -50,7 +50,27 @@ def test_build_report_counts_one_paper_in_the_singular(tmp_path, capsys):
     assert main(["build", str(f), "--out", str(tmp_path / "o"), "--fast", "--format", "tables"]) == 0
     out = capsys.readouterr().out
     assert "read 1 entry: 1 paper (0 duplicates merged" in out
-    assert "; 1 paper without entities" in out
+    assert "extracted 0 entities" in out and "; 0 mentions; 1 paper without entities" in out
+
+
+def test_build_report_counts_one_duplicate_record_and_entity_in_the_singular(tmp_path, capsys):
+    paper = {"id": "2501.00001", "title": "Sparse attention",
+             "abstract": "We train a Transformer with sparse attention on ImageNet."}
+    f = tmp_path / "three.jsonl"
+    f.write_text(json.dumps(paper) + "\n" + json.dumps(paper) + "\n{not json\n", encoding="utf-8")
+    assert main(["build", str(f), "--out", str(tmp_path / "o"), "--fast", "--format", "tables"]) == 1
+    out = capsys.readouterr().out
+    assert "read 2 entries: 1 paper (1 duplicate merged, 0 untitled), 1 record skipped" in out
+    built = (tmp_path / "o" / "entities.csv").read_text(encoding="utf-8").splitlines()
+    n = len(built) - 1  # (the header)
+    assert f"extracted {n} {'entity' if n == 1 else 'entities'} (" in out
+
+
+def test_counted_gives_the_singular_for_one_only():
+    from kg.errors import counted
+
+    assert [counted(n, "entry", "entries") for n in (0, 1, 2)] == ["0 entries", "1 entry", "2 entries"]
+    assert counted(1, "record") == "1 record" and counted(1234, "paper", sep=",") == "1,234 papers"
 
 
 @pytest.mark.parametrize("make,message", [

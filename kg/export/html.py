@@ -47,6 +47,7 @@ from pathlib import Path
 from kg.assemble.iris import entity_slug, paper_slug
 from kg.atomic import atomic_write
 from kg.config import BuildConfig
+from kg.errors import counted
 from kg.export.graphml import TYPE_COLORS
 from kg.export.leaderboards import entries as leaderboard_entries
 from kg.export.leaderboards import write_leaderboards
@@ -344,5 +345,5 @@ def vis_options() -> dict:
 
 def _counts_html(counts: dict) -> str:
     per_type = " · ".join(f"{n:,} {html.escape(t)}" for t, n in counts["types"].items() if n)
-    ents = f"{counts['entities']:,} entities" + (f" ({per_type})" if per_type else "")
-    return f"{counts['papers']:,} papers · {ents}"
+    ents = counted(counts["entities"], "entity", "entities", ",") + (f" ({per_type})" if per_type else "")
+    return f"{counted(counts['papers'], 'paper', sep=',')} · {ents}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from kg.lookup import local_path
-from kg.lookup.text import unnamed_system
+from kg.lookup.text import papers, unnamed_system
 from kg.markup import clean_span, strip_markup
 
 #: Sent with every page: nothing but the inline style may load or run.
@@ -64,7 +64,7 @@ def entity_page(rec: dict) -> str:
     """The HTML page of an entity record."""
     color = TYPE_COLORS.get(rec["type"], "#333")
     body = [f'<h1>{_e(rec["label"])} <span class="type" style="color:{color}">{_e(rec["type"])}</span></h1>',
-            f'<p class="meta">{rec["paper_count"]} papers'
+            f'<p class="meta">{papers(rec["paper_count"])}'
             f'{" &middot; in a curated vocabulary" if rec["in_vocabulary"] else ""}</p>']
     if rec["aliases"]:
         body.append(f"<p>Also written: {', '.join(_e(a) for a in rec['aliases'])}</p>")
@@ -111,7 +111,7 @@ def entity_page(rec: dict) -> str:
                 body.append(f"<tr><td><b>{_e(x['value'])}</b></td><td>{system}</td>"
                             f"<td>{_paper_ref(x['paper'])}</td></tr>")
             body.append("</table>")
-    body.append(f"<h2>Evidence ({len(rec['evidence'])} of {rec['evidence_papers']} papers, most recent first)</h2>")
+    body.append(f"<h2>Evidence ({len(rec['evidence'])} of {papers(rec['evidence_papers'])}, most recent first)</h2>")
     for ev in rec["evidence"]:
         body.append(f"<div>{_paper_ref(ev['paper'])}</div>")
         body.append(f'<div class="ev">{_marked(ev["sentence"], ev["mark"])}</div>')

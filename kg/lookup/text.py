@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from kg.errors import printable
+from kg.errors import counted, printable
 
 WIDTH = 100
 
@@ -23,7 +23,7 @@ def marked(sentence: str, mark: list[int] | None, left: str = "[[", right: str =
 
 def papers(n: int) -> str:
     """``1 paper``, ``2 papers``."""
-    return f"{n} paper" if n == 1 else f"{n} papers"
+    return counted(n, "paper")
 
 
 def _p(text) -> str:
