@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import multiprocessing
 import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 TYPES = ("Method", "Architecture", "Dataset", "Metric", "Task")
@@ -64,15 +62,14 @@ def main() -> None:
     if args.papers:
         records = records[:args.papers]
     words = WordFeatures(read_clusters(DEFAULT_MODEL / "clusters.tsv"))
-    R._SEQUENCES[:] = [(x, y) for x, y, _entities, _lower in R._labelled(records, words)]
-    R._FOLDS[:] = R.fold_ids(len(records), args.folds, cfg.seed)
+    sequences = [(x, y) for x, y, _entities, _lower in R.labelled_papers(records, words)]
+    folds = R.fold_ids(len(records), args.folds, cfg.seed)
     print(f"{len(records)} training papers, {args.folds} folds; features in {time.perf_counter() - t0:.0f} s",
           flush=True)
     work = Path(tempfile.mkdtemp(prefix="kg-folds-"))
     try:
-        jobs = [(str(work / f"fold{k}.crfsuite"), k, params) for k in folds_to_score]
-        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(R._train_crf, jobs))  # the children share the sequences (forked)
+        R.train_crfs(sequences, [(str(work / f"fold{k}.crfsuite"), k) for k in folds_to_score], params, folds,
+                     args.jobs)
         print(f"CRFs trained in {time.perf_counter() - t0:.0f} s", flush=True)
         print(f"{'fold':>4} {'limit':>5} {'P':>6} {'R':>6} {'F1':>6}  " + " ".join(f"{t:>12}" for t in TYPES))
         f1s: dict[float, list[float]] = {lim: [] for lim in limits}
@@ -81,8 +78,8 @@ def main() -> None:
             shutil.copytree(DEFAULT_MODEL, model)
             shutil.copy(work / f"fold{k}.crfsuite", model / "model.crfsuite")
             (model / "second.crfsuite").unlink(missing_ok=True)
-            write_names(learn_names([r for r, f in zip(records, R._FOLDS) if f != k]), model / "names.tsv")
-            gold = [r for r, f in zip(records, R._FOLDS) if f == k]
+            write_names(learn_names([r for r, f in zip(records, folds) if f != k]), model / "names.tsv")
+            gold = [r for r, f in zip(records, folds) if f == k]
             papers = [Paper(id=g["id"], title=g.get("title") or None, abstract=g.get("abstract") or "") for g in gold]
             for lim in limits:
                 nlp = make_pipeline(ExtractConfig(recognizer_model=str(model), recognizer_min_confidence=lim))

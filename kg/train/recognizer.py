@@ -57,8 +57,8 @@ class TrainConfig:
     folds: int = 2  #: folds of the training papers for the first pass's held-out output
 
 
-#: The training sequences and each one's fold, for the CRF trainings in forked processes
-#: (set by :func:`train_recognizer` before its pool starts, so the children share them).
+#: The training sequences and each one's fold while :func:`train_crfs` or the second pass trains
+#: (set before their pool starts, so that the forked children share them; cleared after).
 _SEQUENCES: list[tuple[list, list[str]]] = []
 _FOLDS: list[int] = []
 
@@ -71,6 +71,53 @@ def crf_params(config: TrainConfig, transitions: bool = True) -> dict:
     if transitions:
         params["feature.possible_transitions"] = True
     return params
+
+
+def train_crfs(sequences: list[tuple[list, list[str]]], targets: list[tuple[str, int]], params: dict,
+               folds: list[int] | None = None, jobs: int = 1) -> list[dict]:
+    """Train one CRF per target on the sequences of every fold but the one it leaves out.
+
+    Parameters
+    ----------
+    sequences : list of (features, labels)
+        The training sequences (:func:`labelled_papers` gives them).
+    targets : list of (str, int)
+        Where to save each CRF, and the fold it leaves out (-1: none, it trains on all).
+    params : dict
+        python-crfsuite's training parameters (:func:`crf_params`).
+    folds : list of int, optional
+        Each sequence's fold (:func:`fold_ids`); needed when a target leaves one out.
+    jobs : int
+        Processes (forked, so that they share the sequences; one process where fork is not
+        available). The CRFs do not depend on it.
+
+    Returns
+    -------
+    list of dict
+        Each CRF's last iteration (loss, active features, ...), in the order of ``targets``.
+
+    Raises
+    ------
+    KgError
+        When a target leaves out a fold and no folds are given, or a training process dies.
+    """
+    if folds is None and any(k >= 0 for _, k in targets):
+        raise KgError("a CRF that leaves out a fold needs each sequence's fold")
+    if folds is not None and len(folds) != len(sequences):
+        raise KgError(f"{len(folds)} folds for {len(sequences)} sequences")
+    _SEQUENCES[:] = sequences
+    _FOLDS[:] = folds or []
+    jobs_list = [(path, k, params) for path, k in targets]
+    try:
+        if jobs > 1 and len(targets) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with ProcessPoolExecutor(min(jobs, len(targets)), mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(_train_crf, jobs_list))
+        return [_train_crf(job) for job in jobs_list]
+    except BrokenProcessPool:
+        raise KgError("a training process died (out of memory?); try --jobs 1") from None
+    finally:
+        _SEQUENCES.clear()
+        _FOLDS.clear()
 
 
 def _train_crf(job: tuple[str, int, dict]) -> dict:
@@ -98,10 +145,20 @@ def fold_ids(n: int, folds: int, seed: int) -> list[int]:
     return out
 
 
-def _labelled(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list, list[str], list, list[str]]]:
-    """Per record, made through the rule pipeline: the token features, the BILOU labels, the
-    (features, label) of each Method, Architecture and Dataset for the ``proposed``
-    classifier, and the lower-cased words."""
+def labelled_papers(records: list[dict], words, quiet: bool = True) -> Iterator[tuple[list, list[str], list, list[str]]]:
+    """Per gold record, made through the rule pipeline: the token features, the BILOU labels,
+    the (features, label) of each Method, Architecture and Dataset for the ``proposed``
+    classifier, and the lower-cased words.
+
+    Parameters
+    ----------
+    records : list of dict
+        Gold records (:func:`kg.train.data.training_records`).
+    words : WordFeatures
+        The word features, with the word clusters (:class:`kg.extract.features.WordFeatures`).
+    quiet : bool
+        No progress bar.
+    """
     from kg.config import ExtractConfig
     from kg.extract.entities import PROPOSABLE
     from kg.extract.features import bilou, entity_features, mention_spans, token_features
@@ -202,9 +259,10 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         log(f"word clusters: {len(clusters)} words ({time.perf_counter() - t0:.0f} s)")
         n_tokens = 0
         proposal = pycrfsuite.Trainer(verbose=False)
+        sequences: list[tuple[list, list[str]]] = []
         lowers: list[list[str]] = []
-        for x, y, entities, lower in _labelled(records, WordFeatures(clusters), quiet):
-            _SEQUENCES.append((x, y))
+        for x, y, entities, lower in labelled_papers(records, WordFeatures(clusters), quiet):
+            sequences.append((x, y))
             lowers.append(lower)
             n_tokens += len(x)
             for fx, label in entities:
@@ -216,9 +274,9 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
             + (f"s ({config.folds} held out, then the second pass beside the first; {jobs} processes) ..."
                if config.passes == 2 else " ..."))
         if config.passes == 1:
-            info = _train_crf((str(staging / "model.crfsuite"), -1, params))
+            info = train_crfs(sequences, [(str(staging / "model.crfsuite"), -1)], params)[0]
         else:
-            info = _train_two_passes(staging, config.folds, config.seed, params, jobs, lowers)
+            info = _train_two_passes(staging, sequences, config.folds, config.seed, params, jobs, lowers)
         sources = {"arxiv_annotated": "gold/arxiv/arxiv-annotated.jsonl (without annotations/arxiv-eval-ids.txt)",
                    "project_annotations": [p.name for p in D.project_annotation_files()]
                    if config.project_annotations else [],
@@ -236,20 +294,21 @@ def train_recognizer(out_dir: Path, shared: Path | None = None, config: TrainCon
         if config.passes == 1:  # a second pass of an earlier model would read this one's output
             (out_dir / "second.crfsuite").unlink(missing_ok=True)
     finally:
-        _SEQUENCES.clear()
         shutil.rmtree(staging, ignore_errors=True)
     log(f"saved {out_dir} in {time.perf_counter() - t0:.0f} s")
     return out_dir
 
 
-def _train_two_passes(staging: Path, folds: int, seed: int, params: dict, jobs: int,
-                      lowers: list[list[str]]) -> dict:
-    """Train ``model.crfsuite`` and ``second.crfsuite`` on :data:`_SEQUENCES`.
+def _train_two_passes(staging: Path, sequences: list[tuple[list, list[str]]], folds: int, seed: int, params: dict,
+                      jobs: int, lowers: list[list[str]]) -> dict:
+    """Train ``model.crfsuite`` and ``second.crfsuite`` on ``sequences``.
 
     Parameters
     ----------
     staging : Path
         The folder to write them to (and the held-out CRFs, which are removed).
+    sequences : list of (features, labels)
+        The training sequences.
     folds : int
         Parts of the papers: each is tagged for the second CRF by a first-pass CRF trained
         without it.
@@ -273,7 +332,8 @@ def _train_two_passes(staging: Path, folds: int, seed: int, params: dict, jobs: 
     from kg.extract.features import second_pass_features
     from kg.extract.recognizer import tag_spans
 
-    _FOLDS[:] = fold_ids(len(_SEQUENCES), folds, seed)
+    _SEQUENCES[:] = sequences
+    _FOLDS[:] = fold_ids(len(sequences), folds, seed)
     first = (str(staging / "model.crfsuite"), -1, params)
     held = [(str(staging / f".fold-{k}.crfsuite"), k, params) for k in range(folds)]
     fork = jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
@@ -304,4 +364,5 @@ def _train_two_passes(staging: Path, folds: int, seed: int, params: dict, jobs: 
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        _SEQUENCES.clear()
         _FOLDS.clear()

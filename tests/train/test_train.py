@@ -131,20 +131,30 @@ def test_folds_are_seeded_and_even():
     assert sum(sizes) == 103 and max(sizes) - min(sizes) <= 1
 
 
-def test_a_held_out_crf_never_sees_its_fold(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_held_out_crf_never_sees_its_fold(tmp_path, jobs):
     """Each fold's sequences carry a label of their own: the CRF trained without fold k knows
-    every label but k's."""
+    every label but k's, in one process or in forked ones."""
     import pycrfsuite
 
     seqs = [([["w=a"], ["w=b"]], [f"U-F{k}", "O"]) for k in range(3) for _ in range(2)]
-    monkeypatch.setattr(R, "_SEQUENCES", seqs)
-    monkeypatch.setattr(R, "_FOLDS", [k for k in range(3) for _ in range(2)])
-    for k in (-1, 0, 2):
-        path = str(tmp_path / f"{k}.crfsuite")
-        R._train_crf((path, k, {"max_iterations": 5}))
+    folds = [k for k in range(3) for _ in range(2)]
+    targets = [(str(tmp_path / f"{k}.crfsuite"), k) for k in (-1, 0, 2)]
+    infos = R.train_crfs(seqs, targets, {"max_iterations": 5}, folds, jobs=jobs)
+    assert len(infos) == 3 and all(info.get("num") for info in infos)
+    assert R._SEQUENCES == [] and R._FOLDS == []  # nothing held once trained
+    for path, k in targets:
         tagger = pycrfsuite.Tagger()
         tagger.open(path)
         assert set(tagger.labels()) == {"O"} | {f"U-F{j}" for j in range(3) if j != k}
+
+
+def test_a_crf_that_leaves_out_a_fold_needs_the_folds(tmp_path):
+    seqs = [([["w=a"]], ["O"])] * 2
+    with pytest.raises(KgError, match="needs each sequence's fold"):
+        R.train_crfs(seqs, [(str(tmp_path / "m.crfsuite"), 0)], {"max_iterations": 5})
+    with pytest.raises(KgError, match="3 folds for 2 sequences"):
+        R.train_crfs(seqs, [(str(tmp_path / "m.crfsuite"), 0)], {"max_iterations": 5}, [0, 1, 1])
 
 
 def test_two_passes_need_two_folds(shared, tmp_path, capsys):
