@@ -20,10 +20,12 @@ What goes, and what stays:
   (:data:`DECLARATIONS`);
 - an accented letter becomes the letter it writes: ``Fr\\'echet`` and ``Fr{\\'e}chet`` ->
   "Fréchet", ``Schr\\"odinger``, ``\\c{c}``;
-- a tie (LaTeX's unbreakable space) after a word, number or comma and before a parenthesis or a
-  word, or on either side of an arrow (below), becomes a space: ``Chain-of-Thought~(CoT)`` -> "Chain-of-Thought (CoT)", so that the
-  abbreviation is found, and ``30.94~dB`` -> "30.94 dB" (a "~" elsewhere stays: ``~10 ms``,
-  ``16~28``);
+- a tie (LaTeX's unbreakable space) after a word, number, comma or full stop and before a
+  parenthesis or a word, after a word or full stop and before a number, or on either side of an
+  arrow (below), becomes a space: ``Chain-of-Thought~(CoT)`` -> "Chain-of-Thought (CoT)", so that
+  the abbreviation is found, ``30.94~dB`` -> "30.94 dB", ``e.g.~FLUX`` -> "e.g. FLUX", ``Stable
+  Diffusion~1.5`` -> "Stable Diffusion 1.5", ``Fig.~3`` -> "Fig. 3" (a "~" elsewhere stays:
+  ``~10 ms``, ``16~28``);
 - an escaped character becomes itself: ``\\%``, ``\\&``, ``\\_``, ``\\#``, ``\\$``, ``\\{``, ``\\}``;
 - a letter or sign written as a command becomes itself: ``Bj{\\o}ntegaard`` -> "Bjøntegaard",
   ``360{\\deg}`` -> "360°", ``\\textregistered`` -> "®" (:data:`SYMBOLS`; ``\\deg`` only in
@@ -373,7 +375,8 @@ def strip_markup(text: str) -> tuple[str, CharMap | None]:
         elif ch == "~":
             before, after = (out[-1][-1:] if out else ""), text[i + 1:i + 2]
             arrow = _ARROW.match(text, i + 1)
-            if ((before.isalnum() or before in "),") and (after == "(" or after.isalpha())
+            if ((before.isalnum() or before in "),.") and (after == "(" or after.isalpha())
+                    or (before.isalpha() or before == ".") and after.isdigit()
                     or arrow is not None and arrow.group(1) in ARROWS and before.strip()
                     or before in _ARROW_CHARS and after.strip()):
                 write(" ", i, i + 1)

@@ -134,8 +134,27 @@ def test_a_tie_before_a_parenthesis_or_between_words_is_a_space():
     _check_origin(text, clean, origin)
     # after a word as it reads (the markup before the tie gone), and between a number and its unit
     assert strip_markup(r"\textbf{MLAG}~(M) at 30.94~dB")[0] == "MLAG (M) at 30.94 dB"
-    for text in ["about ~10 ms", "a range 16~28%", "see Fig.~3", "DeepSeek-R1~\\cite{a} wins"]:
+    for text in ["about ~10 ms", "a range 16~28%", "DeepSeek-R1~\\cite{a} wins"]:
         assert "~" in text and strip_markup(text)[0].count(" ") == text.count(" "), text
+
+
+def test_a_tie_after_a_full_stop_or_before_a_number_is_a_space(learned_nlp):
+    cases = {  # arXiv 2505.23312, 2511.07806, 2511.10664, 2605.01653
+        "rectified flow models (e.g.~FLUX). We": "rectified flow models (e.g. FLUX). We",
+        "significant improvements.~However, DPO-like": "significant improvements. However, DPO-like",
+        "LLaMA-2~Chat~13B, and Mistral~7B~Instruct --": "LLaMA-2 Chat 13B, and Mistral 7B Instruct --",
+        "experiments on Stable Diffusion~1.5 and SDXL": "experiments on Stable Diffusion 1.5 and SDXL",
+        "see Fig.~3": "see Fig. 3",
+    }
+    for text, want in cases.items():
+        clean, origin = strip_markup(text)
+        assert clean == want
+        _check_origin(text, clean, origin)
+    # so the names are read whole
+    paper = Paper(id="t", title="Steering", abstract="Across experiments on Stable Diffusion~1.5 and SDXL "
+                  "covering artistic styles, we steer generation.")
+    names = {e["name"] for e in paper_entities(next(extract([paper], learned_nlp)))}
+    assert "Stable Diffusion 1.5" in names
 
 
 def test_other_math_stays_as_written():
@@ -156,7 +175,7 @@ def test_style_file_abbreviations_arrows_inline_math_and_brace_typos_read_as_typ
         r"the \(\Delta\)ConvFusion with \(N\)-dimensional Gaussians": "the ΔConvFusion with N-dimensional Gaussians",
         r"A$^*$ search in COMSOL Multiphysics$^\circledR$": "A* search in COMSOL Multiphysics®",
         r"CUDA~$\leftrightarrow$~HIP, (44.5%~$\rightarrow$~82.3%), \eg~light fields, \ie,~haze, and Dr.~GRPO":
-            "CUDA ↔ HIP, (44.5% → 82.3%), e.g. light fields, i.e., haze, and Dr.~GRPO",
+            "CUDA ↔ HIP, (44.5% → 82.3%), e.g. light fields, i.e., haze, and Dr. GRPO",
         r"Trunk-Collateral Net}work on CASME}^2": "Trunk-Collateral Network on CASME^2",
     }
     for text, want in cases.items():
