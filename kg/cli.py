@@ -87,7 +87,6 @@ def _curation_config(args) -> CurationConfig:
 def cmd_build(args) -> int:
     from kg.build import build
     from kg.extract import default_jobs
-    from kg.lookup.text import papers
 
     config = BuildConfig(
         inputs=tuple(args.inputs), out_dir=args.out, formats=args.format,
@@ -107,12 +106,12 @@ def cmd_build(args) -> int:
     types = {}
     for e in kg.entities.values():
         types[e.type] = types.get(e.type, 0) + 1
-    _print(f"read {counted(r.entries, 'entry', 'entries')}: {papers(r.papers)} "
+    _print(f"read {counted(r.entries, 'entry', 'entries')}: {counted(r.papers, 'paper')} "
            f"({counted(r.duplicates, 'duplicate')} merged, {r.untitled} untitled), "
            f"{counted(r.skipped, 'record')} skipped", quiet=q)
     _print(f"extracted {counted(len(kg.entities), 'entity', 'entities')} "
            f"({', '.join(f'{n} {t}' for t, n in sorted(types.items()))}); "
-           f"{counted(kg.mention_count, 'mention')}; {papers(kg.papers_without_entities)} without entities",
+           f"{counted(kg.mention_count, 'mention')}; {counted(kg.papers_without_entities, 'paper')} without entities",
            quiet=q)
     if not kg.evidence:
         _print(f"large build: co-occurrence edges need >= {kg.cooccurrence.min_weight} shared papers, and the RDF "
@@ -136,7 +135,6 @@ def cmd_build(args) -> int:
 def cmd_extract(args) -> int:
     from kg.atomic import atomic_write
     from kg.extract import default_jobs, extract_parallel, paper_entities, paper_results
-    from kg.lookup.text import papers
     from kg.read import Corpus
 
     from kg.curation import load_curation
@@ -158,7 +156,7 @@ def cmd_extract(args) -> int:
         if not corpus.records:  # nothing could be read: no predictions file
             raise corpus.unreadable()
     _report_problems(corpus.problems, corpus.skipped)
-    _print(f"wrote {papers(n)} to {printable(path_text(args.output))}", quiet=args.quiet)
+    _print(f"wrote {counted(n, 'paper')} to {printable(path_text(args.output))}", quiet=args.quiet)
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
